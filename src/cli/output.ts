@@ -1,0 +1,33 @@
+import { isOnnxError } from '../core/errors';
+
+/** Exit codes of `ptp`: 0 ok, 2 bad input or usage (one clear line on stderr), 3 internal error. */
+export const EXIT_OK = 0;
+export const EXIT_USER = 2;
+export const EXIT_INTERNAL = 3;
+
+/** A problem the user can fix: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Whether an error is the user's to fix (bad file, bad option) rather than a bug. */
+export function isUserError(e: unknown): boolean {
+  if (e instanceof UsageError || isOnnxError(e)) return true;
+  const name = (e as { name?: string } | null)?.name;
+  return name === 'RuntimeError' || name === 'DatasetError' || name === 'AbortError';
+}
+
+/** Progress/notes go to stderr so that stdout holds exactly the JSON document with --json. */
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** One line for the user: the error's message, never a stack. */
+export function errorLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0] ?? msg;
+}
