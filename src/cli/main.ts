@@ -1,6 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { inspect, openModel, validate } from '../core';
 import type { ValidateResult } from '../core/report-types';
+import { checkRuntime } from '../pipeline/runtime';
+import { runSample } from '../pipeline/sample';
+import { runWorker } from './worker';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, errorLine, isUserError, printJson, progress } from './output';
 import { inspectText, sampleText, validateText } from './text';
 
@@ -58,7 +61,6 @@ export function buildProgram(): Command {
       let result: ValidateResult = await withModel(file, (m) => validate(m));
       if (o.runtime) {
         progress('checking that onnxruntime can load the model…');
-        const { checkRuntime } = await import('../pipeline/runtime');
         const rt = await checkRuntime({ model: file, intraOpNumThreads: o.threads });
         result = {
           ...result,
@@ -85,7 +87,6 @@ export function buildProgram(): Command {
     .option('--repeat <n>', 'extra timed runs', positiveInt, 0)
     .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
     .action(async (file: string, o: { json?: boolean; dim: number; seed: number; repeat: number } & RuntimeFlags) => {
-      const { runSample } = await import('../pipeline/sample');
       const r = await runSample(
         { model: file, symbolicDimValue: o.dim, seed: o.seed, repeat: o.repeat, intraOpNumThreads: o.threads },
         { onProgress: (p) => p.message && progress(p.message) },
@@ -98,7 +99,6 @@ export function buildProgram(): Command {
     .command('worker', { hidden: true })
     .description('internal: serve onnxruntime work to the VS Code extension over IPC')
     .action(async () => {
-      const { runWorker } = await import('./worker');
       await runWorker();
     });
 
