@@ -211,7 +211,7 @@ async function scanMessage<T>(
   let runStart = start;
   const isIntercepted = (f: number): boolean => (typeof intercept === 'number' ? f === intercept : intercept.has(f));
   while (pos < end) {
-    const h = await scanner.header(pos, end);
+    const h = scanner.headerSync(pos, end) ?? (await scanner.header(pos, end));
     fields.add(h.field);
     if (h.wire === WireType.LengthDelimited && isIntercepted(h.field)) {
       if (h.start > runStart) parts.push(await copy(scanner, runStart, h.start));

@@ -45,14 +45,28 @@ export class FieldScanner {
 
   /** Reads the field header at `pos` (bounded by `limit`). */
   async header(pos: number, limit: number): Promise<FieldHeader> {
+    // Fast path: the header (at most 20 bytes) is inside the current window — no I/O, no promise chain.
+    if (!(pos >= this.winStart && Math.min(pos + 20, limit) <= this.winStart + this.win.length)) {
+      await this.ensure(pos, Math.min(20, limit - pos, this.src.size - pos));
+    }
+    return this.headerInWindow(pos, limit);
+  }
+
+  /** The header at `pos` when its bytes are already in the window, else undefined (then use `header`). */
+  headerSync(pos: number, limit: number): FieldHeader | undefined {
+    if (pos >= this.winStart && Math.min(pos + 20, limit) <= this.winStart + this.win.length) return this.headerInWindow(pos, limit);
+    return undefined;
+  }
+
+  private headerInWindow(pos: number, limit: number): FieldHeader {
     const start = pos;
-    const [tag, afterTag] = await this.varint(pos, limit);
-    const field = Number(tag >> 3n);
-    const wire = Number(tag & 7n);
+    const [tag, afterTag] = this.varint(pos, limit);
+    const field = Math.floor(tag / 8);
+    const wire = tag % 8;
     if (field === 0) throw new WireError('malformed', `invalid field number 0 at offset ${start}`);
     switch (wire) {
       case WireType.Varint: {
-        const [, end] = await this.varint(afterTag, limit);
+        const [, end] = this.varint(afterTag, limit);
         return { start, field, wire, payloadStart: afterTag, payloadLength: end - afterTag, end };
       }
       case WireType.Fixed64:
@@ -60,15 +74,11 @@ export class FieldScanner {
       case WireType.Fixed32:
         return this.fixed(start, field, wire, afterTag, 4, limit);
       case WireType.LengthDelimited: {
-        const [lenBig, payloadStart] = await this.varint(afterTag, limit);
+        const [len, payloadStart] = this.varint(afterTag, limit);
         const remaining = limit - payloadStart;
-        if (lenBig > BigInt(remaining)) {
-          throw new WireError(
-            'truncated',
-            `field ${field} at offset ${start} claims ${lenBig} bytes but only ${remaining} remain`,
-          );
+        if (len > remaining) {
+          throw new WireError('truncated', `field ${field} at offset ${start} claims ${len} bytes but only ${remaining} remain`);
         }
-        const len = Number(lenBig);
         return { start, field, wire, payloadStart, payloadLength: len, end: payloadStart + len };
       }
       default:
@@ -92,16 +102,19 @@ export class FieldScanner {
     return { start, field, wire, payloadStart: at, payloadLength: n, end: at + n };
   }
 
-  private async varint(pos: number, limit: number): Promise<[bigint, number]> {
-    const avail = Math.min(10, limit - pos);
+  /** A varint inside the window (the caller ensured it); values above 2^53 lose precision, which only
+   *  matters for lengths, and those are bounds-checked against the file anyway. */
+  private varint(pos: number, limit: number): [number, number] {
+    const avail = Math.min(10, limit - pos, this.winStart + this.win.length - pos);
     if (avail <= 0) throw new WireError('truncated', `unexpected end of data at offset ${pos}`);
-    await this.ensure(pos, avail);
     const base = pos - this.winStart;
-    let result = 0n;
+    let result = 0;
+    let mul = 1;
     for (let i = 0; i < avail; i++) {
       const b = this.win[base + i]!;
-      result |= BigInt(b & 0x7f) << BigInt(7 * i);
+      result += (b & 0x7f) * mul;
       if ((b & 0x80) === 0) return [result, pos + i + 1];
+      mul *= 128;
     }
     if (avail < 10) throw new WireError('truncated', `varint at offset ${pos} runs past the end of its message`);
     throw new WireError('malformed', `varint at offset ${pos} is longer than 10 bytes`);
@@ -110,7 +123,7 @@ export class FieldScanner {
   private async ensure(pos: number, len: number): Promise<void> {
     if (pos >= this.winStart && pos + len <= this.winStart + this.win.length) return;
     const size = Math.min(Math.max(WINDOW, len), this.src.size - pos);
-    if (size < len) throw new WireError('truncated', `unexpected end of file at offset ${pos}`);
+    if (size < len || size <= 0) throw new WireError('truncated', `unexpected end of file at offset ${pos}`);
     this.win = await this.src.read(pos, size);
     this.winStart = pos;
   }

@@ -1,0 +1,26 @@
+// Lint: typescript-eslint recommended rules plus the architecture's import boundaries.
+import tseslint from 'typescript-eslint';
+
+const noVscode = { name: 'vscode', message: 'Only src/extension may import vscode.' };
+const noOrt = { name: 'onnxruntime-node', message: 'The ONNX core never loads onnxruntime.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'src/core/proto/**', '**/*.mjs', 'examples/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noVscode, noOrt], patterns: [{ group: ['../pipeline/*', '../extension/*', '../cli/*'], message: 'The core depends on nothing above it.' }] }],
+      'no-restricted-globals': ['error', { name: 'document', message: 'No DOM in the core.' }, { name: 'window', message: 'No DOM in the core.' }],
+    },
+  },
+  {
+    files: ['src/pipeline/**/*.ts', 'src/cli/**/*.ts', 'src/protocol/**/*.ts', 'webview/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
+  },
+);
