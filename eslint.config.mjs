@@ -5,7 +5,7 @@ const noVscode = { name: 'vscode', message: 'Only src/extension may import vscod
 const noOrt = { name: 'onnxruntime-node', message: 'The ONNX core never loads onnxruntime.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'src/core/proto/**', '**/*.mjs', 'examples/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'src/core/proto/**', '**/*.mjs', '**/*.cjs', 'examples/**', '.tmp-*'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -20,7 +20,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/pipeline/**/*.ts', 'src/cli/**/*.ts', 'src/protocol/**/*.ts', 'webview/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/cli/**/*.ts', 'src/protocol/**/*.ts', 'webview/**/*.ts', 'bench/**/*.ts', 'src/pipeline/runtime/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
+  },
+  {
+    // onnxruntime is loaded in one place (src/pipeline/runtime), lazily.
+    files: ['src/pipeline/**/*.ts'],
+    ignores: ['src/pipeline/runtime/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode, { name: 'onnxruntime-node', message: 'Use src/pipeline/runtime.' }] }] },
   },
 );

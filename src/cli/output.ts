@@ -1,4 +1,5 @@
 import { isOnnxError } from '../core/errors';
+import { isRuntimeError } from '../pipeline/runtime/errors';
 
 /** Exit codes of `ptp`: 0 ok, 2 bad input or usage (one clear line on stderr), 3 internal error. */
 export const EXIT_OK = 0;
@@ -13,8 +14,9 @@ export class UsageError extends Error {
 /** Whether an error is the user's to fix (bad file, bad option) rather than a bug. */
 export function isUserError(e: unknown): boolean {
   if (e instanceof UsageError || isOnnxError(e)) return true;
+  if (isRuntimeError(e)) return e.isUserError;
   const name = (e as { name?: string } | null)?.name;
-  return name === 'RuntimeError' || name === 'DatasetError' || name === 'AbortError';
+  return name === 'DatasetError' || name === 'AbortError';
 }
 
 /** Progress/notes go to stderr so that stdout holds exactly the JSON document with --json. */

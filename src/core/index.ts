@@ -13,7 +13,7 @@ export * from './report-types';
 export * from './tensor/dtypes';
 export * from './tensor/types';
 export { decodeTensorFields, encodeTensorValues } from './tensor/decode';
-export { openModel, parseModel, readTensorProtoFile, type OnnxModel, type OpenOptions } from './model';
+export { deriveModel, openModel, parseModel, readTensorProtoFile, type OnnxModel, type OpenOptions } from './model';
 export { inspect } from './inspect';
 export { validate } from './validate';
 export { writeModel, type WriteOptions } from './writer';

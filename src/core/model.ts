@@ -316,3 +316,23 @@ function asFormatError(e: unknown, file: string | undefined): Error {
   }
   return e instanceof Error ? e : new Error(msg);
 }
+
+/**
+ * A model with another `proto` over the same source (for graph surgery that writes a new file): tensors the
+ * new proto shares with the original (same objects) are still read lazily from the original file.
+ * Closing it does not close the original.
+ */
+export function deriveModel(base: OnnxModel, proto: onnx.ModelProto): OnnxModel {
+  return {
+    file: base.file,
+    dir: base.dir,
+    fileSize: base.fileSize,
+    proto,
+    lazyRef: (t) => base.lazyRef(t),
+    loadTensorProto: (t) => base.loadTensorProto(t),
+    readTensor: (t) => base.readTensor(t),
+    readTensorMessage: (t) => base.readTensorMessage(t),
+    readTensorRange: (t, o, l) => base.readTensorRange(t, o, l),
+    close: async () => undefined,
+  };
+}

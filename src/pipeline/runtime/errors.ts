@@ -9,6 +9,8 @@ export type RuntimeErrorCode =
   | 'unsupported-dtype'
   /** A value kind onnxruntime-node cannot exchange (sequence, map …). */
   | 'unsupported-kind'
+  /** An option of the request is out of range. */
+  | 'invalid-params'
   /** The onnxruntime-node package or its native binding could not be loaded. */
   | 'ort-unavailable';
 

@@ -14,7 +14,7 @@ export {
 } from './convert';
 export { RuntimeError, isRuntimeError, type RuntimeErrorCode } from './errors';
 export { float16BitsToNumber, float16ToFloat32Array, float32ToFloat16Array, numberToFloat16Bits } from './float16';
-export { loadOrt, ortVersion, type OrtModule } from './ort';
+export { loadOrt, ortVersion, type OrtModule, type OrtRunResult, type OrtSession, type OrtTensor } from './ort';
 export {
   assertModelFile,
   createSession,

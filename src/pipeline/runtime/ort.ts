@@ -6,6 +6,10 @@ import type * as Ort from 'onnxruntime-node';
 import { RuntimeError } from './errors';
 
 export type OrtModule = typeof Ort;
+/** onnxruntime's types, for the rest of the pipeline (which never imports onnxruntime-node itself). */
+export type OrtTensor = Ort.Tensor;
+export type OrtSession = Ort.InferenceSession;
+export type OrtRunResult = Ort.InferenceSession.ReturnType;
 
 let cached: OrtModule | undefined;
 

@@ -31,7 +31,7 @@ export function ortSessionOptions(options: SessionOptions = {}): InferenceSessio
   };
 }
 
-/** Throws OnnxError('not-found') unless `modelPath` is a readable file (ORT's own message for this is obscure). */
+/** Throws OnnxError('not-found') unless `modelPath` is a file: the same user error as the core's for a missing model. */
 export function assertModelFile(modelPath: string): void {
   let isFile = false;
   try {

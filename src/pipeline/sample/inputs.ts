@@ -5,6 +5,9 @@ import { dataTypeName } from '../../core/tensor/dtypes';
 import { RuntimeError } from '../runtime/errors';
 import { ortTypeOf } from '../runtime/convert';
 
+/** Largest input a sample run generates (2^27 elements: 512 MiB of float32). */
+export const MAX_SAMPLE_ELEMENTS = 2 ** 27;
+
 export type InputKind = 'tensor' | 'optional' | 'sequence' | 'map' | 'sparse_tensor' | 'opaque' | 'unknown';
 
 export interface SampleInputSpec {
@@ -52,7 +55,7 @@ export function declaredDims(t: onnx.TypeProto.Tensor.$Properties): (number | st
  */
 export function sampleInputSpecs(model: onnx.ModelProto.$Properties, symbolicDimValue = 1): SampleInputSpec[] {
   if (!Number.isSafeInteger(symbolicDimValue) || symbolicDimValue < 0) {
-    throw new RuntimeError('unsupported-kind', `symbolicDimValue must be a non-negative integer, got ${symbolicDimValue}`);
+    throw new RuntimeError('invalid-params', `symbolicDimValue must be a non-negative integer, got ${symbolicDimValue}`);
   }
   const graph = model.graph;
   if (!graph) return [];
@@ -81,6 +84,14 @@ export function sampleInputSpecs(model: onnx.ModelProto.$Properties, symbolicDim
     }
     const declared = declaredDims(tensor);
     const dims = (declared ?? []).map((d) => (typeof d === 'number' ? d : symbolicDimValue));
+    const size = dims.reduce((a, b) => a * b, 1);
+    if (size > MAX_SAMPLE_ELEMENTS) {
+      throw new RuntimeError(
+        'invalid-params',
+        `input '${name}' would hold ${size} elements (shape [${dims.join(', ')}]), more than the ${MAX_SAMPLE_ELEMENTS} a sample run generates` +
+          (declared?.some((d) => typeof d !== 'number') ? '; use a smaller symbolic dim value' : ''),
+      );
+    }
     specs.push({ name, kind, dataType, dims, declared });
   }
   return specs;

@@ -1,12 +1,11 @@
 /** The `sample` operation: run the model once (plus timed repeats) on seeded random inputs and summarize. */
-import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { openModel } from '../../core/model';
 import type { SampleParams, SampleResult, SampleTensorSummary } from '../../protocol/worker';
 import type { OperationContext } from '../types';
 import { throwIfAborted } from '../types';
 import { fromOrtTensor, toOrtTensor } from '../runtime/convert';
 import { RuntimeError } from '../runtime/errors';
-import { ortVersion } from '../runtime/ort';
+import { ortVersion, type OrtRunResult, type OrtSession, type OrtTensor } from '../runtime/ort';
 import { createSession, ortMessage } from '../runtime/session';
 import { sampleInputSpecs, type SampleInputSpec } from './inputs';
 import { createRng, generateTensor } from './random';
@@ -22,11 +21,19 @@ async function readInputSpecs(modelPath: string, symbolicDimValue: number): Prom
   }
 }
 
+/**
+ * onnxruntime's run blocks the thread: let pending I/O (progress messages to the extension, an abort) through
+ * before each run.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 async function timedRun(
-  session: InferenceSession,
+  session: OrtSession,
   feeds: Record<string, OrtTensor>,
   fetches: string[],
-): Promise<{ ms: number; out: InferenceSession.ReturnType }> {
+): Promise<{ ms: number; out: OrtRunResult }> {
   const start = performance.now();
   try {
     const out = await session.run(feeds, fetches);
@@ -39,7 +46,8 @@ async function timedRun(
 
 export async function runSample(params: SampleParams, ctx: OperationContext = {}): Promise<SampleResult> {
   const { signal, onProgress } = ctx;
-  const repeat = Math.max(0, Math.floor(params.repeat ?? 0));
+  const repeat = params.repeat ?? 0;
+  if (!Number.isSafeInteger(repeat) || repeat < 0) throw new RuntimeError('invalid-params', `repeat must be a non-negative integer, got ${repeat}`);
   const progress = (message: string, fraction: number) => onProgress?.({ message, fraction });
 
   throwIfAborted(signal);
@@ -75,11 +83,15 @@ export async function runSample(params: SampleParams, ctx: OperationContext = {}
 
     throwIfAborted(signal);
     progress('Running the model', 0.4);
+    await yieldToEventLoop();
+    throwIfAborted(signal);
     const first = await timedRun(session, feeds, fetches);
     const runMs = [first.ms];
     for (let i = 0; i < repeat; i++) {
       throwIfAborted(signal);
       progress(`Timed run ${i + 1} of ${repeat}`, 0.5 + (0.45 * i) / repeat);
+      await yieldToEventLoop();
+      throwIfAborted(signal);
       runMs.push((await timedRun(session, feeds, fetches)).ms);
     }
 

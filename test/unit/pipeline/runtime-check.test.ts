@@ -1,8 +1,23 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { DataType } from '../../../src/core/tensor/dtypes';
 import { OnnxError } from '../../../src/core/errors';
 import { RuntimeError, checkRuntime, createSession, ortSessionOptions } from '../../../src/pipeline/runtime';
 import { TempModels, node, valueInfo } from './models';
+
+describe('pipeline/runtime: lazy loading', () => {
+  it('importing the runtime, sample and worker modules loads no onnxruntime', () => {
+    const root = join(__dirname, '../../..');
+    const code = `
+      for (const m of ['src/pipeline/runtime/index.ts', 'src/pipeline/sample/index.ts', 'src/cli/worker.ts']) require(${JSON.stringify(root)} + '/' + m);
+      const loaded = Object.keys(require.cache).filter((k) => k.includes('onnxruntime'));
+      console.log(JSON.stringify(loaded));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', cwd: root, timeout: 30000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim()), []);
+  });
+});
 
 describe('pipeline/runtime: runtime-check and sessions', () => {
   const models = new TempModels();

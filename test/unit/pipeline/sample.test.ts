@@ -131,6 +131,14 @@ describe('pipeline/sample: input specs (pure)', () => {
     );
   });
 
+  it('refuses bad symbolic dim values and inputs too large to generate', () => {
+    const m = model([valueInfo('X', DataType.FLOAT, ['n', 'n', 3])]);
+    assert.throws(() => sampleInputSpecs(m, -1), (e: unknown) => e instanceof RuntimeError && e.code === 'invalid-params');
+    assert.throws(() => sampleInputSpecs(m, 1.5), /non-negative integer/);
+    assert.throws(() => sampleInputSpecs(m, 100000), /input 'X' would hold 30000000000 elements .*smaller symbolic dim value/);
+    assert.deepEqual(sampleInputSpecs(m, 0)[0]!.dims, [0, 0, 3]);
+  });
+
   it('feeds the tensor inside an optional input', () => {
     const specs = sampleInputSpecs(model([{ name: 'O', type: { optionalType: { elemType: { tensorType: { elemType: DataType.INT32, shape: { dim: [{ dimValue: Long.fromNumber(2) }] } } } } } }]));
     assert.deepEqual([specs[0]!.kind, specs[0]!.dataType, specs[0]!.dims], ['optional', DataType.INT32, [2]]);
@@ -261,6 +269,7 @@ describe('pipeline/sample: runSample with onnxruntime', () => {
     await assert.rejects(runSample({ model: reshape }), (e: unknown) => e instanceof RuntimeError && e.code === 'ort-run' && /sample inputs/.test(e.message));
     const ok = await runSample({ model: reshape, symbolicDimValue: 4 });
     assert.deepEqual(ok.outputs[0]!.shape, [2, 2]);
+    await assert.rejects(runSample({ model: reshape, repeat: -1 }), /repeat must be a non-negative integer/);
     await assert.rejects(runSample({ model: `${models.dir}/missing.onnx` }), (e: unknown) => e instanceof Error && e.name === 'OnnxFormatError');
   });
 });

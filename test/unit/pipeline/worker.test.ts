@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { errorReply, handleRequest } from '../../../src/cli/worker';
 import { OnnxFormatError } from '../../../src/core/errors';
@@ -119,6 +119,12 @@ describe('cli/worker: forked process', function () {
     const exit = client.exited();
     client.child.disconnect();
     assert.deepEqual(await exit, { code: 0, signal: null });
+  });
+
+  it('refuses to run without an IPC channel (exit code 2)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY], { encoding: 'utf8', timeout: 30000 });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /no IPC channel/);
   });
 
   it('is cancelled by killing it; a fresh worker serves the next request', async () => {

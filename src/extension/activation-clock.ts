@@ -1,0 +1,2 @@
+/** Imported first by extension.ts, so this is the first line of the bundle that runs. */
+export const moduleLoadStart = performance.now();

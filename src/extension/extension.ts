@@ -1,0 +1,47 @@
+/** Composition root: creates each service, wires it to the others, hands it to context.subscriptions. */
+import { moduleLoadStart } from './activation-clock';
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/register-commands';
+import { readSettings } from './config/settings-reader';
+import { OUTPUT_CHANNEL_NAME } from './ids';
+import { ModelEditorProvider } from './model/model-editor-provider';
+import { SamplePanels } from './sample/sample-panels';
+import { SampleService } from './sample/sample-service';
+import { ValidationService } from './validation/validation-service';
+import { WorkerClient } from './worker/worker-client';
+
+/** What `vscode.extensions.getExtension('ptp-team.post-training-pipeline').exports` holds. */
+export interface PtpExtensionApi {
+  /** From loading this module to the end of activate(), in ms. */
+  readonly activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
+  const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  const worker = new WorkerClient({
+    modulePath: context.asAbsolutePath('dist/cli.js'),
+    args: ['worker'],
+    log,
+    onUnexpectedExit: (error) => void vscode.window.showErrorMessage(error.message),
+  });
+  const validation = new ValidationService(worker, log, readSettings);
+  const sampler = new SampleService(worker, log, readSettings);
+  const samplePanels = new SamplePanels(context.extensionUri, log);
+  context.subscriptions.push(
+    log,
+    { dispose: () => worker.dispose() },
+    validation,
+    sampler,
+    samplePanels,
+    ModelEditorProvider.register({ extensionUri: context.extensionUri, log, validation, sampler, settings: readSettings }),
+    registerCommands({ log, validation, sampler, samplePanels }),
+  );
+
+  const activationMs = performance.now() - moduleLoadStart;
+  log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
+  return { activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

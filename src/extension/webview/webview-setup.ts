@@ -1,0 +1,35 @@
+/** Options and HTML of a webview showing one of the apps built to dist/webview/<app>.js (+ .css). */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { renderWebviewHtml } from './webview-html';
+
+export type WebviewApp = 'overview' | 'sample';
+
+/** Scripts on; resources only from the built webview folder and media/. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+export function setWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: WebviewApp, title: string): void {
+  const asset = (ext: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${app}.${ext}`)).toString();
+  webview.html = renderWebviewHtml({
+    title,
+    app,
+    cspSource: webview.cspSource,
+    nonce: randomBytes(16).toString('base64'),
+    scriptUri: asset('js'),
+    styleUri: asset('css'),
+  });
+}
+
+/** The extension's icon for panels and tabs. */
+export function iconPath(extensionUri: vscode.Uri): { light: vscode.Uri; dark: vscode.Uri } {
+  return {
+    light: vscode.Uri.joinPath(extensionUri, 'media', 'ptp-light.svg'),
+    dark: vscode.Uri.joinPath(extensionUri, 'media', 'ptp-dark.svg'),
+  };
+}
