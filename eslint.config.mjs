@@ -20,7 +20,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/**/*.ts', 'src/protocol/**/*.ts', 'webview/**/*.ts', 'bench/**/*.ts', 'src/pipeline/runtime/**/*.ts'],
+    files: [
+      'src/cli/**/*.ts', 'src/protocol/**/*.ts', 'webview/**/*.ts', 'bench/**/*.ts', 'src/pipeline/runtime/**/*.ts',
+      // extension files kept vscode-free so they are unit-testable on plain Node
+      'src/extension/worker/**/*.ts', 'src/extension/config/ptp-settings.ts', 'src/extension/validation/validation-report.ts',
+      'src/extension/webview/webview-html.ts', 'src/extension/user-errors.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
   },
   {
