@@ -8,6 +8,8 @@ import type { WorkerErrorReply, WorkerOp, WorkerOps, WorkerReply, WorkerRequest 
 import { checkRuntime } from '../pipeline/runtime/check';
 import { isRuntimeError } from '../pipeline/runtime/errors';
 import { runSample } from '../pipeline/sample/run';
+import { benchModel } from '../pipeline/evaluate/bench';
+import { compare, evaluate } from '../pipeline/evaluate/run';
 import type { OperationContext } from '../pipeline/types';
 
 type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: OperationContext) => Promise<WorkerOps[K]['result']>;
@@ -16,6 +18,9 @@ type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: Opera
 export const WORKER_HANDLERS: { readonly [K in WorkerOp]: OpHandler<K> } = {
   'runtime-check': checkRuntime,
   sample: runSample,
+  evaluate,
+  bench: benchModel,
+  compare,
 };
 
 /** The error reply for a failed request: model/input problems are 'user' errors, everything else 'internal'. */

@@ -18,3 +18,5 @@ export { inspect } from './inspect';
 export { validate } from './validate';
 export { writeModel, type WriteOptions } from './writer';
 export { onnx } from './proto/onnx';
+export * from './graph-view';
+export * from './shape-inference';

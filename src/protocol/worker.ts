@@ -5,6 +5,7 @@
  * Cancellation: the client kills the worker process (SIGKILL) — the only way to stop a blocking
  * onnxruntime `session.run` — and starts a fresh one for the next request.
  */
+import type { BenchParams, BenchResult, CompareParams, CompareResult, EvaluateParams, EvaluateResult } from './evaluate';
 
 /** Options every onnxruntime-backed operation takes. */
 export interface RuntimeOptions {
@@ -72,6 +73,9 @@ export interface SampleResult {
 export interface WorkerOps {
   'runtime-check': { params: RuntimeCheckParams; result: RuntimeCheckResult };
   sample: { params: SampleParams; result: SampleResult };
+  evaluate: { params: EvaluateParams; result: EvaluateResult };
+  bench: { params: BenchParams; result: BenchResult };
+  compare: { params: CompareParams; result: CompareResult };
 }
 export type WorkerOp = keyof WorkerOps;
 

@@ -1,0 +1,380 @@
+/**
+ * `evaluate`: a model on a data file → metrics as scikit-learn defines them, fairness as fairlearn defines it,
+ * robustness, latency; `compare`: several models on the same rows. Plain inputs, AbortSignal, progress.
+ */
+import { rename, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type {
+  CompareParams,
+  CompareResult,
+  CurveData,
+  EvaluateParams,
+  EvaluateResult,
+  EvaluationCurves,
+  EvaluationTask,
+  LatencyReport,
+} from '../../protocol/evaluate';
+import { DatasetError, openDataset, planFeatures, type DatasetSource, type FeaturePlan } from '../data';
+import type { OperationContext } from '../types';
+import { classSpace, labelsToIndices, positiveIndex, type ClassSpace } from './classes';
+import { binarize, fairnessReport } from './fairness';
+import type { FairnessReport } from './fairness/types';
+import { percentile } from './growable';
+import { prepareModel, type PreparedModel } from './inference';
+import {
+  calibrationCurve,
+  classificationMetrics,
+  evenlySpacedIndices,
+  prCurve,
+  averagePrecision,
+  regressionMetrics,
+  rocCurve,
+  rocCurvesOvr,
+  residualSample,
+  type ClassificationMetrics,
+  type RegressionMetrics,
+} from './metrics';
+import { planOutputs, type OutputPlan } from './outputs';
+import { robustnessReport } from './robustness';
+import { streamPredictions, type ModelPredictions, type StreamResult } from './stream';
+
+const DEFAULT_BATCH = 1024;
+const CURVE_POINTS = 400;
+
+interface Scored {
+  readonly task: EvaluationTask;
+  readonly metrics: ClassificationMetrics | RegressionMetrics | null;
+  readonly truth: Int32Array | Float64Array | null;
+  /** Predicted class per row (classification) or value (regression). */
+  readonly predicted: Int32Array | Float64Array;
+  readonly proba: Float32Array | null;
+  readonly space: ClassSpace | null;
+  readonly positive: number;
+  readonly warnings: string[];
+}
+
+/** Evaluates one model on one data file. */
+export async function evaluate(params: EvaluateParams, ctx: OperationContext = {}): Promise<EvaluateResult> {
+  const created = new Date().toISOString();
+  ctx.onProgress?.({ message: 'Opening model and data' });
+  const model = await prepareModel(params.model, params);
+  try {
+    const source = await openDataset(params.data);
+    const plan = planData(source, model, params);
+    const outputs = planModelOutputs(model, params, source);
+    const stream = await streamPredictions(
+      source,
+      plan,
+      [{ model, outputs }],
+      { batchSize: params.batchSize ?? DEFAULT_BATCH, maxRows: params.maxRows, keepRows: params.robustness ? robustnessRows(params) : 0 },
+      ctx,
+    );
+    if (stream.rows === 0) throw new DatasetError(params.data, 'malformed', 'the data holds no rows');
+    ctx.onProgress?.({ message: 'Computing metrics' });
+    const scored = score(stream, stream.predictions[0]!, outputs, params, source);
+    const warnings = [...source.notes, ...scored.warnings];
+    if (stream.nanFeatureCells > 0) {
+      warnings.push(`${stream.nanFeatureCells} feature cells are empty or NaN and were fed as NaN (first at ${stream.nanRowLocations.join('; ')})`);
+    }
+    const fairness = scored.task === 'classification' && scored.truth ? fairnessOf(stream, scored, params) : undefined;
+    let robustness: EvaluateResult['robustness'];
+    if (params.robustness && scored.truth) {
+      ctx.onProgress?.({ message: 'Robustness runs' });
+      const p = stream.predictions[0]!;
+      const rows = Math.min(stream.keptRows, scored.truth.length);
+      robustness =
+        (await robustnessReport(
+          {
+            model,
+            outputs,
+            transform: p.transform ?? 'none',
+            batches: stream.keptInputs,
+            truth: scored.truth.subarray(0, rows) as Int32Array | Float64Array,
+            labelIndex: scored.space ? (raw) => scored.space!.index.get(String(raw)) ?? -1 : undefined,
+            featureNames: featureNames(plan),
+            options: typeof params.robustness === 'object' ? params.robustness : {},
+            seed: params.seed ?? 0,
+          },
+          ctx,
+        )) ?? undefined;
+    }
+    const latency = latencyOf(stream, stream.predictions[0]!, params);
+    const result: EvaluateResult = {
+      model: params.model,
+      data: params.data,
+      task: scored.task,
+      samples: stream.rows,
+      metrics: scored.metrics,
+      ...(fairness ? { fairness } : {}),
+      ...(robustness ? { robustness } : {}),
+      latency,
+      ...(scored.space ? { class_names: scored.space.names } : {}),
+      curves: curvesOf(scored),
+      plan: [...plan.describe(), ...describeOutputs(outputs, model, stream.predictions[0]!)],
+      nan_feature_cells: stream.nanFeatureCells,
+      warnings: [...warnings, ...(scored.metrics?.warnings ?? [])],
+      created,
+    };
+    if (params.outputsFile) {
+      await writePredictions(params.outputsFile, stream, scored);
+      return { ...result, outputs_file: path.resolve(params.outputsFile) };
+    }
+    return result;
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** Evaluates several models on the same rows (lockstep), with deltas, agreement and max |output difference|. */
+export async function compare(params: CompareParams, ctx: OperationContext = {}): Promise<CompareResult> {
+  if (params.models.length < 2) throw new DatasetError(params.data, 'invalid-option', 'compare needs at least two models');
+  const created = new Date().toISOString();
+  const models: PreparedModel[] = [];
+  try {
+    for (const m of params.models) models.push(await prepareModel(m, params));
+    const source = await openDataset(params.data);
+    const asEval = (model: string): EvaluateParams => ({ ...params, model });
+    const plans = models.map((m) => planData(source, m, asEval(m.file)));
+    const plan = plans[0]!;
+    const outputs = models.map((m) => planModelOutputs(m, asEval(m.file), source));
+    const stream = await streamPredictions(
+      source,
+      plan,
+      models.map((model, i) => ({ model, outputs: outputs[i]!, plan: plans[i]! })),
+      { batchSize: params.batchSize ?? DEFAULT_BATCH, maxRows: params.maxRows },
+      ctx,
+    );
+    const scored = stream.predictions.map((p, i) => score(stream, p, outputs[i]!, asEval(params.models[i]!), source));
+    const evaluations: EvaluateResult[] = scored.map((s, i) => ({
+      model: params.models[i]!,
+      data: params.data,
+      task: s.task,
+      samples: stream.rows,
+      metrics: s.metrics,
+      latency: latencyOf(stream, stream.predictions[i]!, asEval(params.models[i]!)),
+      ...(s.space ? { class_names: s.space.names } : {}),
+      plan: describeOutputs(outputs[i]!, models[i]!, stream.predictions[i]!),
+      nan_feature_cells: stream.nanFeatureCells,
+      warnings: s.warnings,
+      created,
+    }));
+    const base = scored[0]!;
+    const agreement = scored.map((s) => {
+      let same = 0;
+      for (let r = 0; r < stream.rows; r++) if (s.predicted[r] === base.predicted[r]) same++;
+      return same / Math.max(stream.rows, 1);
+    });
+    const max_abs_diff = stream.predictions.map((p) => maxAbsDiff(stream.predictions[0]!, p));
+    return {
+      models: params.models,
+      data: params.data,
+      task: base.task,
+      samples: stream.rows,
+      evaluations,
+      table: metricTable(scored.map((s) => s.metrics)),
+      agreement,
+      max_abs_diff,
+    };
+  } finally {
+    for (const m of models) await m.dispose();
+  }
+}
+
+function planData(source: DatasetSource, model: PreparedModel, params: EvaluateParams): FeaturePlan {
+  return planFeatures(source, model.inputs, {
+    label: params.label,
+    sensitive: params.sensitive,
+    exclude: params.exclude,
+  });
+}
+
+function planModelOutputs(model: PreparedModel, params: EvaluateParams, source: DatasetSource): OutputPlan {
+  const declared = model.zipmap[0]?.classLabels ?? source.classNames ?? null;
+  const plan = planOutputs(model.outputs, { task: params.task, classLabels: declared, probaOutput: model.zipmap[0]?.probabilities });
+  return plan;
+}
+
+function robustnessRows(params: EvaluateParams): number {
+  return typeof params.robustness === 'object' && params.robustness.rows ? params.robustness.rows : 2000;
+}
+
+function featureNames(plan: FeaturePlan): string[] {
+  const feed = plan.feeds[0];
+  if (feed && feed.source.kind === 'columns') return [...feed.source.columns];
+  return [];
+}
+
+/** Maps labels and predictions to classes (or values) and computes the metrics. */
+function score(stream: StreamResult, p: ModelPredictions, outputs: OutputPlan, params: EvaluateParams, source: DatasetSource): Scored {
+  const warnings: string[] = [];
+  const n = stream.rows;
+  const rawTruth: Float64Array | string[] | null = stream.labels ? stream.labels.view() : stream.textLabels;
+  if (outputs.task === 'regression') {
+    const predicted = p.values.view();
+    const truth = rawTruth && !Array.isArray(rawTruth) ? (rawTruth as Float64Array) : null;
+    if (rawTruth && !truth) throw new DatasetError(params.data, 'bad-label', 'regression needs numeric labels, but the label column holds text');
+    if (truth) for (let i = 0; i < n; i++) if (Number.isNaN(truth[i])) throw new DatasetError(params.data, 'bad-label', `the label of data row ${i + 1} is empty or NaN`);
+    return { task: 'regression', metrics: truth ? regressionMetrics(truth, predicted) : null, truth, predicted, proba: null, space: null, positive: 0, warnings };
+  }
+  const k = p.numClasses > 0 ? p.numClasses : null;
+  const space = classSpace(outputs.classLabels ?? source.classNames ?? null, k, params.model);
+  let proba: Float32Array;
+  let predicted: Int32Array;
+  if (p.numClasses > 0) {
+    proba = p.proba.view();
+    predicted = new Int32Array(n);
+    const K = p.numClasses;
+    for (let r = 0; r < n; r++) {
+      let best = 0;
+      for (let c = 1; c < K; c++) if (proba[r * K + c]! > proba[r * K + best]!) best = c;
+      predicted[r] = best;
+    }
+  } else {
+    predicted = Int32Array.from(p.rawLabels, (l) => space.index.get(String(l)) ?? -1);
+    proba = new Float32Array(n * space.names.length);
+    for (let r = 0; r < n; r++) if (predicted[r]! >= 0) proba[r * space.names.length + predicted[r]!] = 1;
+    warnings.push('the model gives predicted labels only; probability metrics (log loss, ROC AUC) use one-hot scores');
+  }
+  const positive = positiveIndex(space, params.positiveClass, params.data);
+  if (!rawTruth) return { task: 'classification', metrics: null, truth: null, predicted, proba, space, positive, warnings };
+  const truth = labelsToIndices(rawTruth, space, params.data, 0);
+  const binary = space.names.length === 2;
+  const metrics = classificationMetrics({ yTrue: truth, proba, numClasses: space.names.length, classNames: space.names, ...(binary ? { positiveClass: positive } : {}), yPred: predicted });
+  return { task: 'classification', metrics, truth, predicted, proba, space, positive, warnings };
+}
+
+function fairnessOf(stream: StreamResult, s: Scored, params: EvaluateParams): Record<string, FairnessReport> | undefined {
+  const cols = Object.keys(stream.sensitive);
+  if (cols.length === 0 || !s.truth) return undefined;
+  const { yTrue, yPred } = binarize(s.truth as Int32Array, s.predicted as Int32Array, s.positive);
+  const out: Record<string, FairnessReport> = {};
+  const samples = params.bootstrap ?? 200;
+  for (const c of cols) {
+    out[c] = fairnessReport({ yTrue, yPred, groups: stream.sensitive[c]!, bootstrap: samples > 0 ? { samples, seed: params.seed ?? 0 } : undefined });
+  }
+  return out;
+}
+
+function latencyOf(stream: StreamResult, p: ModelPredictions, params: EvaluateParams): LatencyReport {
+  const ms = p.batchMs;
+  const inferMs = ms.reduce((a, b) => a + b, 0);
+  return {
+    batch_size: params.batchSize ?? DEFAULT_BATCH,
+    batches: ms.length,
+    p50_ms: percentile(ms, 0.5),
+    p90_ms: percentile(ms, 0.9),
+    p99_ms: percentile(ms, 0.99),
+    rows_per_s: stream.rows / (stream.wallMs / 1000),
+    inference_rows_per_s: stream.rows / Math.max(inferMs / 1000, 1e-9),
+    threads: params.intraOpNumThreads ?? null,
+  };
+}
+
+function downsample(x: ArrayLike<number>, y: ArrayLike<number>, max = CURVE_POINTS): { x: number[]; y: number[] } {
+  const idx = evenlySpacedIndices(x.length, max);
+  return { x: Array.from(idx, (i) => finite(x[i]!)), y: Array.from(idx, (i) => finite(y[i]!)) };
+}
+
+function finite(v: number): number {
+  return Number.isFinite(v) ? v : v > 0 ? 1 : 0;
+}
+
+function curvesOf(s: Scored): EvaluationCurves | undefined {
+  if (!s.truth) return undefined;
+  if (s.task === 'regression') {
+    const r = residualSample(s.truth as Float64Array, s.predicted as Float64Array, 2000);
+    return { predicted_vs_true: { true: Array.from(r.yTrue), predicted: Array.from(r.yPred) } };
+  }
+  const space = s.space!;
+  const K = space.names.length;
+  const proba = s.proba!;
+  const truth = s.truth as Int32Array;
+  const roc: (CurveData & { auc: number | null })[] = [];
+  const pr: (CurveData & { ap: number | null })[] = [];
+  const calibration: (CurveData & { count: number[] })[] = [];
+  const classes = K === 2 ? [s.positive] : Array.from({ length: K }, (_, i) => i);
+  const ovr = K > 2 ? rocCurvesOvr(truth, proba, K, { classNames: space.names }) : null;
+  for (const c of classes) {
+    const yBin = new Uint8Array(truth.length);
+    const score = new Float64Array(truth.length);
+    let positives = 0;
+    for (let i = 0; i < truth.length; i++) {
+      yBin[i] = truth[i] === c ? 1 : 0;
+      positives += yBin[i]!;
+      score[i] = proba[i * K + c]!;
+    }
+    if (positives === 0 || positives === truth.length) continue;
+    const label = space.names[c]!;
+    const rc = ovr ? ovr[c]! : rocCurve(yBin, score);
+    const auc = ovr ? ovr[c]!.auc : s.metrics && 'roc_auc' in s.metrics ? (s.metrics as { roc_auc: number | null }).roc_auc : null;
+    roc.push({ ...downsample(rc.fpr, rc.tpr), label, auc });
+    const p = prCurve(yBin, score);
+    pr.push({ ...downsample(p.recall, p.precision), label, ap: averagePrecision(yBin, score) });
+    if (K === 2) {
+      const cal = calibrationCurve(yBin, score, 10);
+      calibration.push({ x: Array.from(cal.prob_pred), y: Array.from(cal.prob_true), count: Array.from(cal.count), label });
+    }
+  }
+  return { roc, pr, ...(calibration.length ? { calibration } : {}) };
+}
+
+function describeOutputs(o: OutputPlan, m: PreparedModel, p: ModelPredictions): string[] {
+  const lines: string[] = [];
+  if (m.zipmap.length) lines.push(`ZipMap output '${m.zipmap[0]!.removedOutput}' read as the probability tensor '${m.zipmap[0]!.probabilities}'`);
+  if (o.task === 'regression') lines.push(`task regression: prediction from output '${o.output}'`);
+  else {
+    const how = p.transform === 'softmax' ? 'logits → softmax' : p.transform === 'sigmoid' ? 'score → sigmoid' : 'probabilities as given';
+    lines.push(`task classification: scores from ${o.scoreOutput ? `output '${o.scoreOutput}' (${how})` : `label output '${o.labelOutput}'`}`);
+  }
+  return lines;
+}
+
+function maxAbsDiff(a: ModelPredictions, b: ModelPredictions): number {
+  const x = a.numClasses > 0 ? a.proba.view() : a.values.view();
+  const y = b.numClasses > 0 ? b.proba.view() : b.values.view();
+  if (x.length !== y.length) return NaN;
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!));
+  return m;
+}
+
+function metricTable(all: readonly (ClassificationMetrics | RegressionMetrics | null)[]): CompareResult['table'] {
+  const first = all[0];
+  if (!first) return [];
+  const names = Object.keys(first).filter((k) => typeof (first as unknown as Record<string, unknown>)[k] === 'number');
+  return names.map((metric) => {
+    const values = all.map((m) => {
+      const v = m ? (m as unknown as Record<string, unknown>)[metric] : null;
+      return typeof v === 'number' ? v : null;
+    });
+    const deltas = values.map((v) => (v === null || values[0] === null ? null : v - values[0]!));
+    return { metric, values, deltas };
+  });
+}
+
+/** Per-row predictions as CSV (row, label, predicted, class probabilities / value), written atomically. */
+async function writePredictions(file: string, stream: StreamResult, s: Scored): Promise<void> {
+  const lines: string[] = [];
+  if (s.task === 'regression') {
+    lines.push('row,label,prediction');
+    const t = s.truth;
+    for (let r = 0; r < stream.rows; r++) lines.push(`${r},${t ? t[r] : ''},${s.predicted[r]}`);
+  } else {
+    const names = s.space!.names;
+    lines.push(['row', 'label', 'predicted', ...names.map((n) => `p_${csvCell(n)}`)].join(','));
+    const K = names.length;
+    for (let r = 0; r < stream.rows; r++) {
+      const truth = s.truth ? csvCell(names[s.truth[r]!]!) : '';
+      const probs: string[] = [];
+      for (let c = 0; c < K; c++) probs.push(String(s.proba![r * K + c]));
+      lines.push([r, truth, csvCell(names[s.predicted[r]!] ?? ''), ...probs].join(','));
+    }
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${lines.join('\n')}\n`);
+  await rename(tmp, file);
+}
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
