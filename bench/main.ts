@@ -5,6 +5,7 @@
  * in a fresh child process through the hidden `__child` sub-command, see ./child.ts).
  */
 import { CHILD_COMMAND, runChild, type Variant } from './child';
+import * as evaluateBench from './evaluate';
 import * as inspectBench from './inspect';
 
 interface Bench {
@@ -15,6 +16,7 @@ interface Bench {
 
 const BENCHES: Readonly<Record<string, Bench>> = {
   inspect: inspectBench,
+  evaluate: evaluateBench,
 };
 
 function usage(): string {

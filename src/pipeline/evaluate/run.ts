@@ -81,7 +81,7 @@ export async function evaluate(params: EvaluateParams, ctx: OperationContext = {
     if (params.robustness && scored.truth) {
       ctx.onProgress?.({ message: 'Robustness runs' });
       const p = stream.predictions[0]!;
-      const rows = Math.min(stream.keptRows, scored.truth.length);
+      const rows = Math.min(robustnessRows(params), stream.keptRows, scored.truth.length);
       robustness =
         (await robustnessReport(
           {
