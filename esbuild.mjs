@@ -16,6 +16,8 @@ const common = {
 const nodeBuilds = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode', 'onnxruntime-node'] },
   { entryPoints: { cli: 'src/cli/main.ts' }, external: ['onnxruntime-node'], banner: { js: '#!/usr/bin/env node' } },
+  // worker thread that reads data sets while the model runs (src/pipeline/data/prefetch.ts)
+  { entryPoints: { 'data-worker': 'src/pipeline/data/prefetch-worker.ts' }, external: ['onnxruntime-node'] },
   { entryPoints: { bench: 'bench/main.ts' }, external: ['onnxruntime-node', 'playwright-core'] },
   { entryPoints: { 'test/suite': 'test/host/index.ts' }, external: ['vscode', 'onnxruntime-node', 'mocha'] },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));

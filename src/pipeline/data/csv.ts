@@ -1,13 +1,15 @@
 /**
  * CSV / TSV: header row required; BOM, CRLF, quoted fields. The header and the first rows (which decide the
- * column kinds) are read with csv-parse. The rows are streamed from a file handle in 1 MiB chunks: lines without
- * any `"` are split and converted straight from the bytes into the batch's Float64Arrays (no strings, no row
- * arrays); from the first line holding a quote on, the rest of the file is handed to csv-parse (a stream from that
- * byte offset), so quoting is always handled by csv-parse, and the plain numeric bulk runs ~10× faster than
- * csv-parse's tokenizer allows (measured: ~200k rows/s for csv-parse alone on 20 columns).
+ * column kinds) are read with csv-parse. The rows are streamed from a file handle in 1 MiB chunks: runs of lines
+ * without any `"` are split and converted straight from the bytes into the batch's Float64Arrays (no strings, no
+ * row arrays); each run of lines holding quotes (up to the last record boundary, found by quote parity) goes to
+ * csv-parse, so quoting is always csv-parse's business. Measured on 1M rows × 20 numeric columns: ~1.9M rows/s for
+ * the plain path, against ~0.2M rows/s for csv-parse's tokenizer alone (0.12M rows/s on fully quoted files).
+ * A header that is not one plain line (a quoted newline in it, CR-only line ends) makes csv-parse read it all.
  */
 import { createReadStream, promises as fsp } from 'node:fs';
 import { parse, type Info, type Parser } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { throwIfAborted, type OperationContext } from '../types';
 import { BatchBuilder } from './batch-builder';
 import { DatasetError, nonNumericError } from './errors';
@@ -102,7 +104,7 @@ async function readHead(file: string): Promise<{ firstLine: string; firstLineEnd
     let buf = Buffer.alloc(0);
     let pos = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const chunk = Buffer.allocUnsafe(pos === 0 ? 64 * 1024 : CHUNK);
       const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos);
       buf = Buffer.concat([buf, chunk.subarray(0, bytesRead)]);
       pos += bytesRead;
@@ -267,75 +269,6 @@ class FastLines {
   }
 }
 
-async function* csvBatches(layout: CsvLayout, batchSize: number, ctx?: OperationContext): AsyncGenerator<DataBatch> {
-  const builder = new BatchBuilder(layout.columns, layout.kinds, batchSize);
-  const progress = (bytes: number) => ctx?.onProgress?.({ fraction: layout.size ? Math.min(1, bytes / layout.size) : 1 });
-  let rowsDone = 0;
-  const emit = (): DataBatch => {
-    const b = builder.take();
-    rowsDone += b.rowCount;
-    return b;
-  };
-  if (layout.dataOffset < 0) {
-    yield* slowBatches(layout, builder, 0, 0, () => rowsDone, emit, ctx);
-    return;
-  }
-  const fh = await fsp.open(layout.file, 'r');
-  try {
-    const fast = new FastLines(layout, builder, 1);
-    let buf = Buffer.allocUnsafe(CHUNK);
-    let start = 0;
-    let end = 0;
-    let pos = layout.dataOffset;
-    let eof = false;
-    for (;;) {
-      throwIfAborted(ctx?.signal);
-      if (start > 0) {
-        buf.copy(buf, 0, start, end);
-        end -= start;
-        start = 0;
-      }
-      if (end === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, end);
-        buf = bigger;
-      }
-      const { bytesRead } = await fh.read(buf, end, buf.length - end, pos);
-      pos += bytesRead;
-      end += bytesRead;
-      eof = bytesRead === 0;
-      let limit = end;
-      if (!eof) {
-        const nl = buf.lastIndexOf(LF, end - 1);
-        if (nl < start) continue;
-        limit = nl + 1;
-      }
-      const q = buf.subarray(start, limit).indexOf(QUOTE);
-      const plainEnd = q < 0 ? limit : buf.lastIndexOf(LF, start + q) + 1;
-      while (start < plainEnd) {
-        start = fast.parse(buf, start, plainEnd, rowsDone + builder.n);
-        if (builder.full) {
-          yield emit();
-          throwIfAborted(ctx?.signal);
-          progress(pos - (end - start));
-        }
-      }
-      if (q >= 0) {
-        // A quote: csv-parse takes over from the start of this line to the end of the file.
-        const offset = pos - (end - Math.max(start, plainEnd));
-        await fh.close().catch(() => undefined);
-        yield* slowBatches(layout, builder, offset, fast.line, () => rowsDone, emit, ctx);
-        return;
-      }
-      if (eof) break;
-    }
-    if (builder.n > 0) yield emit();
-    progress(layout.size);
-  } finally {
-    await fh.close().catch(() => undefined);
-  }
-}
-
 /** The records of a csv-parse stream in runs of whatever is buffered (one promise per run, not per record). */
 async function* recordRuns<T>(parser: Parser): AsyncGenerator<T[]> {
   let ended = false;
@@ -366,24 +299,11 @@ async function* recordRuns<T>(parser: Parser): AsyncGenerator<T[]> {
   }
 }
 
-/** csv-parse from byte `offset` (the start of line `lineBase + 1`; offset 0: the header is the first record). */
-async function* slowBatches(
-  layout: CsvLayout,
-  builder: BatchBuilder,
-  offset: number,
-  lineBase: number,
-  rowsDone: () => number,
-  emit: () => DataBatch,
-  ctx?: OperationContext,
-): AsyncGenerator<DataBatch> {
+/** Adds one csv-parse record (strings) to the batch, converting the numeric columns. */
+function recordAdder(layout: CsvLayout, builder: BatchBuilder, rowsDone: () => number): (record: string[], line: number) => void {
   const { file, columns, kinds } = layout;
   const ncols = columns.length;
-  const src = createReadStream(file, { start: offset, highWaterMark: CHUNK });
-  const parser = parse(csvOptions(layout.delimiter, offset === 0));
-  src.on('error', (e) => parser.destroy(e));
-  src.pipe(parser);
-  let skipHeader = offset === 0;
-  const addRecord = (record: string[], line: number): void => {
+  return (record, line) => {
     if (record.length !== ncols) throw fieldCountError(file, line, record.length, ncols);
     const row = builder.n;
     for (let j = 0; j < ncols; j++) {
@@ -397,6 +317,130 @@ async function* slowBatches(
     builder.lines[row] = line;
     builder.n = row + 1;
   };
+}
+
+/**
+ * End of the longest run of whole records in b[start, limit) (limit is just after a newline): the position just
+ * after the last newline at which an even number of quotes has been seen, i.e. outside any quoted field; -1 if none.
+ */
+function quotedRegionEnd(b: Buffer, start: number, limit: number): number {
+  let quotes = 0;
+  let last = -1;
+  for (let i = start; i < limit; i++) {
+    const c = b[i];
+    if (c === QUOTE) quotes++;
+    else if (c === LF && (quotes & 1) === 0) last = i + 1;
+  }
+  return last;
+}
+
+function countLines(b: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = b.indexOf(LF, start); i >= 0 && i < end; i = b.indexOf(LF, i + 1)) n++;
+  return n;
+}
+
+async function* csvBatches(layout: CsvLayout, batchSize: number, ctx?: OperationContext): AsyncGenerator<DataBatch> {
+  const builder = new BatchBuilder(layout.columns, layout.kinds, batchSize);
+  const progress = (bytes: number) => ctx?.onProgress?.({ fraction: layout.size ? Math.min(1, bytes / layout.size) : 1 });
+  let rowsDone = 0;
+  const emit = (): DataBatch => {
+    const b = builder.take();
+    rowsDone += b.rowCount;
+    return b;
+  };
+  if (layout.dataOffset < 0) {
+    yield* slowBatches(layout, builder, () => rowsDone, emit, ctx);
+    return;
+  }
+  const addRecord = recordAdder(layout, builder, () => rowsDone);
+  const fh = await fsp.open(layout.file, 'r');
+  try {
+    const fast = new FastLines(layout, builder, 1);
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let start = 0;
+    let end = 0;
+    let pos = layout.dataOffset;
+    for (;;) {
+      throwIfAborted(ctx?.signal);
+      if (start > 0) {
+        buf.copy(buf, 0, start, end);
+        end -= start;
+        start = 0;
+      }
+      if (end === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, end);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, end, buf.length - end, pos);
+      pos += bytesRead;
+      end += bytesRead;
+      const eof = bytesRead === 0;
+      let limit = end;
+      if (!eof) {
+        const nl = buf.lastIndexOf(LF, end - 1);
+        if (nl < start) continue;
+        limit = nl + 1;
+      }
+      while (start < limit) {
+        const q = buf.subarray(start, limit).indexOf(QUOTE);
+        const plainEnd = q < 0 ? limit : buf.lastIndexOf(LF, start + q) + 1;
+        while (start < plainEnd) {
+          start = fast.parse(buf, start, plainEnd, rowsDone + builder.n);
+          if (builder.full) {
+            yield emit();
+            throwIfAborted(ctx?.signal);
+            progress(pos - (end - start));
+          }
+        }
+        if (q < 0) break;
+        // Lines with quotes: csv-parse reads the longest run of whole records (quote-balanced) in one go.
+        let regionEnd = quotedRegionEnd(buf, start, limit);
+        if (regionEnd < 0) {
+          if (!eof) break; // a quoted field goes on past the data read so far
+          regionEnd = limit; // unclosed quote at the end: let csv-parse say so
+        }
+        let records: { record: string[]; info: Info }[];
+        try {
+          records = parseSync(buf.subarray(start, regionEnd), csvOptions(layout.delimiter, false)) as unknown as typeof records;
+        } catch (e) {
+          throw wrapCsvError(layout.file, e, fast.line);
+        }
+        for (const { record, info } of records) {
+          addRecord(record, fast.line + info.lines);
+          if (builder.full) {
+            yield emit();
+            throwIfAborted(ctx?.signal);
+            progress(pos - (end - regionEnd));
+          }
+        }
+        fast.line += countLines(buf, start, regionEnd) + (buf[regionEnd - 1] === LF ? 0 : 1);
+        start = regionEnd;
+      }
+      if (eof) break;
+    }
+    if (builder.n > 0) yield emit();
+    progress(layout.size);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** csv-parse over the whole file (header record first): for headers that are not one plain line. */
+async function* slowBatches(
+  layout: CsvLayout,
+  builder: BatchBuilder,
+  rowsDone: () => number,
+  emit: () => DataBatch,
+  ctx?: OperationContext,
+): AsyncGenerator<DataBatch> {
+  const src = createReadStream(layout.file, { highWaterMark: CHUNK });
+  const parser = parse(csvOptions(layout.delimiter, true));
+  src.on('error', (e) => parser.destroy(e));
+  src.pipe(parser);
+  const addRecord = recordAdder(layout, builder, rowsDone);
+  let skipHeader = true;
   try {
     for await (const run of recordRuns<{ record: string[]; info: Info }>(parser)) {
       for (const { record, info } of run) {
@@ -404,20 +448,21 @@ async function* slowBatches(
           skipHeader = false;
           continue;
         }
-        addRecord(record, lineBase + info.lines);
+        addRecord(record, info.lines);
         if (builder.full) {
           yield emit();
           throwIfAborted(ctx?.signal);
-          ctx?.onProgress?.({ fraction: layout.size ? Math.min(1, (offset + src.bytesRead) / layout.size) : 1 });
+          ctx?.onProgress?.({ fraction: layout.size ? Math.min(1, src.bytesRead / layout.size) : 1 });
         }
       }
     }
     if (builder.n > 0) yield emit();
     ctx?.onProgress?.({ fraction: 1 });
   } catch (e) {
-    throw wrapCsvError(file, e, lineBase);
+    throw wrapCsvError(layout.file, e, 0);
   } finally {
     src.destroy();
     parser.destroy();
   }
 }
+

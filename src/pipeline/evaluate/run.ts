@@ -14,7 +14,7 @@ import type {
   EvaluationTask,
   LatencyReport,
 } from '../../protocol/evaluate';
-import { DatasetError, openDataset, planFeatures, type DatasetSource, type FeaturePlan } from '../data';
+import { DatasetError, openDataset, planFeatures, type DatasetSource, type FeaturePlan, type PlanOptions } from '../data';
 import type { OperationContext } from '../types';
 import { classSpace, labelsToIndices, positiveIndex, type ClassSpace } from './classes';
 import { binarize, fairnessReport } from './fairness';
@@ -25,15 +25,12 @@ import {
   calibrationCurve,
   classificationMetrics,
   evenlySpacedIndices,
-  prCurve,
-  averagePrecision,
   regressionMetrics,
-  rocCurve,
-  rocCurvesOvr,
   residualSample,
   type ClassificationMetrics,
   type RegressionMetrics,
 } from './metrics';
+import { averagePrecisionFromClfCurve, binaryClfCurve, prFromClfCurve, rocAucFromClfCurve, rocFromClfCurve } from './metrics/curves';
 import { planOutputs, type OutputPlan } from './outputs';
 import { robustnessReport } from './robustness';
 import { streamPredictions, type ModelPredictions, type StreamResult } from './stream';
@@ -65,7 +62,7 @@ export async function evaluate(params: EvaluateParams, ctx: OperationContext = {
     const stream = await streamPredictions(
       source,
       plan,
-      [{ model, outputs }],
+      [{ model, outputs, planOptions: planOptions(params) }],
       { batchSize: params.batchSize ?? DEFAULT_BATCH, maxRows: params.maxRows, keepRows: params.robustness ? robustnessRows(params) : 0 },
       ctx,
     );
@@ -140,7 +137,7 @@ export async function compare(params: CompareParams, ctx: OperationContext = {})
     const stream = await streamPredictions(
       source,
       plan,
-      models.map((model, i) => ({ model, outputs: outputs[i]!, plan: plans[i]! })),
+      models.map((model, i) => ({ model, outputs: outputs[i]!, planOptions: planOptions(asEval(model.file)) })),
       { batchSize: params.batchSize ?? DEFAULT_BATCH, maxRows: params.maxRows },
       ctx,
     );
@@ -180,12 +177,12 @@ export async function compare(params: CompareParams, ctx: OperationContext = {})
   }
 }
 
+function planOptions(params: EvaluateParams): PlanOptions {
+  return { label: params.label, requireLabel: params.label !== null, sensitive: params.sensitive, exclude: params.exclude };
+}
+
 function planData(source: DatasetSource, model: PreparedModel, params: EvaluateParams): FeaturePlan {
-  return planFeatures(source, model.inputs, {
-    label: params.label,
-    sensitive: params.sensitive,
-    exclude: params.exclude,
-  });
+  return planFeatures(source, model.inputs, planOptions(params));
 }
 
 function planModelOutputs(model: PreparedModel, params: EvaluateParams, source: DatasetSource): OutputPlan {
@@ -293,7 +290,6 @@ function curvesOf(s: Scored): EvaluationCurves | undefined {
   const pr: (CurveData & { ap: number | null })[] = [];
   const calibration: (CurveData & { count: number[] })[] = [];
   const classes = K === 2 ? [s.positive] : Array.from({ length: K }, (_, i) => i);
-  const ovr = K > 2 ? rocCurvesOvr(truth, proba, K, { classNames: space.names }) : null;
   for (const c of classes) {
     const yBin = new Uint8Array(truth.length);
     const score = new Float64Array(truth.length);
@@ -305,11 +301,12 @@ function curvesOf(s: Scored): EvaluationCurves | undefined {
     }
     if (positives === 0 || positives === truth.length) continue;
     const label = space.names[c]!;
-    const rc = ovr ? ovr[c]! : rocCurve(yBin, score);
-    const auc = ovr ? ovr[c]!.auc : s.metrics && 'roc_auc' in s.metrics ? (s.metrics as { roc_auc: number | null }).roc_auc : null;
-    roc.push({ ...downsample(rc.fpr, rc.tpr), label, auc });
-    const p = prCurve(yBin, score);
-    pr.push({ ...downsample(p.recall, p.precision), label, ap: averagePrecision(yBin, score) });
+    // One sorted pass per class serves the ROC curve, its AUC, the PR curve and average precision.
+    const clf = binaryClfCurve(yBin, score);
+    const rc = rocFromClfCurve(clf);
+    roc.push({ ...downsample(rc.fpr, rc.tpr), label, auc: rocAucFromClfCurve(clf) });
+    const p = prFromClfCurve(clf);
+    pr.push({ ...downsample(p.recall, p.precision), label, ap: averagePrecisionFromClfCurve(clf) });
     if (K === 2) {
       const cal = calibrationCurve(yBin, score, 10);
       calibration.push({ x: Array.from(cal.prob_pred), y: Array.from(cal.prob_true), count: Array.from(cal.count), label });

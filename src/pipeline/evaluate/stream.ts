@@ -3,7 +3,9 @@
  * accumulated compactly (memory: the batch plus a few numbers per row, never the data file).
  */
 import type { DecodedTensor } from '../../core/tensor/types';
-import { buildBatchInputs, type DatasetSource, type FeaturePlan } from '../data';
+import type { ValueSummary } from '../../core/report-types';
+import type { BatchInputs, DatasetSource, FeaturePlan, PlanOptions } from '../data';
+import { plannedBatches } from '../data/prefetch';
 import { throwIfAborted, type OperationContext } from '../types';
 import { Growable } from './growable';
 import type { PreparedModel } from './inference';
@@ -52,7 +54,7 @@ function fetchList(plan: OutputPlan): string[] {
 export async function streamPredictions(
   source: DatasetSource,
   plan: FeaturePlan,
-  models: readonly { model: PreparedModel; outputs: OutputPlan; plan?: FeaturePlan }[],
+  models: readonly { model: PreparedModel; outputs: OutputPlan; planOptions: PlanOptions }[],
   options: StreamOptions,
   ctx: OperationContext = {},
 ): Promise<StreamResult> {
@@ -83,15 +85,21 @@ export async function streamPredictions(
   const fetches = models.map((m) => fetchList(m.outputs));
   let lastReport = 0;
 
-  for await (const batch of source.batches(options.batchSize, dataCtx)) {
+  const job = {
+    file: source.file,
+    open: { format: source.format },
+    plans: models.map((m) => ({ inputs: m.model.inputs as readonly ValueSummary[], options: m.planOptions })),
+    batchSize: options.batchSize,
+    depth: 4,
+  };
+  for await (const perModel of plannedBatches(source, job, dataCtx)) {
     throwIfAborted(ctx.signal);
-    let b = buildBatchInputs(plan, batch);
-    let n = b.rows;
+    let n = perModel[0]!.rows;
     if (options.maxRows !== undefined && rows + n > options.maxRows) {
       n = options.maxRows - rows;
       if (n <= 0) break;
-      b = sliceBatch(b, n);
     }
+    const b = sliceBatch(perModel[0]!, n);
     nanFeatureCells += b.nanFeatureCells;
     if (nanRowLocations.length < 5) nanRowLocations.push(...b.nanRowLocations.slice(0, 5 - nanRowLocations.length));
     if (labels && b.labels) labels.push(b.labels as Float64Array);
@@ -102,9 +110,9 @@ export async function streamPredictions(
       keptRows += n;
     }
     for (let i = 0; i < models.length; i++) {
-      const { model, outputs, plan: own } = models[i]!;
+      const { model, outputs } = models[i]!;
       // Models with other input layouts (e.g. [N,64] vs [N,1,8,8]) get their own view of the same rows.
-      const inputs = own && own !== plan ? sliceBatch(buildBatchInputs(own, batch), n).inputs : b.inputs;
+      const inputs = i === 0 ? b.inputs : sliceBatch(perModel[i]!, n).inputs;
       const { outputs: out, ms } = await model.run(inputs, fetches[i]!);
       const p = predictions[i]!;
       p.batchMs.push(ms);
@@ -141,7 +149,7 @@ function formatSeconds(s: number): string {
 }
 
 /** The first `n` rows of a batch's inputs (for --max-rows). */
-function sliceBatch(b: ReturnType<typeof buildBatchInputs>, n: number): ReturnType<typeof buildBatchInputs> {
+function sliceBatch(b: BatchInputs, n: number): BatchInputs {
   if (b.rows === n) return b;
   const inputs: Record<string, DecodedTensor> = {};
   for (const [k, t] of Object.entries(b.inputs)) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { openModel } from '../../../src/core';
 import { benchModel, compare, evaluate } from '../../../src/pipeline/evaluate';
-import { isBinaryMetrics, isMulticlassMetrics, type RegressionMetrics } from '../../../src/pipeline/evaluate/metrics';
+import { isBinaryMetrics, isMulticlassMetrics, type ClassificationMetrics, type RegressionMetrics } from '../../../src/pipeline/evaluate/metrics';
 
 const root = join(__dirname, '..', '..', '..');
 const ex = (p: string): string => join(root, 'examples', p);
@@ -30,7 +30,8 @@ describe('evaluate: real models through onnxruntime', function () {
     const r = await evaluate({ model: ex('digits/digits_mlp.onnx'), data: ex('digits/digits_test.csv'), batchSize: 100 });
     assert.equal(r.task, 'classification');
     assert.equal(r.samples, 450);
-    assert.ok(r.metrics && isMulticlassMetrics(r.metrics));
+    const m = r.metrics as ClassificationMetrics;
+    assert.ok(m && isMulticlassMetrics(m));
     // independent: parse the CSV by hand, run onnxruntime directly, argmax
     const lines = readFileSync(ex('digits/digits_test.csv'), 'utf8').trim().split('\n').slice(1);
     const x = new Float32Array(lines.length * 64);
@@ -48,9 +49,9 @@ describe('evaluate: real models through onnxruntime', function () {
       const row = Array.from(out.subarray(i * 10, i * 10 + 10));
       if (row.indexOf(Math.max(...row)) === label) correct++;
     });
-    assert.equal(r.metrics.accuracy, correct / lines.length);
-    assert.equal(r.metrics.accuracy.toFixed(4), (await recorded(ex('digits/digits_mlp.onnx'))).test_accuracy);
-    const cm = r.metrics.confusion_matrix;
+    assert.equal(m.accuracy, correct / lines.length);
+    assert.equal(m.accuracy.toFixed(4), (await recorded(ex('digits/digits_mlp.onnx'))).test_accuracy);
+    const cm = m.confusion_matrix;
     assert.equal(cm.flat().reduce((a, b) => a + b, 0), 450);
     assert.equal(cm.reduce((a, row, i) => a + row[i]!, 0), correct);
     assert.ok(r.plan.some((p) => /softmax/.test(p)), 'logits are recognised and softmaxed');
@@ -67,8 +68,9 @@ describe('evaluate: real models through onnxruntime', function () {
       bootstrap: 50,
       outputsFile: out,
     });
-    assert.ok(r.metrics && isBinaryMetrics(r.metrics));
-    assert.equal(r.metrics.accuracy.toFixed(4), (await recorded(ex('credit/credit_logreg.onnx'))).test_accuracy);
+    const m = r.metrics as ClassificationMetrics;
+    assert.ok(m && isBinaryMetrics(m));
+    assert.equal(m.accuracy.toFixed(4), (await recorded(ex('credit/credit_logreg.onnx'))).test_accuracy);
     assert.ok(r.plan.some((p) => /ZipMap/.test(p)));
     const f = r.fairness!.sex!;
     assert.deepEqual(Object.keys(f.by_group), ['F', 'M']);

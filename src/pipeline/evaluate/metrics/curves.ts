@@ -7,6 +7,7 @@
  * Sorting: positives' and negatives' scores are sorted separately with the native typed-array sort and merged,
  * which is O(n log n) and avoids an index sort with a comparator.
  */
+import { sortFloat64 } from './radix-sort';
 import { MetricsError } from './errors';
 import { pairwiseSum } from './reductions';
 import type { NumericArray, PrCurve, RocCurve } from './types';
@@ -57,8 +58,8 @@ export function splitByLabel(yBinary: Uint8Array, score: NumericArray): { pos: F
  */
 export function binaryClfCurveFromSplit(pos: Float64Array, neg: Float64Array): BinaryClfCurve {
   if (pos.length + neg.length === 0) throw new MetricsError('empty', 'No rows to compute a curve from.');
-  pos.sort();
-  neg.sort();
+  sortFloat64(pos);
+  sortFloat64(neg);
   const n = pos.length + neg.length;
   const fps = new Float64Array(n);
   const tps = new Float64Array(n);
