@@ -1,4 +1,4 @@
-import type { BenchResult, CompareResult, EvaluateResult } from '../protocol/evaluate';
+import type { BenchResult, CompareResult, EvaluateResult, ProfileResult } from '../protocol/evaluate';
 
 /** Human-readable renderings of evaluation results (the --json output is the contract). */
 
@@ -55,5 +55,16 @@ export function benchText(r: BenchResult): string {
   for (const x of r.results) {
     lines.push(`  ${String(x.batch_size).padStart(5)}  ${String(x.threads || 'auto').padStart(7)}  ${x.p50_ms.toFixed(3).padStart(9)}  ${x.p90_ms.toFixed(3).padStart(9)}  ${x.p99_ms.toFixed(3).padStart(9)}  ${Math.round(x.rows_per_s).toString().padStart(10)}`);
   }
+  return lines.join('\n');
+}
+
+export function profileText(r: ProfileResult): string {
+  const lines = [`Profile of ${r.model}: ${r.runs} runs, median ${r.run_p50_ms.toFixed(3)} ms per run (optimization ${r.graph_optimization_level}, onnxruntime ${r.ort_version})`];
+  lines.push('  node                                      op                  p50 µs   share');
+  for (const n of r.nodes.slice(0, 30)) {
+    lines.push(`  ${n.name.slice(0, 40).padEnd(40)}  ${n.op_type.slice(0, 18).padEnd(18)} ${n.p50_us.toFixed(0).padStart(7)}  ${(n.share * 100).toFixed(1).padStart(5)}%`);
+  }
+  if (r.nodes.length > 30) lines.push(`  … ${r.nodes.length - 30} more nodes (see --json)`);
+  lines.push(`  trace: ${r.profile_file}`);
   return lines.join('\n');
 }

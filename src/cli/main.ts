@@ -4,10 +4,11 @@ import type { ValidateResult } from '../core/report-types';
 import { checkRuntime } from '../pipeline/runtime';
 import { runSample } from '../pipeline/sample';
 import { benchModel, compare, evaluate, saveRun } from '../pipeline/evaluate';
+import { profileModel } from '../pipeline/profile';
 import { runWorker } from './worker';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, errorLine, isUserError, printJson, progress } from './output';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UsageError, errorLine, isUserError, printJson, progress } from './output';
 import { inspectText, sampleText, validateText } from './text';
-import { benchText, compareText, evaluateText } from './evaluate-text';
+import { benchText, compareText, evaluateText, profileText } from './evaluate-text';
 
 /**
  * `ptp` — the post-training pipeline on the command line. Same code as the extension; `--json` prints one
@@ -199,6 +200,26 @@ export function buildProgram(): Command {
       const r = await benchModel({ model: file, batchSizes: o.batch, threads: o.threads, runs: o.runs, warmup: o.warmup }, { onProgress });
       if (o.json) printJson(r);
       else console.log(benchText(r));
+    });
+
+  program
+    .command('profile')
+    .description("Per-node time from onnxruntime's profiler on generated inputs (median over runs); writes the trace next to the model.")
+    .argument('<model>', 'path to a .onnx file')
+    .option('--runs <n>', 'timed runs after one warm-up', positiveInt, 10)
+    .option('--dim <n>', 'value for symbolic dimensions', positiveInt, 1)
+    .option('--optimization <level>', 'onnxruntime graph optimization while profiling: disabled|basic|extended|all', 'disabled')
+    .option('-o, --output <file>', 'trace file (default <model>.profile.json)')
+    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .option('--json', 'print one JSON document')
+    .action(async (file: string, o: { runs: number; dim: number; optimization: string; output?: string; threads?: number; json?: boolean }) => {
+      if (!['disabled', 'basic', 'extended', 'all'].includes(o.optimization)) throw new UsageError(`--optimization must be disabled, basic, extended or all`);
+      const r = await profileModel(
+        { model: file, runs: o.runs, symbolicDimValue: o.dim, graphOptimizationLevel: o.optimization as 'disabled', outputFile: o.output, intraOpNumThreads: o.threads },
+        { onProgress },
+      );
+      if (o.json) printJson(r);
+      else console.log(profileText(r));
     });
 
   program

@@ -10,6 +10,7 @@ import { isRuntimeError } from '../pipeline/runtime/errors';
 import { runSample } from '../pipeline/sample/run';
 import { benchModel } from '../pipeline/evaluate/bench';
 import { compare, evaluate } from '../pipeline/evaluate/run';
+import { profileModel } from '../pipeline/profile';
 import type { OperationContext } from '../pipeline/types';
 
 type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: OperationContext) => Promise<WorkerOps[K]['result']>;
@@ -21,6 +22,7 @@ export const WORKER_HANDLERS: { readonly [K in WorkerOp]: OpHandler<K> } = {
   evaluate,
   bench: benchModel,
   compare,
+  profile: profileModel,
 };
 
 /** The error reply for a failed request: model/input problems are 'user' errors, everything else 'internal'. */

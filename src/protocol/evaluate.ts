@@ -149,3 +149,38 @@ export interface CompareResult {
   /** Max |output difference| against the first model (scores or regression values). */
   readonly max_abs_diff: readonly number[];
 }
+
+export interface ProfileParams extends RuntimeOptions {
+  readonly model: string;
+  /** Timed runs (default 10) after one warm-up run. */
+  readonly runs?: number;
+  /** Value for symbolic dims of the generated inputs (default 1). */
+  readonly symbolicDimValue?: number;
+  /** onnxruntime graph optimizations while profiling (default 'disabled': node names map 1:1 to the model). */
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Where to write the onnxruntime trace (default `<model>.profile.json` next to the model). */
+  readonly outputFile?: string;
+}
+
+export interface NodeTiming {
+  /** Node name as onnxruntime reports it (the model's node name; `#<index>` style names for unnamed nodes). */
+  readonly name: string;
+  readonly op_type: string;
+  /** Median over runs of the node's summed kernel time in one run, µs. */
+  readonly p50_us: number;
+  /** Share of the summed node time (0..1). */
+  readonly share: number;
+  /** Kernel executions per run (more than 1 inside loops). */
+  readonly calls: number;
+}
+
+export interface ProfileResult {
+  readonly model: string;
+  readonly runs: number;
+  /** Median wall time of a whole run, ms. */
+  readonly run_p50_ms: number;
+  readonly nodes: readonly NodeTiming[];
+  readonly profile_file: string;
+  readonly graph_optimization_level: string;
+  readonly ort_version: string;
+}

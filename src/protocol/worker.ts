@@ -5,7 +5,7 @@
  * Cancellation: the client kills the worker process (SIGKILL) — the only way to stop a blocking
  * onnxruntime `session.run` — and starts a fresh one for the next request.
  */
-import type { BenchParams, BenchResult, CompareParams, CompareResult, EvaluateParams, EvaluateResult } from './evaluate';
+import type { BenchParams, BenchResult, CompareParams, CompareResult, EvaluateParams, EvaluateResult, ProfileParams, ProfileResult } from './evaluate';
 
 /** Options every onnxruntime-backed operation takes. */
 export interface RuntimeOptions {
@@ -76,6 +76,7 @@ export interface WorkerOps {
   evaluate: { params: EvaluateParams; result: EvaluateResult };
   bench: { params: BenchParams; result: BenchResult };
   compare: { params: CompareParams; result: CompareResult };
+  profile: { params: ProfileParams; result: ProfileResult };
 }
 export type WorkerOp = keyof WorkerOps;
 

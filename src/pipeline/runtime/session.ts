@@ -13,6 +13,9 @@ export interface SessionOptions extends RuntimeOptions {
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
   /** Where onnxruntime writes the optimized model (optional). */
   readonly optimizedModelFilePath?: string;
+  /** onnxruntime's profiler: a Chrome-trace JSON written at `profileFilePrefix`_<time>.json on endProfiling(). */
+  readonly enableProfiling?: boolean;
+  readonly profileFilePrefix?: string;
   /** Values for named symbolic dims (onnxruntime `freeDimensionOverrides`). */
   readonly freeDimensionOverrides?: Readonly<Record<string, number>>;
 }
@@ -28,6 +31,7 @@ export function ortSessionOptions(options: SessionOptions = {}): InferenceSessio
     ...(options.intraOpNumThreads && options.intraOpNumThreads > 0 ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
     ...(options.optimizedModelFilePath ? { optimizedModelFilePath: options.optimizedModelFilePath } : {}),
     ...(options.freeDimensionOverrides ? { freeDimensionOverrides: { ...options.freeDimensionOverrides } } : {}),
+    ...(options.enableProfiling ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
   };
 }
 
