@@ -20,3 +20,4 @@ export { writeModel, type WriteOptions } from './writer';
 export { onnx } from './proto/onnx';
 export * from './graph-view';
 export * from './shape-inference';
+export { encodeNpy } from './npy';
