@@ -79,6 +79,39 @@ describe('pipeline/data: CSV / TSV', () => {
     assert.ok(lineNos.every((l, i) => l === i + 2));
   });
 
+  it('reads a quoted multi-line field longer than the read chunk, then plain lines again', async () => {
+    const big = Array.from({ length: 30_000 }, (_, i) => `line ${i}`).join('\n'); // ~300 kB of lines …
+    const huge = big.repeat(5); // … ~1.5 MB inside one quoted field
+    const lines = ['k,doc'];
+    for (let i = 0; i < 100; i++) lines.push(`${i},p${i}`);
+    lines.push(`100,"${huge}"`);
+    for (let i = 101; i < 110; i++) lines.push(`${i},"q${i}"`);
+    for (let i = 110; i < 120; i++) lines.push(`${i},p${i}`);
+    const file = tmp.write('span.csv', lines.join('\n') + '\n');
+    const batches = await collect(await openDataset(file), 7);
+    const docs = column(batches, 'doc') as string[];
+    assert.deepEqual(column(batches, 'k'), Array.from({ length: 120 }, (_, i) => i));
+    assert.equal(docs[100], huge);
+    assert.equal(docs[105], 'q105');
+    assert.equal(docs[119], 'p119');
+    const lineNos = batches.flatMap((b) => Array.from(b.lines!));
+    const spanned = huge.split('\n').length - 1;
+    assert.equal(lineNos[99], 101);
+    assert.equal(lineNos[100], 102 + spanned);
+    assert.equal(lineNos[119], 121 + spanned);
+  });
+
+  it('reports an unclosed quote and a bad cell after quoted lines with the right line', async () => {
+    const open = tmp.write('open.csv', 'a,b\n1,2\n3,"oops\n');
+    await rejectsDataset(openDataset(open), /open\.csv: CSV parse error at line 3: Quote Not Closed/);
+    await rejectsDataset(collect(await openDataset(open, { sampleRows: 1 }), 10), /open\.csv: CSV parse error at line 3: Quote Not Closed/);
+    const file = tmp.write('after-q.csv', 'a,b\n1,"x"\n2,"y"\n3,z\n');
+    const src = await openDataset(file, { sampleRows: 1 });
+    assert.equal(src.kinds.get('b'), 'text');
+    const bad = tmp.write('bad-after-q.csv', 'a,b\n1,"2"\n2,"3"\nfour,"5"\n');
+    await rejectsDataset(collect(await openDataset(bad, { sampleRows: 2 }), 10), /"four" in column "a" at line 4 \(data row 3\)/);
+  });
+
   it('reads headers spanning lines and CR-only line ends (csv-parse throughout)', async () => {
     const multi = await openDataset(tmp.write('mh.csv', '"a\nb",c\n1,2\n3,4\n'));
     assert.deepEqual(multi.columns, ['a\nb', 'c']);
@@ -126,6 +159,15 @@ describe('pipeline/data: CSV / TSV', () => {
   it('refuses an empty file and a missing file clearly', async () => {
     await rejectsDataset(openDataset(tmp.write('empty.csv', '')), /empty\.csv: the file is empty; a header row/);
     await rejectsDataset(openDataset(tmp.path('nope.csv')), /nope\.csv: no such file/);
+  });
+
+  it('reports progress up to 1', async () => {
+    const file = tmp.write('prog.csv', 'a\n' + Array.from({ length: 50 }, (_, i) => i).join('\n') + '\n');
+    const fractions: number[] = [];
+    await collect(await openDataset(file), 10, { onProgress: (p) => fractions.push(p.fraction ?? -1) });
+    assert.ok(fractions.length >= 2);
+    assert.equal(fractions[fractions.length - 1], 1);
+    assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), String(fractions));
   });
 
   it('stops on abort between batches', async () => {

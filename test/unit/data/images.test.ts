@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { imageOptionsForInput, openDataset } from '../../../src/pipeline/data';
+import { buildBatchInputs, imageOptionsForInput, openDataset, planFeatures } from '../../../src/pipeline/data';
 import { resizeBilinear } from '../../../src/pipeline/data/image-ops';
 import { TempDir, collect, column, rejectsDataset } from './helpers';
 
@@ -97,6 +97,20 @@ describe('pipeline/data: image folders', () => {
     assert.ok(src.notes.some((n) => n.includes('no image options given')));
     const b = await collect(src, 3);
     close(b[0].tensors!.get('image')!.data.subarray(0, 4), [1, 0, 0, 100 / 255], 1e-7);
+  });
+
+  it('plans the image tensor onto an image model input (path and label never fed)', async () => {
+    const inputs = [{ name: 'pixels', kind: 'tensor' as const, elem_type: 'FLOAT', shape: ['N', 3, 2, 2] }];
+    const src = await openDataset(root, { image: imageOptionsForInput(inputs[0])! });
+    const plan = planFeatures(src, inputs, { requireLabel: true });
+    assert.equal(plan.label, 'label');
+    assert.deepEqual(plan.feeds[0].source, { kind: 'tensor', tensor: 'image' });
+    assert.deepEqual(plan.excluded, [{ column: 'path', reason: 'file path (auto)' }]);
+    const [b] = await collect(src, 3);
+    const out = buildBatchInputs(plan, b);
+    assert.deepEqual(out.inputs.pixels.dims, [3, 3, 2, 2]);
+    assert.equal(out.inputs.pixels.values, b.tensors!.get('image')!.data);
+    assert.deepEqual(Array.from(out.labels as Float64Array), [0, 0, 1]);
   });
 
   it('derives image options from a model input shape', () => {
