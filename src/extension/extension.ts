@@ -3,6 +3,7 @@ import { moduleLoadStart } from './activation-clock';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register-commands';
 import { readSettings } from './config/settings-reader';
+import { registerEvaluation } from './evaluation/evaluation-commands';
 import { OUTPUT_CHANNEL_NAME } from './ids';
 import { ModelEditorProvider } from './model/model-editor-provider';
 import { SamplePanels } from './sample/sample-panels';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     samplePanels,
     ModelEditorProvider.register({ extensionUri: context.extensionUri, log, validation, sampler, settings: readSettings }),
     registerCommands({ log, validation, sampler, samplePanels }),
+    registerEvaluation({ context, worker, log }),
   );
 
   const activationMs = performance.now() - moduleLoadStart;

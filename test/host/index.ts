@@ -14,13 +14,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type MochaType from 'mocha';
 import editorTests from './editor.test';
+import evaluateTests from './evaluate.test';
 import extensionTests from './extension.test';
 import sampleTests from './sample.test';
 import validateTests from './validate.test';
 import { hostInfo } from './util';
 
 /** Registered in this order; each calls describe()/it() once mocha's globals exist. */
-const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests];
+const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests];
 
 /**
  * Registers every suite with the mocha whose describe/it are the current globals. For @vscode/test-cli,

@@ -64,7 +64,7 @@ export interface FeaturePlan {
 }
 
 const LABEL_NAMES = ['label', 'labels', 'target', 'targets', 'y', 'class'];
-const ID_NAME = /^(id|index|idx|row_?id|row_?index|row_?num(ber)?|sample_?id|unnamed: ?\d+|__index_level_\d+__)$/i;
+const ID_NAME = /^(id|index|idx|row_?id|row_?index|row_?num(ber)?|sample_?id|unnamed: ?\d+|__index_level_\d+__|[\w ]+[_\- ](id|uuid|guid))$/i;
 const PATH_NAME = /^(path|file|filename|file_?path|image_?path|image_?file)$/i;
 
 const FEEDABLE = new Set<string>(['FLOAT', 'DOUBLE', 'FLOAT16', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'BOOL', 'STRING']);

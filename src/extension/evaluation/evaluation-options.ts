@@ -1,0 +1,188 @@
+/**
+ * What the Evaluation commands send to the worker: the `ptp.evaluation.*` settings, the choices made in the
+ * pickers (or passed by a script as an arguments object) and the runtime settings, turned into
+ * EvaluateParams / CompareParams / BenchParams. No vscode: unit tested on plain Node.
+ */
+import type { BenchParams, CompareParams, EvaluateParams, EvaluationTask } from '../../protocol/evaluate';
+import type { RuntimeOptions } from '../../protocol/worker';
+
+export interface EvaluationSettings {
+  /** `ptp.evaluation.batchSize`: rows per session.run (≥ 1). */
+  readonly batchSize: number;
+  /** `ptp.evaluation.bootstrap`: resamples for fairness confidence intervals (≥ 0; 0 = none). */
+  readonly bootstrap: number;
+}
+
+export const DEFAULT_EVALUATION_SETTINGS: EvaluationSettings = { batchSize: 1024, bootstrap: 200 };
+
+/** Reads raw values (`get('evaluation.batchSize')`), falling back to the defaults for invalid ones. */
+export function normalizeEvaluationSettings(get: (key: string) => unknown): EvaluationSettings {
+  return {
+    batchSize: integerAtLeast(get('evaluation.batchSize'), 1, DEFAULT_EVALUATION_SETTINGS.batchSize),
+    bootstrap: integerAtLeast(get('evaluation.bootstrap'), 0, DEFAULT_EVALUATION_SETTINGS.bootstrap),
+  };
+}
+
+/** The choices of Evaluate Model… (pickers or arguments object). */
+export interface EvaluateChoices {
+  /** Absolute path of the data file or image folder. */
+  readonly data: string;
+  /** undefined: auto-detect; null: no labels (predictions only). */
+  readonly label?: string | null;
+  readonly task?: EvaluationTask | 'auto';
+  readonly sensitive?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly robustness?: boolean;
+  readonly positiveClass?: string | number;
+  readonly maxRows?: number;
+  /** Write per-row predictions (CSV) to this file. */
+  readonly outputsFile?: string;
+  /** Override the settings for one run. */
+  readonly batchSize?: number;
+  readonly bootstrap?: number;
+}
+
+export interface BenchChoices {
+  readonly batchSizes: readonly number[];
+  readonly runs?: number;
+  readonly warmup?: number;
+  readonly threads?: readonly number[];
+}
+
+export const DEFAULT_BENCH_BATCH_SIZES: readonly number[] = [1, 8, 32];
+
+export function evaluateParams(model: string, c: EvaluateChoices, settings: EvaluationSettings, runtime: RuntimeOptions): EvaluateParams {
+  return {
+    model,
+    ...sharedParams(c, settings, runtime),
+    ...(c.robustness ? { robustness: true } : {}),
+    ...(c.outputsFile ? { outputsFile: c.outputsFile } : {}),
+  };
+}
+
+export function compareParams(models: readonly string[], c: EvaluateChoices, settings: EvaluationSettings, runtime: RuntimeOptions): CompareParams {
+  return { models: [...models], ...sharedParams(c, settings, runtime) };
+}
+
+/** What evaluate and compare both take. */
+function sharedParams(c: EvaluateChoices, settings: EvaluationSettings, runtime: RuntimeOptions): Omit<CompareParams, 'models'> {
+  return {
+    data: c.data,
+    ...(c.label !== undefined ? { label: c.label } : {}),
+    ...(c.task && c.task !== 'auto' ? { task: c.task } : {}),
+    ...(c.sensitive?.length ? { sensitive: [...c.sensitive] } : {}),
+    ...(c.exclude?.length ? { exclude: [...c.exclude] } : {}),
+    ...(c.positiveClass !== undefined ? { positiveClass: c.positiveClass } : {}),
+    ...(c.maxRows !== undefined ? { maxRows: c.maxRows } : {}),
+    batchSize: c.batchSize ?? settings.batchSize,
+    bootstrap: c.bootstrap ?? settings.bootstrap,
+    ...runtime,
+  };
+}
+
+export function benchParams(model: string, c: BenchChoices, runtime: RuntimeOptions): BenchParams {
+  return {
+    model,
+    batchSizes: [...c.batchSizes],
+    ...(c.runs !== undefined ? { runs: c.runs } : {}),
+    ...(c.warmup !== undefined ? { warmup: c.warmup } : {}),
+    ...(c.threads?.length ? { threads: [...c.threads] } : {}),
+    ...runtime,
+  };
+}
+
+/** A bad arguments object passed to a command by a script or test. */
+export class CommandArgumentsError extends Error {
+  constructor(command: string, detail: string) {
+    super(`${command}: ${detail}`);
+    this.name = 'CommandArgumentsError';
+  }
+}
+
+/** True for a plain arguments object (not a Uri, not the Explorer's array of selected Uris). */
+export function isArgsObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * `{ data, label?, task?, sensitive?, robustness?, exclude?, positiveClass?, maxRows?, batchSize?, bootstrap? }`
+ * → EvaluateChoices; `data` must be an absolute path (`isAbsolute` decides for the host's platform).
+ */
+export function parseEvaluateArgs(command: string, x: Record<string, unknown>, isAbsolute: (p: string) => boolean): EvaluateChoices {
+  const fail = (detail: string): never => {
+    throw new CommandArgumentsError(command, detail);
+  };
+  const data = x.data;
+  if (typeof data !== 'string' || !isAbsolute(data)) fail(`"data" must be the absolute path of a data file or image folder, got ${JSON.stringify(data)}`);
+  const label = x.label;
+  if (label !== undefined && label !== null && typeof label !== 'string') fail(`"label" must be a column name or null, got ${JSON.stringify(label)}`);
+  const task = x.task;
+  if (task !== undefined && task !== 'auto' && task !== 'classification' && task !== 'regression') {
+    fail(`"task" must be "auto", "classification" or "regression", got ${JSON.stringify(task)}`);
+  }
+  const strings = (key: string): string[] | undefined => {
+    const v = x[key];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) fail(`"${key}" must be an array of column names`);
+    return v as string[];
+  };
+  const int = (key: string, min: number): number | undefined => {
+    const v = x[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(`"${key}" must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+    return v as number;
+  };
+  const robustness = x.robustness;
+  if (robustness !== undefined && typeof robustness !== 'boolean') fail(`"robustness" must be true or false`);
+  const positive = x.positiveClass;
+  if (positive !== undefined && typeof positive !== 'string' && typeof positive !== 'number') fail(`"positiveClass" must be a class name or index`);
+  const outputsFile = x.outputsFile;
+  if (outputsFile !== undefined && (typeof outputsFile !== 'string' || !isAbsolute(outputsFile))) fail(`"outputsFile" must be an absolute path`);
+  return {
+    data: data as string,
+    ...(label !== undefined ? { label: label as string | null } : {}),
+    ...(task !== undefined ? { task: task as EvaluateChoices['task'] } : {}),
+    ...optional('sensitive', strings('sensitive')),
+    ...optional('exclude', strings('exclude')),
+    ...(robustness !== undefined ? { robustness: robustness as boolean } : {}),
+    ...(positive !== undefined ? { positiveClass: positive as string | number } : {}),
+    ...optional('maxRows', int('maxRows', 1)),
+    ...optional('batchSize', int('batchSize', 1)),
+    ...optional('bootstrap', int('bootstrap', 0)),
+    ...(outputsFile !== undefined ? { outputsFile: outputsFile as string } : {}),
+  };
+}
+
+/** `{ batchSizes?, runs?, warmup?, threads? }` → BenchChoices (batch sizes default to 1, 8, 32). */
+export function parseBenchArgs(command: string, x: Record<string, unknown>): BenchChoices {
+  const ints = (key: string, min: number): number[] | undefined => {
+    const v = x[key];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.length === 0 || v.some((n) => typeof n !== 'number' || !Number.isInteger(n) || n < min)) {
+      throw new CommandArgumentsError(command, `"${key}" must be a non-empty array of integers ≥ ${min}`);
+    }
+    return v as number[];
+  };
+  const int = (key: string, min: number): number | undefined => {
+    const v = x[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new CommandArgumentsError(command, `"${key}" must be an integer ≥ ${min}`);
+    return v;
+  };
+  return {
+    batchSizes: ints('batchSizes', 1) ?? DEFAULT_BENCH_BATCH_SIZES,
+    ...optional('runs', int('runs', 1)),
+    ...optional('warmup', int('warmup', 0)),
+    ...optional('threads', ints('threads', 0)),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function integerAtLeast(value: unknown, min: number, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min ? value : fallback;
+}
