@@ -25,6 +25,7 @@ export default tseslint.config(
       // extension files kept vscode-free so they are unit-testable on plain Node
       'src/extension/worker/**/*.ts', 'src/extension/config/ptp-settings.ts', 'src/extension/validation/validation-report.ts',
       'src/extension/webview/webview-html.ts', 'src/extension/user-errors.ts',
+      'src/extension/evaluation/evaluation-options.ts', 'src/extension/evaluation/data-columns.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
   },
