@@ -41,6 +41,11 @@ const configs = [
   })),
 ];
 
+// the graph component's layout worker (started from a Blob URL inside the webview)
+if (existsSync('webview/graph/layout-worker.ts')) {
+  configs.push({ ...common, entryPoints: { 'webview/graph-layout-worker': 'webview/graph/layout-worker.ts' }, platform: 'browser', format: 'iife', target: 'es2022', outdir: 'dist' });
+}
+
 if (watch) {
   for (const c of configs) (await esbuild.context(c)).watch();
 } else {

@@ -6,7 +6,11 @@
  */
 import { CHILD_COMMAND, runChild, type Variant } from './child';
 import * as evaluateBench from './evaluate';
+import * as explainBench from './explain';
+import * as graphBench from './graph';
+import * as graphCheck from './graph-check';
 import * as inspectBench from './inspect';
+import * as quantizeBench from './quantize';
 
 interface Bench {
   readonly description: string;
@@ -16,7 +20,11 @@ interface Bench {
 
 const BENCHES: Readonly<Record<string, Bench>> = {
   inspect: inspectBench,
+  quantize: quantizeBench,
   evaluate: evaluateBench,
+  explain: explainBench,
+  graph: graphBench,
+  'graph-check': graphCheck,
 };
 
 function usage(): string {

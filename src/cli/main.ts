@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerEvaluateCommands } from './commands/evaluate';
+import { registerExplainCommand } from './commands/explain';
 import { registerModelCommands } from './commands/model';
 import { registerProfileCommand } from './commands/profile';
+import { registerQuantizeCommand } from './commands/quantize';
+import { registerOptimizeCommand } from './commands/optimize';
 import { runWorker } from './worker';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, errorLine, isUserError } from './output';
 
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerEvaluateCommands(program);
   registerProfileCommand(program);
+  registerQuantizeCommand(program);
+  registerOptimizeCommand(program);
+  registerExplainCommand(program);
 
   program
     .command('worker', { hidden: true })

@@ -16,7 +16,7 @@ export function isUserError(e: unknown): boolean {
   if (e instanceof UsageError || isOnnxError(e)) return true;
   if (isRuntimeError(e)) return e.isUserError;
   const name = (e as { name?: string } | null)?.name;
-  return name === 'DatasetError' || name === 'AbortError';
+  return name === 'DatasetError' || name === 'ExplainError' || name === 'MetricsError' || name === 'AbortError';
 }
 
 /** Progress/notes go to stderr so that stdout holds exactly the JSON document with --json. */

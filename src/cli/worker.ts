@@ -11,6 +11,9 @@ import { runSample } from '../pipeline/sample/run';
 import { benchModel } from '../pipeline/evaluate/bench';
 import { compare, evaluate } from '../pipeline/evaluate/run';
 import { profileModel } from '../pipeline/profile';
+import { quantize } from '../pipeline/quantize';
+import { optimizeModel } from '../pipeline/optimize/optimize';
+import { explain } from '../pipeline/explain';
 import type { OperationContext } from '../pipeline/types';
 
 type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: OperationContext) => Promise<WorkerOps[K]['result']>;
@@ -23,16 +26,27 @@ export const WORKER_HANDLERS: { readonly [K in WorkerOp]: OpHandler<K> } = {
   bench: benchModel,
   compare,
   profile: profileModel,
+  quantize,
+  optimize: optimizeModel,
+  explain,
 };
 
 /** The error reply for a failed request: model/input problems are 'user' errors, everything else 'internal'. */
 export function errorReply(id: number, e: unknown): WorkerErrorReply {
-  if (isOnnxError(e)) return { kind: 'error', id, error: { type: 'user', code: e.code, message: e.message } };
+  if (isOnnxError(e)) {
+    const reason = (e as { reason?: string }).reason;
+    return { kind: 'error', id, error: { type: 'user', code: reason ?? e.code, message: e.message } };
+  }
   if (isRuntimeError(e)) {
     return { kind: 'error', id, error: { type: e.isUserError ? 'user' : 'internal', code: e.code, message: e.message } };
   }
   if (e instanceof Error && e.name === 'AbortError') {
     return { kind: 'error', id, error: { type: 'user', code: 'cancelled', message: e.message } };
+  }
+  // Data and explanation problems are the user's to fix (bad column, label out of range, too many features …).
+  if (e instanceof Error && (e.name === 'DatasetError' || e.name === 'ExplainError' || e.name === 'MetricsError')) {
+    const code = (e as { code?: unknown }).code;
+    return { kind: 'error', id, error: { type: 'user', code: typeof code === 'string' ? code : e.name, message: e.message } };
   }
   const message = e instanceof Error ? `${e.name}: ${e.message}` : `non-error thrown: ${String(e)}`;
   return { kind: 'error', id, error: { type: 'internal', message } };

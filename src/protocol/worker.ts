@@ -6,6 +6,9 @@
  * onnxruntime `session.run` — and starts a fresh one for the next request.
  */
 import type { BenchParams, BenchResult, CompareParams, CompareResult, EvaluateParams, EvaluateResult, ProfileParams, ProfileResult } from './evaluate';
+import type { QuantizeParams, QuantizeResult } from './quantize';
+import type { OptimizeParams, OptimizeResult } from './optimize';
+import type { ExplainParams, ExplainResult } from './explain';
 
 /** Options every onnxruntime-backed operation takes. */
 export interface RuntimeOptions {
@@ -77,6 +80,9 @@ export interface WorkerOps {
   bench: { params: BenchParams; result: BenchResult };
   compare: { params: CompareParams; result: CompareResult };
   profile: { params: ProfileParams; result: ProfileResult };
+  quantize: { params: QuantizeParams; result: QuantizeResult };
+  optimize: { params: OptimizeParams; result: OptimizeResult };
+  explain: { params: ExplainParams; result: ExplainResult };
 }
 export type WorkerOp = keyof WorkerOps;
 

@@ -20,6 +20,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `script-src 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
+    // the graph layout worker: its script is fetched from the extension (connect-src) and started from a Blob
+    `connect-src ${cspSource}`,
+    `worker-src blob:`,
   ].join('; ');
 }
 

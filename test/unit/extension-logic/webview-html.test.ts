@@ -15,7 +15,7 @@ describe('extension: webview HTML shell', () => {
     const csp = contentSecurityPolicy(page.cspSource, page.nonce);
     assert.equal(
       csp,
-      "default-src 'none'; style-src https://webview.test 'nonce-abc+/='; script-src 'nonce-abc+/='; font-src https://webview.test; img-src https://webview.test data:",
+      "default-src 'none'; style-src https://webview.test 'nonce-abc+/='; script-src 'nonce-abc+/='; font-src https://webview.test; img-src https://webview.test data:; connect-src https://webview.test; worker-src blob:",
     );
     assert.doesNotMatch(csp, /unsafe-(inline|eval)/);
   });

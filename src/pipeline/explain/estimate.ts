@@ -1,0 +1,159 @@
+/**
+ * The per-row loop of an explanation: for each explained row, the features that vary against the background,
+ * an estimator (exact / Kernel / Permutation) in their space, and its coalitions queued; the queued coalitions of
+ * several rows are evaluated together (≥ one full onnxruntime call's worth), then each row's φ is solved.
+ */
+import { createRng32 } from '../evaluate/fairness/rng';
+import { throwIfAborted, type OperationContext } from '../types';
+import { evaluateCoalitions, type Background, type CoalitionTask, type FeatureGroups } from './coalitions';
+import type { Estimator } from './estimator';
+import { exactEstimator } from './exact';
+import { defaultNsamples, kernelEstimator } from './kernel';
+import type { ExplainedModel, RowBuffer } from './model-fn';
+import { DEFAULT_MAX_EVALS, minMaxEvals, permutationEstimator, permutationPairs } from './permutation';
+
+/** Rows queued before their coalitions are evaluated, at most. */
+const MAX_QUEUED_ROWS = 256;
+
+export interface EstimateInput {
+  readonly model: ExplainedModel;
+  readonly groups: FeatureGroups;
+  readonly background: Background;
+  /** The explained rows (count × D, buffer type) and their data-row indices (they seed each row's RNG). */
+  readonly xs: RowBuffer;
+  readonly count: number;
+  readonly rowIndex: readonly number[];
+  /** f(x) (count × K) and the base value (K). */
+  readonly fx: Float64Array;
+  readonly base: Float64Array;
+  readonly estimator: 'exact' | 'kernel' | 'permutation';
+  readonly nsamples?: number;
+  readonly topK?: number;
+  readonly maxEvals?: number;
+  /** Occlusion's default budget: at least this many antithetic pairs. */
+  readonly minPairs?: number;
+  readonly seed: number;
+  readonly maxRows: number;
+  readonly maxValues: number;
+}
+
+export interface EstimateOutput {
+  /** Per row: φ, M × K. */
+  readonly phi: Float64Array[];
+  readonly coalitions: number[];
+  readonly varying: number[];
+  /** Permutation: the most antithetic pairs / evaluations any row used, and the raised budget (0 if none). */
+  readonly pairs: number;
+  readonly maxEvals: number;
+  readonly evalsRaised: number;
+  /** Kernel: a ridge was needed for some row. */
+  readonly regularized: boolean;
+}
+
+interface Queued {
+  readonly r: number;
+  readonly task: CoalitionTask;
+  readonly est: Estimator;
+  readonly map: Int32Array;
+}
+
+/** Estimates φ for every row; `onRow` is called as rows complete. */
+export async function estimateRows(input: EstimateInput, ctx: OperationContext, onRow: () => void): Promise<EstimateOutput> {
+  const { model, groups, background, xs, count, fx, base } = input;
+  const D = xs.length / Math.max(count, 1);
+  const M = groups.count;
+  const K = model.width;
+  const phi: Float64Array[] = new Array(count);
+  const coalitions: number[] = new Array(count);
+  const varying: number[] = new Array(count);
+  let pairs = 0;
+  let maxEvals = 0;
+  let evalsRaised = 0;
+  let regularized = false;
+  let queue: Queued[] = [];
+  let queuedRows = 0;
+
+  const flush = async (): Promise<void> => {
+    const batch = queue;
+    queue = [];
+    queuedRows = 0;
+    await evaluateCoalitions(model, groups, background, batch.map((q) => q.task), { maxRows: input.maxRows, maxValues: input.maxValues }, ctx, onRow);
+    for (const { r, task, est, map } of batch) {
+      const reduced = est.solve(task.values!, fx.subarray(r * K, (r + 1) * K), base, K);
+      const full = new Float64Array(M * K);
+      for (let i = 0; i < map.length; i++) for (let k = 0; k < K; k++) full[map[i]! * K + k] = reduced[i * K + k]!;
+      phi[r] = full;
+      if ('regularized' in est && est.regularized) regularized = true;
+    }
+  };
+
+  for (let r = 0; r < count; r++) {
+    throwIfAborted(ctx.signal);
+    const x = xs.subarray(r * D, (r + 1) * D);
+    const map = varyingFeatures(groups, x, background);
+    const m = map.length;
+    varying[r] = m;
+    if (m <= 1) {
+      // Nothing to estimate: with one varying feature it takes all of f(x) − base.
+      const full = new Float64Array(M * K);
+      if (m === 1) for (let k = 0; k < K; k++) full[map[0]! * K + k] = fx[r * K + k]! - base[k]!;
+      phi[r] = full;
+      coalitions[r] = 0;
+      onRow();
+      continue;
+    }
+    const rng = createRng32(rowSeed(input.seed, input.rowIndex[r]!));
+    let est: Estimator;
+    if (input.estimator === 'exact') est = exactEstimator(m);
+    else if (input.estimator === 'kernel') est = kernelEstimator(m, input.nsamples ?? defaultNsamples(m), rng, input.topK);
+    else {
+      const asked = input.maxEvals ?? Math.max(DEFAULT_MAX_EVALS, (input.minPairs ?? 0) * (2 * m - 2) + 2);
+      const evals = Math.max(asked, minMaxEvals(m));
+      if (evals > asked) evalsRaised = Math.max(evalsRaised, evals);
+      const p = permutationPairs(m, evals);
+      pairs = Math.max(pairs, p);
+      maxEvals = Math.max(maxEvals, evals);
+      est = permutationEstimator(m, p, rng);
+    }
+    coalitions[r] = est.count;
+    queue.push({ r, task: { x, masks: expandMasks(est.masks, est.count, m, map, M), count: est.count }, est, map });
+    queuedRows += est.count * background.count;
+    if (queuedRows >= input.maxRows || queue.length >= MAX_QUEUED_ROWS) await flush();
+  }
+  if (queue.length) await flush();
+  return { phi, coalitions, varying, pairs, maxEvals, evalsRaised, regularized };
+}
+
+/** Features whose values differ from some background row's (the others have φ = 0 exactly under v). */
+function varyingFeatures(groups: FeatureGroups, x: RowBuffer, bg: Background): Int32Array {
+  const D = x.length;
+  const out: number[] = [];
+  for (let j = 0; j < groups.count; j++) {
+    let varies = false;
+    for (let e = groups.start[j]!; e < groups.start[j + 1]! && !varies; e++) {
+      const i = groups.elems[e]!;
+      const v = x[i]!;
+      for (let b = 0; b < bg.count; b++) {
+        if (!(bg.rows[b * D + i] === v)) {
+          varies = true;
+          break;
+        }
+      }
+    }
+    if (varies) out.push(j);
+  }
+  return Int32Array.from(out);
+}
+
+/** Masks over the m varying features → masks over all M features (the others 0: background = x there anyway). */
+function expandMasks(masks: Uint8Array, count: number, m: number, map: Int32Array, M: number): Uint8Array {
+  if (m === M) return masks;
+  const out = new Uint8Array(count * M);
+  for (let c = 0; c < count; c++) for (let i = 0; i < m; i++) out[c * M + map[i]!] = masks[c * m + i]!;
+  return out;
+}
+
+/** A per-row seed from the run's seed and the data-row index: a row's values do not depend on which others are explained. */
+function rowSeed(seed: number, row: number): number {
+  return (seed % 2 ** 21) * 2 ** 32 + (Math.imul(row + 1, 0x9e3779b1) >>> 0);
+}

@@ -1,0 +1,75 @@
+/**
+ * The closed accuracy loop: the source and the quantized model evaluated on the same rows by the evaluation
+ * pipeline (`compare`: metrics with scikit-learn names, prediction agreement, max |output difference|), and their
+ * latency measured the same way (benchModel: same threads, batch sizes, runs and warm-up, one model after the other).
+ */
+import type { BenchRow, CompareParams, CompareResult } from '../../protocol/evaluate';
+import type { QuantizeParams, QuantizeResult } from '../../protocol/quantize';
+import { benchModel, compare } from '../evaluate';
+import { isDatasetError } from '../data';
+import type { OperationContext } from '../types';
+import { QuantizeError } from './errors';
+
+export type Evaluation = Pick<QuantizeResult, 'data' | 'samples' | 'task' | 'metrics_before' | 'metrics_after' | 'agreement' | 'max_abs_diff'> & {
+  readonly warnings: readonly string[];
+};
+
+/** Evaluates both models on `params.data` (label as planned: a column name, or null for agreement only). */
+export async function evaluateBoth(source: string, output: string, params: QuantizeParams, label: string | null, ctx: OperationContext): Promise<Evaluation> {
+  const r = await compareOrThrow(
+    {
+      models: [source, output],
+      data: params.data!,
+      label,
+      exclude: params.exclude_columns,
+      sensitive: params.sensitive,
+      batchSize: params.batchSize,
+      bootstrap: 0,
+      intraOpNumThreads: params.intraOpNumThreads,
+      executionProviders: params.executionProviders,
+    },
+    ctx,
+  );
+  const [before, after] = r.evaluations;
+  return {
+    data: params.data!,
+    samples: r.samples,
+    task: r.task,
+    metrics_before: before!.metrics,
+    metrics_after: after!.metrics,
+    ...(r.task === 'classification' ? { agreement: r.agreement[1]! } : {}),
+    max_abs_diff: r.max_abs_diff[1]!,
+    warnings: [...new Set([...before!.warnings, ...after!.warnings])],
+  };
+}
+
+/** `compare`, with data problems found while reading rows reported as QuantizeError('bad-data'). */
+async function compareOrThrow(params: CompareParams, ctx: OperationContext): Promise<CompareResult> {
+  try {
+    return await compare(params, ctx);
+  } catch (e) {
+    if (isDatasetError(e)) throw new QuantizeError('bad-data', `evaluation data: ${e.message}`);
+    throw e;
+  }
+}
+
+export interface LatencyPair {
+  readonly before: readonly BenchRow[];
+  readonly after: readonly BenchRow[];
+}
+
+/** benchModel on both models with identical settings (default batch sizes 1 and 32, 20 runs after 3 warm-up runs). */
+export async function latencyBoth(source: string, output: string, params: QuantizeParams, ctx: OperationContext): Promise<LatencyPair> {
+  const o = params.latency === false ? {} : (params.latency ?? {});
+  const common = {
+    batchSizes: o.batchSizes ?? [1, 32],
+    runs: o.runs ?? 20,
+    warmup: o.warmup ?? 3,
+    threads: [params.intraOpNumThreads ?? 0],
+    intraOpNumThreads: params.intraOpNumThreads,
+    executionProviders: params.executionProviders,
+  };
+  const before = await benchModel({ model: source, ...common }, ctx);
+  const after = await benchModel({ model: output, ...common }, ctx);
+  return { before: before.results, after: after.results };
+}
