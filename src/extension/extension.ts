@@ -5,6 +5,7 @@ import { registerCommands } from './commands/register-commands';
 import { readSettings } from './config/settings-reader';
 import { registerEvaluation } from './evaluation/evaluation-commands';
 import { OUTPUT_CHANNEL_NAME } from './ids';
+import { GraphOverlays } from './model/graph-overlays';
 import { ModelEditorProvider } from './model/model-editor-provider';
 import { SamplePanels } from './sample/sample-panels';
 import { SampleService } from './sample/sample-service';
@@ -28,7 +29,10 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
   const validation = new ValidationService(worker, log, readSettings);
   const sampler = new SampleService(worker, log, readSettings);
   const samplePanels = new SamplePanels(context.extensionUri, log);
+  // Per-node overlays (profiling, quantization error, sparsity) shared by features and the Graph tab.
+  const overlays = new GraphOverlays();
   context.subscriptions.push(
+    overlays,
     log,
     { dispose: () => worker.dispose() },
     validation,
