@@ -6,7 +6,8 @@
 // output and prints a short human summary. Later commands (evaluate, quantize, …) add a step to STEPS.
 // Exit code: 0 when every step passed, 1 otherwise.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +15,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = process.env.PTP_DEMO_CLI ?? join(root, 'dist', 'cli.js'); // override: another build of the CLI
 const model = process.argv[2] ?? join(root, 'examples', 'digits', 'digits_mlp.onnx');
 const notOnnx = join(root, 'examples', 'digits', 'digits_test.csv');
+const data = process.env.PTP_DEMO_DATA ?? (process.argv[2] ? null : notOnnx); // held-out data of the shipped model
+const scratch = mkdtempSync(join(tmpdir(), 'ptp-demo-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const rel = (p) => relative(process.cwd(), p) || p;
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -121,6 +125,41 @@ const STEPS = [
       return lines;
     },
   },
+  ...(data
+    ? [
+        {
+          title: 'Evaluate on the held-out data (metrics as scikit-learn defines them)',
+          args: ['evaluate', model, '--data', data, '--json'],
+          summarize(r) {
+            need(r, ['task', 'samples', 'metrics', 'latency']);
+            const m = r.metrics;
+            const lines = [
+              `${r.task} on ${fmtInt(r.samples)} rows: accuracy ${fmtNum(m.accuracy)}, balanced accuracy ${fmtNum(m.balanced_accuracy)}, ` +
+                `f1_macro ${fmtNum(m.f1_macro)}, log_loss ${fmtNum(m.log_loss)}` + (m.roc_auc_ovr_macro !== undefined ? `, roc_auc_ovr_macro ${fmtNum(m.roc_auc_ovr_macro)}` : ''),
+              ...r.plan.map((p) => `  ${p}`),
+              `latency: p50 ${r.latency.p50_ms.toFixed(2)} ms per batch of ${r.latency.batch_size}, ${fmtInt(Math.round(r.latency.rows_per_s))} rows/s overall`,
+            ];
+            if (!(m.accuracy > 0.9)) throw new StepError(`accuracy ${m.accuracy} is far below the recorded value`, lines);
+            return lines;
+          },
+        },
+        {
+          title: 'Quantize to int8 (static QDQ, calibrated on the data) and re-evaluate',
+          args: ['quantize', model, '--mode', 'static', '--data', data, '-o', join(scratch, 'model.int8.onnx'), '--no-save-recipe', '--json'],
+          summarize(r) {
+            need(r, ['size_bytes_before', 'size_bytes_after', 'metrics_before', 'metrics_after']);
+            const worst = [...(r.nodes ?? [])].filter((n) => typeof n.activation_sqnr_db === 'number').slice(0, 3);
+            const lines = [
+              `size ${fmtBytes(r.size_bytes_before)} → ${fmtBytes(r.size_bytes_after)} (${(r.size_bytes_after / r.size_bytes_before).toFixed(2)}×; weights ${fmtBytes(r.weight_bytes_before)} → ${fmtBytes(r.weight_bytes_after)})`,
+              `accuracy ${fmtNum(r.metrics_before.accuracy)} → ${fmtNum(r.metrics_after.accuracy)}, prediction agreement ${fmtNum(r.agreement)}`,
+              ...worst.map((n) => `  ${n.name} (${n.op_type}): activation SQNR ${n.activation_sqnr_db.toFixed(1)} dB`),
+            ];
+            if (Math.abs(r.metrics_after.accuracy - r.metrics_before.accuracy) > 0.01) throw new StepError('int8 lost more than 1 point of accuracy', lines);
+            return lines;
+          },
+        },
+      ]
+    : []),
   {
     title: 'A file that is not ONNX gives a clear error and exit code 2',
     args: ['inspect', notOnnx],
