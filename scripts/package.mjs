@@ -1,7 +1,7 @@
 // Builds a platform-specific .vsix: onnxruntime-node ships every platform's binaries (288 MB); a package
 // keeps only its target's. Usage: node scripts/package.mjs [--target linux-x64|linux-arm64|darwin-arm64|win32-x64|win32-arm64]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,14 +12,19 @@ if (!PLATFORMS.includes(target)) {
   console.error(`package: unsupported target '${target}' (one of ${PLATFORMS.join(', ')})`);
   process.exit(2);
 }
-const others = PLATFORMS.filter((p) => p !== target).map((p) => {
-  const [os, arch] = p.split('-');
-  return `node_modules/onnxruntime-node/bin/napi-v*/${os}/${arch}/**`;
-});
+const [os, arch] = target.split('-');
+// vsce lets a `!` inclusion win over later exclusions, so drop what must not ship from dist/ itself:
+// source maps of earlier dev builds and the graph test harness.
+for (const entry of readdirSync('dist', { recursive: true })) {
+  const f = String(entry);
+  if (f.endsWith('.map') || /graph-harness\./.test(f)) rmSync(join('dist', f), { force: true });
+}
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const dir = mkdtempSync(join(tmpdir(), 'ptp-package-'));
 const ignoreFile = join(dir, '.vscodeignore');
-writeFileSync(ignoreFile, `${readFileSync('.vscodeignore', 'utf8')}\n# other platforms\n${others.join('\n')}\n`);
+// Keep only the target's native binaries: the generic `bin/**` inclusion becomes the target's folder.
+const rules = readFileSync('.vscodeignore', 'utf8').replace('!node_modules/onnxruntime-node/bin/**', `!node_modules/onnxruntime-node/bin/napi-v*/${os}/${arch}/**`);
+writeFileSync(ignoreFile, rules);
 const out = `${pkg.name}-${target}-${pkg.version}.vsix`;
 try {
   execFileSync(process.execPath, [
