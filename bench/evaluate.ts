@@ -15,6 +15,7 @@ import Long from 'long';
 import { onnx } from '../src/core/proto/onnx';
 import { evaluate } from '../src/pipeline/evaluate';
 import { createSession, loadOrt } from '../src/pipeline/runtime';
+import { numberArg, xorshift } from './util';
 import { killChildren, measureInChild, type ChildReport, type Variant } from './child';
 
 export const description = 'full evaluation of a 1M-row CSV vs a bare onnxruntime loop (rows/s, peak RSS)';
@@ -22,24 +23,8 @@ export const description = 'full evaluation of a 1M-row CSV vs a bare onnxruntim
 const FEATURES = 20;
 const CLASSES = 10;
 
-function arg(args: readonly string[], name: string, def: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-}
-
-/** xorshift32 in [0,1). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
 function writeMlp(file: string, HIDDEN: number): void {
-  const r = rng(7);
+  const r = xorshift(7);
   const mat = (name: string, rows: number, cols: number): onnx.TensorProto.$Properties => {
     const v = new Float32Array(rows * cols);
     const s = Math.sqrt(2 / rows);
@@ -73,7 +58,7 @@ function writeMlp(file: string, HIDDEN: number): void {
 }
 
 async function writeCsv(file: string, rows: number): Promise<void> {
-  const r = rng(11);
+  const r = xorshift(11);
   const out = createWriteStream(file);
   const header = [...Array.from({ length: FEATURES }, (_, i) => `f${i}`), 'label'].join(',');
   out.write(`${header}\n`);
@@ -99,7 +84,7 @@ const bare: Variant = async (args) => {
   const batch = Number(batchText);
   const ort = loadOrt();
   const session = await createSession(model!, {});
-  const r = rng(11);
+  const r = xorshift(11);
   const tensors: InstanceType<typeof ort.Tensor>[] = [];
   for (let start = 0; start < rows; start += batch) {
     const n = Math.min(batch, rows - start);
@@ -129,9 +114,9 @@ const ours: Variant = async (args) => {
 export const variants: Readonly<Record<string, Variant>> = { bare, ours };
 
 export async function run(args: readonly string[]): Promise<number> {
-  const rows = arg(args, '--rows', 1_000_000);
-  const batch = arg(args, '--batch', 1024);
-  const runs = arg(args, '--runs', 2);
+  const rows = numberArg(args, '--rows', 1_000_000);
+  const batch = numberArg(args, '--batch', 1024);
+  const runs = numberArg(args, '--runs', 2);
   const dir = mkdtempSync(join(tmpdir(), 'ptp-bench-eval-'));
   const onSig = (): void => {
     killChildren();

@@ -21,6 +21,7 @@ import Long from 'long';
 import { onnx } from '../src/core/proto/onnx';
 import { explain } from '../src/pipeline/explain';
 import type { ExplainMethod, ExplainParams } from '../src/protocol/explain';
+import { numberArg, xorshift } from './util';
 import { killChildren, measureInChild, type Variant } from './child';
 import { table } from './format';
 
@@ -29,25 +30,9 @@ export const description = 'SHAP (Kernel, Permutation) on 30- and 12-feature MLP
 const TARGET = { secondsPerRow: 0.2, error: 0.02 } as const;
 const BACKGROUND = 100;
 
-function arg(args: readonly string[], name: string, def: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-}
-
-/** xorshift32 in [0,1). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
 /** An F → H → H → 2 MLP with He-scaled uniform weights (seeded). */
 function writeMlp(file: string, features: number, hidden: number, seed: number): void {
-  const r = rng(seed);
+  const r = xorshift(seed);
   const mat = (name: string, rows: number, cols: number): onnx.TensorProto.$Properties => {
     const v = new Float32Array(rows * cols);
     const s = Math.sqrt(6 / rows);
@@ -85,7 +70,7 @@ function writeMlp(file: string, features: number, hidden: number, seed: number):
 
 /** Standard-normal features (Box–Muller), as CSV with columns f0…f{F−1}. */
 function writeCsv(file: string, features: number, rows: number, seed: number): void {
-  const r = rng(seed);
+  const r = xorshift(seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
   const lines = [Array.from({ length: features }, (_, j) => `f${j}`).join(',')];
   for (let i = 0; i < rows; i++) lines.push(Array.from({ length: features }, () => gauss().toFixed(4)).join(','));
@@ -160,11 +145,11 @@ function relError(phi: readonly (readonly number[])[], ref: readonly (readonly n
 }
 
 export async function run(args: readonly string[]): Promise<number> {
-  const rows = arg(args, '--rows', 20);
-  const naiveRows = arg(args, '--naive-rows', 10);
-  const runs = arg(args, '--runs', 2);
-  const refEvals = arg(args, '--ref-evals', 200_000);
-  const hidden = arg(args, '--hidden', 64);
+  const rows = numberArg(args, '--rows', 20);
+  const naiveRows = numberArg(args, '--naive-rows', 10);
+  const runs = numberArg(args, '--runs', 2);
+  const refEvals = numberArg(args, '--ref-evals', 200_000);
+  const hidden = numberArg(args, '--hidden', 64);
   const dir = mkdtempSync(join(tmpdir(), 'ptp-bench-explain-'));
   const onSig = (): void => {
     killChildren();

@@ -31,7 +31,8 @@ export function rowLocation(batch: DataBatch, i: number): string {
   return `row ${batch.startRow + i + 1}`;
 }
 
-function allocate(dataType: DataType, n: number): TensorValues {
+/** A zeroed array of the type `DecodedTensor` uses for an element type (strings: empty strings). */
+export function allocateValues(dataType: DataType, n: number): TensorValues {
   switch (dataType) {
     case DataType.FLOAT:
     case DataType.FLOAT16:
@@ -140,13 +141,13 @@ function fillFeed(file: string, feed: InputFeed, batch: DataBatch, nan: NanTally
     if (feed.dataType === DataType.DOUBLE && data instanceof Float64Array) {
       return { name: feed.input, dataType: feed.dataType, dims, size: n, values: data.length === n ? data : data.subarray(0, n) };
     }
-    const out = allocate(feed.dataType, n);
+    const out = allocateValues(feed.dataType, n);
     const f64 = data instanceof Float64Array ? data : Float64Array.from(data.subarray(0, n));
     // Row-major source: one "column" of n values at stride 1; NaNs were counted above.
     writeColumn(f64, out, 1, 0, n, new NanTally(n), feed.dataType === DataType.BOOL);
     return { name: feed.input, dataType: feed.dataType, dims, size: n, values: out };
   }
-  const out = allocate(feed.dataType, rows * d);
+  const out = allocateValues(feed.dataType, rows * d);
   const bool = feed.dataType === DataType.BOOL;
   const cols = src.columns;
   for (let j = 0; j < cols.length; j++) {

@@ -3,6 +3,7 @@
  * class probabilities (logits → softmax, a single score → [1−p, p], ZipMap read as its probability tensor) or the
  * regression value. One onnxruntime call per `evaluate` (split only when the model fixes its batch size).
  */
+import { allocateValues } from '../data/feed';
 import { DataType } from '../../core/tensor/dtypes';
 import type { DecodedTensor, TensorValues } from '../../core/tensor/types';
 import { classSpace } from '../evaluate/classes';
@@ -170,7 +171,7 @@ function slotTensor(s: FeedSlot, layout: RowLayout, rows: RowBuffer, n: number):
   if (single && (((s.dataType === DataType.FLOAT || s.dataType === DataType.FLOAT16) && rows instanceof Float32Array) || (s.dataType === DataType.DOUBLE && rows instanceof Float64Array))) {
     return { name: s.input, dataType: s.dataType, dims, size, values: rows.subarray(0, size) };
   }
-  const values = allocValues(s.dataType, size);
+  const values = allocateValues(s.dataType, size);
   const D = layout.width;
   for (let r = 0; r < n; r++) {
     const src = r * D + s.offset;
@@ -186,31 +187,3 @@ function slotTensor(s: FeedSlot, layout: RowLayout, rows: RowBuffer, n: number):
   return { name: s.input, dataType: s.dataType, dims, size, values };
 }
 
-function allocValues(t: DataType, n: number): TensorValues {
-  switch (t) {
-    case DataType.FLOAT:
-    case DataType.FLOAT16:
-      return new Float32Array(n);
-    case DataType.DOUBLE:
-      return new Float64Array(n);
-    case DataType.INT8:
-      return new Int8Array(n);
-    case DataType.INT16:
-      return new Int16Array(n);
-    case DataType.INT32:
-      return new Int32Array(n);
-    case DataType.INT64:
-      return new BigInt64Array(n);
-    case DataType.UINT8:
-    case DataType.BOOL:
-      return new Uint8Array(n);
-    case DataType.UINT16:
-      return new Uint16Array(n);
-    case DataType.UINT32:
-      return new Uint32Array(n);
-    case DataType.UINT64:
-      return new BigUint64Array(n);
-    default:
-      throw new ExplainError('unsupported', `element type ${t} cannot be fed`);
-  }
-}
