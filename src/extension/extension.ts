@@ -4,9 +4,14 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands/register-commands';
 import { readSettings } from './config/settings-reader';
 import { registerEvaluation } from './evaluation/evaluation-commands';
+import { registerExplain } from './explain/explain-commands';
 import { OUTPUT_CHANNEL_NAME } from './ids';
+import { ComparePanels } from './graph/compare-panel';
+import { registerGraphCommands } from './graph/graph-commands';
+import { ProfileService } from './graph/profile-service';
 import { GraphOverlays } from './model/graph-overlays';
 import { ModelEditorProvider } from './model/model-editor-provider';
+import { registerQuantization, type QuantizationFeature } from './quantize/quantize-commands';
 import { SamplePanels } from './sample/sample-panels';
 import { SampleService } from './sample/sample-service';
 import { ValidationService } from './validation/validation-service';
@@ -16,6 +21,10 @@ import { WorkerClient } from './worker/worker-client';
 export interface PtpExtensionApi {
   /** From loading this module to the end of activate(), in ms. */
   readonly activationMs: number;
+  /** Per-node overlays and node actions of the Graph tab (tests run node actions through it). */
+  readonly overlays: GraphOverlays;
+  /** The last quantization result of a model in this session. */
+  readonly quantization: Pick<QuantizationFeature, 'lastResult'>;
 }
 
 export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
@@ -31,6 +40,9 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
   const samplePanels = new SamplePanels(context.extensionUri, log);
   // Per-node overlays (profiling, quantization error, sparsity) shared by features and the Graph tab.
   const overlays = new GraphOverlays();
+  const profiles = new ProfileService(worker, overlays, log, readSettings);
+  const comparePanels = new ComparePanels(context.extensionUri, log, readSettings);
+  const quantization = registerQuantization({ context, worker, log, overlays });
   context.subscriptions.push(
     overlays,
     log,
@@ -38,14 +50,19 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     validation,
     sampler,
     samplePanels,
-    ModelEditorProvider.register({ extensionUri: context.extensionUri, log, validation, sampler, settings: readSettings }),
+    profiles,
+    comparePanels,
+    ModelEditorProvider.register({ extensionUri: context.extensionUri, log, validation, sampler, settings: readSettings, overlays, profiles }),
+    registerGraphCommands({ log, profiles, comparePanels }),
     registerCommands({ log, validation, sampler, samplePanels }),
     registerEvaluation({ context, worker, log }),
+    quantization,
+    registerExplain({ context, worker, log }),
   );
 
   const activationMs = performance.now() - moduleLoadStart;
   log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
-  return { activationMs };
+  return { activationMs, overlays, quantization };
 }
 
 export function deactivate(): void {

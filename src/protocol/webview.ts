@@ -10,6 +10,8 @@
  * Model strings travel as data; the webview inserts them as text only. Weight bytes never travel.
  */
 import type { InspectResult, ValidateResult } from '../core/report-types';
+import type { ProfileResult } from './evaluate';
+import type { GraphView, NodeDetail, Overlay, TensorDetail } from './graph';
 import type { SampleResult } from './worker';
 
 /** The model file a view shows. */
@@ -45,6 +47,13 @@ export type OverviewSnapshot =
       /** Latest results for this file, so a re-created webview shows them again. */
       readonly validation: ValidateResult | null;
       readonly sample: SampleResult | null;
+      /** The overlay other features set for this file (Graph tab), and the latest Profile Model result. */
+      readonly overlay: GraphOverlayState | null;
+      readonly profile: ProfileResult | null;
+      /** Show the Profile tab (Profile Model just ran for this file). */
+      readonly revealProfile: boolean;
+      /** `asWebviewUri` of dist/webview/graph-layout-worker.js. */
+      readonly layoutWorker: string;
     }
   | { readonly status: 'error'; readonly file: FileInfo; readonly error: ErrorInfo };
 
@@ -64,19 +73,80 @@ export interface RequestSpec<P, R> {
   readonly result: R;
 }
 
-/** The model overview (custom editor `ptp.modelEditor`). */
+/** A per-node overlay as the Graph tab shows it, with the node actions its feature offers (side panel). */
+export interface GraphOverlayState {
+  readonly overlay: Overlay;
+  readonly actions: readonly { readonly id: string; readonly label: string }[];
+}
+
+/** Which model of a Compare panel a graph request is about (the model editor has only one). */
+export type GraphSide = 'left' | 'right';
+
+/** Where a save went (`null`: the user cancelled the save dialog). */
+export interface SaveResult {
+  readonly saved: string | null;
+}
+
+/**
+ * The graph component's host calls (webview/graph GraphHost), answered by the extension: structure of a graph
+ * (`main`, a subgraph or a function), node/tensor details on request, and saves through a save dialog.
+ */
+export type GraphRequests = {
+  readonly graph: RequestSpec<{ readonly path: string; readonly side?: GraphSide }, GraphView>;
+  readonly nodeDetail: RequestSpec<{ readonly path: string; readonly nodeId: number; readonly side?: GraphSide }, NodeDetail>;
+  readonly tensorDetail: RequestSpec<{ readonly path: string; readonly tensor: string; readonly side?: GraphSide }, TensorDetail>;
+  readonly saveNpy: RequestSpec<{ readonly path: string; readonly tensor: string; readonly side?: GraphSide }, SaveResult>;
+  /** SVG text, or PNG bytes as base64. */
+  readonly saveExport: RequestSpec<{ readonly kind: 'svg' | 'png'; readonly data: string; readonly side?: GraphSide }, SaveResult>;
+};
+
+/** The model overview (custom editor `ptp.modelEditor`): Overview, Graph and Profile tabs. */
 export interface OverviewChannel {
-  readonly requests: {
+  readonly requests: GraphRequests & {
     readonly ready: RequestSpec<null, OverviewSnapshot>;
     readonly validate: RequestSpec<null, ValidateResult>;
     /** Rejected with `cancelled: true` when the user cancels the run. */
     readonly runSample: RequestSpec<null, SampleResult>;
+    /** Runs Profile Model on this file (progress notification, cancellable); the result also comes as `profile`. */
+    readonly runProfile: RequestSpec<null, ProfileResult>;
+    /** A node action of the current overlay (`GraphOverlays.runAction`). */
+    readonly nodeAction: RequestSpec<{ readonly actionId: string; readonly node: string }, null>;
   };
   readonly events: {
     readonly snapshot: OverviewSnapshot;
     readonly validation: ValidateResult;
     readonly sample: SampleResult;
     readonly busy: BusyState;
+    readonly overlay: GraphOverlayState | null;
+    readonly profile: ProfileResult;
+  };
+}
+
+/** One model of a Compare panel. */
+export interface CompareSide {
+  readonly file: FileInfo;
+  readonly view: GraphView;
+}
+
+export interface CompareSnapshot {
+  /** `asWebviewUri` of dist/webview/graph-layout-worker.js. */
+  readonly layoutWorker: string;
+  readonly left: CompareSide;
+  readonly right: CompareSide;
+  readonly diff: {
+    readonly added: readonly string[];
+    readonly removed: readonly string[];
+    readonly changed: readonly { readonly node: string; readonly changes: readonly string[] }[];
+  };
+}
+
+/** The structural Compare Models panel (`ptp.compareModels`). */
+export interface CompareChannel {
+  readonly requests: GraphRequests & {
+    readonly ready: RequestSpec<null, CompareSnapshot>;
+  };
+  readonly events: {
+    readonly snapshot: CompareSnapshot;
   };
 }
 
@@ -131,6 +201,7 @@ export type ViewMessage<C extends Channel> = RequestMessage<C> | LogMessage;
 export type HostToOverview = HostMessage<OverviewChannel>;
 export type OverviewToHost = ViewMessage<OverviewChannel>;
 export type HostToSample = HostMessage<SampleChannel>;
+export type HostToCompare = HostMessage<CompareChannel>;
 export type SampleToHost = ViewMessage<SampleChannel>;
 
 function isRecord(x: unknown): x is Record<string, unknown> {

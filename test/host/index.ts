@@ -15,13 +15,16 @@ import * as vscode from 'vscode';
 import type MochaType from 'mocha';
 import editorTests from './editor.test';
 import evaluateTests from './evaluate.test';
+import explainTests from './explain.test';
 import extensionTests from './extension.test';
+import graphTests from './graph.test';
+import quantizeTests from './quantize.test';
 import sampleTests from './sample.test';
 import validateTests from './validate.test';
 import { hostInfo } from './util';
 
 /** Registered in this order; each calls describe()/it() once mocha's globals exist. */
-const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests];
+const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, explainTests, quantizeTests, graphTests];
 
 /**
  * Registers every suite with the mocha whose describe/it are the current globals. For @vscode/test-cli,

@@ -14,6 +14,8 @@ interface TreeGroup {
   /** Direct children in order of first appearance: groups and node ids. */
   items: (TreeGroup | number)[];
   sub: Map<string, TreeGroup>;
+  /** Smallest node index in the group's subtree (its place in graph order). */
+  first: number;
 }
 
 export interface Hierarchy {
@@ -25,11 +27,25 @@ export interface Hierarchy {
 }
 
 function newGroup(label: string, path: string, artificial = false): TreeGroup {
-  return { label, path, artificial, items: [], sub: new Map() };
+  return { label, path, artificial, items: [], sub: new Map(), first: Number.POSITIVE_INFINITY };
 }
 
-/** Splits over-full item lists into artificial groups, repeatedly, until every list has ≤ max entries. */
+function firstIndex(x: TreeGroup | number): number {
+  return typeof x === 'number' ? x : x.first;
+}
+
+/**
+ * Splits over-full item lists into artificial groups, repeatedly, until every list has ≤ max entries. Items
+ * (direct nodes and sub-groups alike) are cut in graph order — by their first node index — so consecutive
+ * chunks follow the data flow instead of a scope's direct nodes landing after its sub-groups (which makes
+ * edges run back and forth between the chunks).
+ */
 function split(g: TreeGroup, max: number): void {
+  if (g.items.length <= max) return;
+  g.items = g.items
+    .map((x, k) => ({ x, k, f: firstIndex(x) }))
+    .sort((a, b) => a.f - b.f || a.k - b.k)
+    .map((e) => e.x);
   while (g.items.length > max) {
     const chunks: TreeGroup[] = [];
     const allNodes = g.items.every((x) => typeof x === 'number');
@@ -38,9 +54,10 @@ function split(g: TreeGroup, max: number): void {
       const label = `${allNodes ? 'nodes' : 'items'} ${i + 1}–${end}`;
       const c = newGroup(label, `${g.path}#${i + 1}-${end}`, true);
       c.items = g.items.slice(i, end);
+      c.first = firstIndex(c.items[0]!);
       chunks.push(c);
     }
-    g.items = chunks;
+    g.items = chunks.sort((a, b) => a.first - b.first);
   }
 }
 
@@ -55,6 +72,7 @@ export function buildHierarchy(names: readonly string[], max = MAX_GROUP_CHILDRE
       continue;
     }
     let g = root;
+    g.first = Math.min(g.first, i);
     let start = 0;
     while (start < cut) {
       let end = name.indexOf('/', start);
@@ -68,6 +86,7 @@ export function buildHierarchy(names: readonly string[], max = MAX_GROUP_CHILDRE
           g.items.push(child);
         }
         g = child;
+        g.first = Math.min(g.first, i);
       }
       start = end + 1;
     }

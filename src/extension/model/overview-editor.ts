@@ -1,14 +1,19 @@
 /**
- * One model overview: binds a custom-editor webview to its ModelDocument. Answers the webview's
- * requests (ready → snapshot, validate, runSample) and pushes new results for the same file.
+ * One model editor: binds a custom-editor webview (Overview, Graph and Profile tabs) to its ModelDocument.
+ * Answers the webview's requests (ready → snapshot, validate, runSample, runProfile, the graph component's
+ * calls, overlay node actions) and pushes new results and overlays for the same file.
  */
 import * as vscode from 'vscode';
-import type { OverviewChannel, OverviewSnapshot } from '../../protocol/webview';
+import type { GraphOverlayState, OverviewChannel, OverviewSnapshot } from '../../protocol/webview';
 import type { PtpSettings } from '../config/ptp-settings';
+import { graphRequestHandlers } from '../graph/graph-requests';
+import { layoutWorkerUri } from '../graph/layout-worker-uri';
+import type { ProfileService } from '../graph/profile-service';
 import type { SampleService } from '../sample/sample-service';
 import type { ValidationService } from '../validation/validation-service';
 import { setWebviewHtml, webviewOptions } from '../webview/webview-setup';
 import { WebviewRpc } from '../webview/webview-rpc';
+import type { GraphOverlays, OverlayEntry } from './graph-overlays';
 import type { ModelDocument } from './model-document';
 
 export interface OverviewDeps {
@@ -17,11 +22,18 @@ export interface OverviewDeps {
   readonly validation: ValidationService;
   readonly sampler: SampleService;
   readonly settings: (scope: vscode.Uri) => PtpSettings;
+  readonly overlays: GraphOverlays;
+  readonly profiles: ProfileService;
+}
+
+function overlayState(entry: OverlayEntry | null | undefined): GraphOverlayState | null {
+  return entry ? { overlay: entry.overlay, actions: entry.actions ?? [] } : null;
 }
 
 export class OverviewEditor implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly rpc: WebviewRpc<OverviewChannel>;
+  private readonly layoutWorker: string;
 
   constructor(
     private readonly document: ModelDocument,
@@ -29,10 +41,34 @@ export class OverviewEditor implements vscode.Disposable {
     private readonly deps: OverviewDeps,
   ) {
     const sameFile = (uri: vscode.Uri) => uri.toString() === document.uri.toString();
+    const filePath = () => document.file.path;
+    this.layoutWorker = layoutWorkerUri(panel.webview, deps.extensionUri);
+    const graph = graphRequestHandlers(() => ({
+      model: () => {
+        const state = document.state;
+        if (state.status === 'error') throw new Error(state.error.message);
+        return state.model;
+      },
+      uri: document.uri,
+      maxInlineTensorElements: () => deps.settings(document.uri).maxInlineTensorElements,
+    }));
     this.rpc = new WebviewRpc<OverviewChannel>(
       panel.webview,
       {
+        ...graph,
         ready: () => this.snapshot(),
+        runProfile: async (_params, token) => {
+          try {
+            return await deps.profiles.run(document.uri, token);
+          } catch (e) {
+            deps.profiles.reportFailure(document.uri, e);
+            throw e;
+          }
+        },
+        nodeAction: async ({ actionId, node }) => {
+          await deps.overlays.runAction(filePath(), actionId, node);
+          return null;
+        },
         validate: (_params, token) => deps.validation.validateAndReport(document.uri, token),
         runSample: async (_params, token) => {
           try {
@@ -59,6 +95,14 @@ export class OverviewEditor implements vscode.Disposable {
         this.rpc.post('sample', result);
       }),
       document.onDidChange(() => this.rpc.post('snapshot', this.snapshot())),
+      deps.overlays.onDidChange((modelPath, entry) => {
+        if (modelPath === filePath()) this.rpc.post('overlay', overlayState(entry));
+      }),
+      deps.profiles.onDidProfile(({ path, result }) => {
+        if (path !== filePath()) return;
+        deps.profiles.takeReveal(path);
+        this.rpc.post('profile', result);
+      }),
     );
     panel.webview.options = webviewOptions(deps.extensionUri);
     setWebviewHtml(panel.webview, deps.extensionUri, 'overview', document.file.name);
@@ -74,6 +118,10 @@ export class OverviewEditor implements vscode.Disposable {
       limits: { maxInlineTensorElements: this.deps.settings(document.uri).maxInlineTensorElements },
       validation: document.lastValidation,
       sample: document.lastSample,
+      overlay: overlayState(this.deps.overlays.get(document.file.path)),
+      profile: this.deps.profiles.latestFor(document.file.path),
+      revealProfile: this.deps.profiles.takeReveal(document.file.path),
+      layoutWorker: this.layoutWorker,
     };
   }
 

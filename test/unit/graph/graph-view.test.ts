@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openModel, parseModel } from '../../../src/core';
 import {
   GraphPathError,
+  buildHierarchy,
   buildGraphView,
   graphSearch,
   loadGraphView,
@@ -124,6 +125,27 @@ describe('graph view: structure', () => {
     assert.equal(parts[1]!.nodes[0], 1000);
     assert.equal(v.nodes[2499]!.group, parts[2]!.id);
     assert.equal(big.artificial, undefined);
+  });
+
+  it('orders the artificial chunks of a split scope by graph order (direct nodes and sub-groups interleaved)', () => {
+    // /big holds 1,200 direct nodes with a sub-scope /big/sub (3 nodes) starting at node 600.
+    const names: string[] = [];
+    for (let i = 0; i < 1203; i++) names.push(i >= 600 && i < 603 ? `/big/sub/Relu_${i}` : `/big/Relu_${i}`);
+    const h = buildHierarchy(names, 1000);
+    const big = h.groups.find((g) => g.path === '/big')!;
+    const chunks = big.children.map((c) => h.groups[c]!);
+    assert.ok(chunks.every((c) => c.artificial === true));
+    const firstNode = (id: number): number => {
+      const g = h.groups[id]!;
+      return Math.min(...g.nodes, ...g.children.map(firstNode));
+    };
+    const firsts = chunks.map((c) => firstNode(c.id));
+    assert.deepEqual(firsts, [...firsts].sort((a, b) => a - b), 'chunks in graph order');
+    // The sub-group sits in the first chunk, between nodes 599 and 603, not after all direct nodes.
+    const sub = h.groups.find((g) => g.path === '/big/sub')!;
+    assert.equal(sub.parent, chunks[0]!.id);
+    assert.ok(chunks[0]!.nodes.includes(599) && chunks[0]!.nodes.includes(603));
+    assert.equal(firstNode(chunks[1]!.id), 1002);
   });
 
   it('splits the top level too when more than 1,000 nodes have no scope', async () => {

@@ -1,0 +1,107 @@
+/**
+ * Profile Model: runs the worker op `profile` (onnxruntime's per-node profiler; the op writes the trace JSON
+ * next to the model) under a cancellable progress notification, then shows the node times as the `profile`
+ * overlay of that model's Graph tab (p50 µs per node, gradient, higher is worse) and keeps the latest result
+ * per file for the model editor's Profile tab.
+ */
+import * as vscode from 'vscode';
+import type { ProfileResult } from '../../protocol/evaluate';
+import type { Overlay } from '../../protocol/graph';
+import { runtimeOptions, type PtpSettings } from '../config/ptp-settings';
+import type { GraphOverlays } from '../model/graph-overlays';
+import { fileName, modelPath } from '../model/model-file';
+import { logText, toErrorInfo } from '../user-errors';
+import type { WorkerClient } from '../worker/worker-client';
+import { isCancellation, WorkerStoppedError } from '../worker/worker-errors';
+
+export const PROFILE_OVERLAY_ID = 'profile';
+
+/** The overlay of a profile: p50 µs by node name. */
+export function profileOverlay(result: ProfileResult): Overlay {
+  const values: Record<string, number> = {};
+  for (const n of result.nodes) values[n.name] = n.p50_us;
+  return { id: PROFILE_OVERLAY_ID, title: 'Node time (p50)', unit: 'µs', values, scale: { kind: 'gradient' }, higherIsWorse: true };
+}
+
+export class ProfileService implements vscode.Disposable {
+  private readonly latest = new Map<string, ProfileResult>();
+  /** Files whose model editor should show the Profile tab when it opens next (the command just profiled them). */
+  private readonly reveal = new Set<string>();
+  private readonly didProfile = new vscode.EventEmitter<{ readonly path: string; readonly result: ProfileResult }>();
+  readonly onDidProfile = this.didProfile.event;
+
+  constructor(
+    private readonly worker: WorkerClient,
+    private readonly overlays: GraphOverlays,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly settings: (scope: vscode.Uri) => PtpSettings,
+  ) {}
+
+  latestFor(path: string): ProfileResult | null {
+    return this.latest.get(path) ?? null;
+  }
+
+  /** True once after a profile of `path` that no open editor showed yet. */
+  takeReveal(path: string): boolean {
+    return this.reveal.delete(path);
+  }
+
+  async run(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<ProfileResult> {
+    const path = modelPath(uri);
+    const name = fileName(uri);
+    const settings = this.settings(uri);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Profiling ${name}`, cancellable: true },
+      async (progress, progressToken) => {
+        const cts = new vscode.CancellationTokenSource();
+        const links = [progressToken.onCancellationRequested(() => cts.cancel())];
+        if (token) links.push(token.onCancellationRequested(() => cts.cancel()));
+        let reported = 0;
+        try {
+          return await this.worker.request(
+            'profile',
+            { model: path, ...runtimeOptions(settings), symbolicDimValue: settings.symbolicDimValue },
+            {
+              token: cts.token,
+              cancelMessage: `Profiling ${name} was cancelled.`,
+              onProgress: (p) => {
+                const percent = p.fraction !== undefined ? Math.max(0, Math.min(100, p.fraction * 100)) : reported;
+                progress.report({ message: p.message, increment: percent - reported });
+                reported = percent;
+              },
+            },
+          );
+        } finally {
+          for (const link of links) link.dispose();
+          cts.dispose();
+        }
+      },
+    );
+    const top = [...result.nodes].sort((a, b) => b.p50_us - a.p50_us).slice(0, 5);
+    this.log.info(
+      `Profiled ${path}: run p50 ${result.run_p50_ms.toFixed(3)} ms over ${result.runs} runs, ${result.nodes.length} nodes, trace ${result.profile_file}; ` +
+        `slowest: ${top.map((n) => `${n.name} ${n.p50_us.toFixed(1)} µs`).join(', ')}`,
+    );
+    this.latest.set(path, result);
+    this.reveal.add(path);
+    this.overlays.set(path, { overlay: profileOverlay(result) });
+    this.didProfile.fire({ path, result });
+    return result;
+  }
+
+  /** Tells the user how a run failed: cancellation as information; a crashed worker was already reported. */
+  reportFailure(uri: vscode.Uri, e: unknown): void {
+    const info = toErrorInfo(e, uri.fsPath);
+    if (isCancellation(e)) {
+      this.log.info(info.message);
+      void vscode.window.showInformationMessage(info.message);
+      return;
+    }
+    this.log.error(`Profiling ${uri.fsPath} failed: ${logText(e)}`);
+    if (!(e instanceof WorkerStoppedError)) void vscode.window.showErrorMessage(`Profile Model failed: ${info.message}`);
+  }
+
+  dispose(): void {
+    this.didProfile.dispose();
+  }
+}

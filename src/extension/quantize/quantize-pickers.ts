@@ -1,0 +1,165 @@
+/**
+ * The steps of Quantize Model…: repeat the last recipe or choose a mode; for static mode the calibration data,
+ * method and per-channel; optional evaluation data and its label (the before/after report); the output file.
+ * Each step's first item is the usual answer, so Enter through the steps gives a sensible run. Escape cancels.
+ */
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { CalibrationMethod, QuantizeMode, QuantizeRecipe } from '../../protocol/quantize';
+import { readRecipe, recipePathFor } from '../../pipeline/quantize/recipe';
+import { describeValues, readDataColumns } from '../evaluation/data-columns';
+import type { DataPicker } from '../evaluation/data-picker';
+import { defaultQuantizedOutput, type QuantizeChoices } from './quantize-options';
+
+type Valued<T> = vscode.QuickPickItem & { readonly value: T };
+
+const MODE_ITEMS: readonly Valued<QuantizeMode>[] = [
+  { label: 'Dynamic int8', description: 'int8 weights, activations quantized at run time — no data needed', value: 'dynamic' },
+  { label: 'Static int8 (QDQ)', description: 'int8 weights and activations, ranges from calibration data', value: 'static' },
+  { label: 'Float16', description: 'half-precision weights and compute, float32 inputs/outputs', value: 'fp16' },
+  { label: 'Int4 weight-only', description: '4-bit block-wise MatMul weights (MatMulNBits)', value: 'int4' },
+];
+
+const METHOD_ITEMS: readonly Valued<CalibrationMethod>[] = [
+  { label: 'MinMax', description: 'full observed range (onnxruntime default)', value: 'minmax' },
+  { label: 'Percentile', description: 'clips outliers at the 99.999th percentile', value: 'percentile' },
+  { label: 'Entropy', description: 'KL-divergence threshold search', value: 'entropy' },
+];
+
+export async function pickQuantizeChoices(model: string, data: DataPicker, title: string): Promise<QuantizeChoices | undefined> {
+  const recipe = await existingRecipe(model);
+  if (recipe) {
+    const again = await pickOne<'repeat' | 'new'>(
+      [
+        { label: '$(history) Repeat last recipe', description: describeRecipe(recipe), detail: path.basename(recipePathFor(model)), value: 'repeat' },
+        { label: '$(settings) New settings…', value: 'new' },
+      ],
+      `${title}`,
+      'A recipe from an earlier run exists',
+    );
+    if (again === undefined) return undefined;
+    if (again === 'repeat') {
+      const evalData = await data.lastData(model);
+      const output = await pickOutput(model, recipe.mode, title);
+      if (!output) return undefined;
+      return { mode: recipe.mode, recipe, ...(evalData ? { data: evalData } : {}), ...(recipe.calibration ? { calibration: recipe.calibration } : {}), output };
+    }
+  }
+  const mode = await pickOne(MODE_ITEMS, `${title}: mode`, 'How to quantize');
+  if (mode === undefined) return undefined;
+
+  let calibration: string | undefined;
+  let method: CalibrationMethod | undefined;
+  let perChannel: boolean | undefined;
+  if (mode === 'static') {
+    calibration = await data.pick(model, `${title}: calibration data`);
+    if (!calibration) return undefined;
+    method = await pickOne(METHOD_ITEMS, `${title}: calibration method`, 'How activation ranges are found');
+    if (method === undefined) return undefined;
+    perChannel = await pickOne<boolean>(
+      [
+        { label: 'Per tensor', description: 'one scale per weight (onnxruntime default)', value: false },
+        { label: 'Per channel', description: 'one scale per output channel (usually more accurate for Conv)', value: true },
+      ],
+      `${title}: weight scales`,
+      'Per-channel weight quantization?',
+    );
+    if (perChannel === undefined) return undefined;
+  }
+
+  const evalData = await pickEvaluationData(model, data, calibration, title);
+  if (evalData === undefined) return undefined;
+  let label: string | null | undefined;
+  if (evalData) {
+    label = await pickLabel(evalData, `${title}: label column`);
+    if (label === undefined) return undefined;
+  }
+  const output = await pickOutput(model, mode, title);
+  if (!output) return undefined;
+  return {
+    mode,
+    ...(evalData ? { data: evalData, label } : {}),
+    ...(calibration && calibration !== evalData ? { calibration } : {}),
+    ...(calibration && !evalData ? { calibration } : {}),
+    ...(method ? { method } : {}),
+    ...(perChannel !== undefined ? { perChannel } : {}),
+    output,
+  };
+}
+
+/** '' = no evaluation; undefined = dismissed. */
+async function pickEvaluationData(model: string, data: DataPicker, calibration: string | undefined, title: string): Promise<string | undefined> {
+  const same = calibration ?? (await data.lastData(model));
+  const items: Valued<'same' | 'choose' | 'none'>[] = [];
+  if (same) items.push({ label: `$(check) Evaluate on ${path.basename(same)}`, description: calibration ? 'the calibration data' : 'last used with this model', detail: same, value: 'same' });
+  items.push({ label: '$(file) Evaluate on other data…', value: 'choose' });
+  items.push({ label: '$(close) No evaluation', description: 'size and SQNR only, no before/after metrics', value: 'none' });
+  const picked = await pickOne(items, `${title}: evaluation data`, 'Data to compare the model before and after on (metrics, agreement)');
+  if (picked === undefined) return undefined;
+  if (picked === 'none') return '';
+  if (picked === 'same' && same) return same;
+  return (await data.pick(model, `${title}: evaluation data`)) ?? undefined;
+}
+
+async function pickLabel(file: string, title: string): Promise<string | null | undefined> {
+  const columns = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the columns of ${path.basename(file)}` }, () => readDataColumns(file));
+  const detected = columns.detectedLabel;
+  const items: Valued<string | null>[] = [];
+  if (detected !== null) items.push({ label: detected, description: 'auto-detected', value: detected });
+  for (const c of columns.columns) if (c.name !== detected && c.kind !== 'tensor') items.push({ label: c.name, description: describeValues(c), value: c.name });
+  items.push({ label: '(no labels — agreement only)', value: null });
+  return pickOne(items, title, detected !== null ? `Label column (auto-detected: ${detected})` : 'Label column (none was auto-detected)');
+}
+
+/** The output file: `<model>.<mode>.onnx` by default, never the model itself; an existing file needs a confirmation. */
+export async function pickOutput(model: string, mode: QuantizeMode, title: string): Promise<string | undefined> {
+  const suggested = defaultQuantizedOutput(model, mode);
+  const typed = await vscode.window.showInputBox({
+    title: `${title}: output file`,
+    value: suggested,
+    valueSelection: [path.dirname(suggested).length + 1, suggested.length - '.onnx'.length],
+    prompt: 'Where to write the quantized model (absolute path)',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      const p = v.trim();
+      if (!p) return 'Enter a file path';
+      if (!path.isAbsolute(p)) return 'Enter an absolute path';
+      if (path.resolve(p) === path.resolve(model)) return 'The output cannot be the source model';
+      return undefined;
+    },
+  });
+  const output = typed?.trim();
+  if (!output) return undefined;
+  return (await confirmOverwrite(output)) ? output : undefined;
+}
+
+export async function confirmOverwrite(file: string): Promise<boolean> {
+  try {
+    await fs.stat(file);
+  } catch {
+    return true;
+  }
+  const answer = await vscode.window.showWarningMessage(`${path.basename(file)} already exists. Overwrite it?`, { modal: true, detail: file }, 'Overwrite');
+  return answer === 'Overwrite';
+}
+
+async function existingRecipe(model: string): Promise<QuantizeRecipe | undefined> {
+  try {
+    return await readRecipe(recipePathFor(model));
+  } catch {
+    return undefined;
+  }
+}
+
+function describeRecipe(r: QuantizeRecipe): string {
+  const parts: string[] = [r.mode];
+  if (r.mode === 'static') parts.push(r.method, r.per_channel ? 'per channel' : 'per tensor');
+  if (r.exclude.length) parts.push(`${r.exclude.length} excluded`);
+  return parts.join(', ');
+}
+
+async function pickOne<T>(items: readonly Valued<T>[], title: string, placeHolder: string): Promise<T | undefined> {
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
+  return picked?.value;
+}

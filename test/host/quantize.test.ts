@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { OptimizeResult } from '../../src/protocol/optimize';
+import type { QuantizeResult } from '../../src/protocol/quantize';
+import { activateExtension, fixture, waitFor } from './util';
+
+/** The parts of the extension's API (PtpExtensionApi) these tests use. */
+interface QuantizeTestApi {
+  readonly overlays: {
+    get(model: string): { overlay: { id: string; values: Readonly<Record<string, number>> }; actions?: readonly { id: string }[] } | undefined;
+    runAction(model: string, actionId: string, node: string): Promise<void>;
+  };
+  readonly quantization: { lastResult(model: string): QuantizeResult | undefined };
+}
+
+function reportTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ptp.quantization'));
+}
+
+export default function (): void {
+  describe('quantization and optimization commands', () => {
+    let api: QuantizeTestApi;
+
+    before(async () => {
+      api = (await activateExtension()).api as unknown as QuantizeTestApi;
+    });
+
+    it('Quantize Model (static, digits CSV) shrinks the MLP, keeps its accuracy and reports per-node SQNR', async function () {
+      this.timeout(120_000);
+      const model = fixture('digits_mlp.onnx');
+      const data = fixture('digits_test.csv').fsPath;
+      const output = fixture('digits_mlp.static.onnx').fsPath;
+      const result = await vscode.commands.executeCommand<QuantizeResult>('ptp.quantizeModel', model, { mode: 'static', data, output });
+      assert.ok(result && typeof result === 'object', `ptp.quantizeModel returned ${JSON.stringify(result)}`);
+      assert.equal(result.output, output);
+      assert.ok(fs.existsSync(result.output), `${result.output} was not written`);
+      assert.ok(result.size_bytes_after < result.size_bytes_before, `size ${result.size_bytes_before} → ${result.size_bytes_after}`);
+      const before = result.metrics_before && 'accuracy' in result.metrics_before ? result.metrics_before.accuracy : NaN;
+      const after = result.metrics_after && 'accuracy' in result.metrics_after ? result.metrics_after.accuracy : NaN;
+      assert.ok(Math.abs(after - before) <= 0.01, `accuracy ${before} → ${after}`);
+      assert.ok(result.nodes.length > 0, 'no per-node report');
+      assert.ok(result.recipe_file && fs.existsSync(result.recipe_file), `recipe file ${result.recipe_file}`);
+
+      const overlay = api.overlays.get(model.fsPath);
+      assert.equal(overlay?.overlay.id, 'quantize-sqnr');
+      assert.ok(Object.keys(overlay?.overlay.values ?? {}).length > 0, 'the SQNR overlay has no values');
+      assert.deepEqual(overlay?.actions?.map((a) => a.id), ['quantize.exclude']);
+      await waitFor('a Quantization report tab', () => reportTabs().length > 0, 10_000);
+    });
+
+    it('the graph action "Exclude from quantization" re-quantizes with that node left in float', async function () {
+      this.timeout(120_000);
+      const model = fixture('digits_mlp.onnx').fsPath;
+      const first = api.quantization.lastResult(model);
+      assert.ok(first, 'no earlier quantization of digits_mlp.onnx in this session');
+      const node = first.nodes.find((n) => n.status === 'quantized' && n.weight)?.name;
+      assert.ok(node, 'no quantized node with a weight');
+      await api.overlays.runAction(model, 'quantize.exclude', node);
+      const again = api.quantization.lastResult(model);
+      assert.ok(again && again !== first, 'the action did not produce a new result');
+      assert.ok(again.recipe.exclude.includes(node), `recipe.exclude = ${JSON.stringify(again.recipe.exclude)}`);
+      assert.equal(again.nodes.find((n) => n.name === node)?.status, 'excluded', `nodes: ${JSON.stringify(again.nodes.map((n) => [n.name, n.status]))}`);
+      assert.equal(again.output, first.output, 'the re-run must write the same output file');
+      const saved = JSON.parse(fs.readFileSync(again.recipe_file!, 'utf8')) as { exclude: string[] };
+      assert.ok(saved.exclude.includes(node), 'the recipe file was not updated');
+    });
+
+    it('Optimize Graph on the digits CNN returns verified passes and the op histograms', async function () {
+      this.timeout(90_000);
+      const output = fixture('digits_cnn.opt.onnx').fsPath;
+      const result = await vscode.commands.executeCommand<OptimizeResult>('ptp.optimizeModel', fixture('digits_cnn.onnx'), { passes: 'all', output });
+      assert.ok(result && typeof result === 'object', `ptp.optimizeModel returned ${JSON.stringify(result)}`);
+      assert.ok(fs.existsSync(output), `${output} was not written`);
+      assert.ok(result.passes.length > 0 && result.passes.every((p) => p.verified && !p.rejected), JSON.stringify(result.passes));
+      assert.ok(result.node_count_after <= result.node_count_before);
+      assert.ok(Object.keys(result.op_histogram_before).length > 0);
+      assert.ok(result.verification.available);
+    });
+
+    it('Quantize Model rejects the credit pipeline (no quantizable ops) with a message, not a stack', async function () {
+      this.timeout(60_000);
+      const output = fixture('credit_logreg.dynamic.onnx').fsPath;
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ptp.quantizeModel', fixture('credit_logreg.onnx'), { mode: 'dynamic', output })), (e: Error) => {
+        assert.match(e.message, /no quantizable ops/);
+        assert.doesNotMatch(e.message, /\n\s+at /, 'the message must not carry a stack trace');
+        return true;
+      });
+      assert.ok(!fs.existsSync(output), 'nothing may be written for a failed run');
+    });
+
+    it('Quantize Model never writes over the source model', async function () {
+      const model = fixture('digits_mlp.onnx');
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ptp.quantizeModel', model, { mode: 'dynamic', output: model.fsPath })), /source model|never|itself/i);
+    });
+  });
+}
