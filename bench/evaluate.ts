@@ -8,14 +8,13 @@
  * each in a fresh process (wall time, rows/s, peak RSS), side by side in one run.
  * Target: ≥ 0.90× the bare loop's rows/s; memory bounded by the batch, not the file.
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Long from 'long';
 import { onnx } from '../src/core/proto/onnx';
 import { evaluate } from '../src/pipeline/evaluate';
 import { createSession, loadOrt } from '../src/pipeline/runtime';
-import { numberArg, xorshift } from './util';
+import { numberArg, withScratchDir, xorshift } from './util';
 import { killChildren, measureInChild, type ChildReport, type Variant } from './child';
 
 export const description = 'full evaluation of a 1M-row CSV vs a bare onnxruntime loop (rows/s, peak RSS)';
@@ -117,14 +116,7 @@ export async function run(args: readonly string[]): Promise<number> {
   const rows = numberArg(args, '--rows', 1_000_000);
   const batch = numberArg(args, '--batch', 1024);
   const runs = numberArg(args, '--runs', 2);
-  const dir = mkdtempSync(join(tmpdir(), 'ptp-bench-eval-'));
-  const onSig = (): void => {
-    killChildren();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(130);
-  };
-  process.once('SIGINT', onSig);
-  try {
+  return withScratchDir('ptp-bench-eval-', args.includes('--keep'), killChildren, async (dir) => {
     const hiddens = (args.includes('--hidden') ? args[args.indexOf('--hidden') + 1]! : '256,1024').split(',').map(Number);
     const data = join(dir, 'data.csv');
     console.log(`generating ${rows.toLocaleString('en-US')} rows × ${FEATURES} features…`);
@@ -162,8 +154,5 @@ export async function run(args: readonly string[]): Promise<number> {
     console.log('plus onnxruntime\'s arena and the metric passes.');
     console.log(JSON.stringify({ bench: 'evaluate', rows, batch, data_bytes: dataBytes, results: summary }));
     return 0;
-  } finally {
-    process.removeListener('SIGINT', onSig);
-    if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

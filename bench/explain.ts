@@ -14,14 +14,14 @@
  * evaluations ≈ 3,400 antithetic pairs) whose own noise is shown (two seeds against each other).
  * Target (30 features): ≤ 0.2 s per explained row at ≤ 2% error — PASS/MISS per configuration.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Long from 'long';
 import { onnx } from '../src/core/proto/onnx';
 import { explain } from '../src/pipeline/explain';
 import type { ExplainMethod, ExplainParams } from '../src/protocol/explain';
-import { numberArg, xorshift } from './util';
+import { numberArg, withScratchDir, xorshift } from './util';
 import { killChildren, measureInChild, type Variant } from './child';
 import { table } from './format';
 
@@ -150,14 +150,7 @@ export async function run(args: readonly string[]): Promise<number> {
   const runs = numberArg(args, '--runs', 2);
   const refEvals = numberArg(args, '--ref-evals', 200_000);
   const hidden = numberArg(args, '--hidden', 64);
-  const dir = mkdtempSync(join(tmpdir(), 'ptp-bench-explain-'));
-  const onSig = (): void => {
-    killChildren();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(130);
-  };
-  process.once('SIGINT', onSig);
-  try {
+  return withScratchDir('ptp-bench-explain-', args.includes('--keep'), killChildren, async (dir) => {
     console.log(`MLPs F→${hidden}→${hidden}→2 (softmax, class 1 explained), ${rows} rows (naive: ${naiveRows}), background ${BACKGROUND} rows`);
     console.log(`${cpus().length} CPUs, onnxruntime default threads; best of ${runs} runs, each in a fresh process; load average ${load()}`);
     const summary: Record<string, unknown>[] = [];
@@ -233,8 +226,5 @@ export async function run(args: readonly string[]): Promise<number> {
     console.log(`load average at the end: ${load()}`);
     console.log(JSON.stringify({ bench: 'explain', rows, naive_rows: naiveRows, runs, background: BACKGROUND, hidden, ref_evals: refEvals, results: summary }));
     return 0;
-  } finally {
-    process.removeListener('SIGINT', onSig);
-    if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
