@@ -14,6 +14,8 @@ import { profileModel } from '../pipeline/profile';
 import { quantize } from '../pipeline/quantize';
 import { optimizeModel } from '../pipeline/optimize/optimize';
 import { explain } from '../pipeline/explain';
+import { prune, pruneSensitivity } from '../pipeline/prune';
+import { distill } from '../pipeline/distill';
 import type { OperationContext } from '../pipeline/types';
 
 type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: OperationContext) => Promise<WorkerOps[K]['result']>;
@@ -29,6 +31,9 @@ export const WORKER_HANDLERS: { readonly [K in WorkerOp]: OpHandler<K> } = {
   quantize,
   optimize: optimizeModel,
   explain,
+  prune,
+  'prune-sensitivity': pruneSensitivity,
+  distill,
 };
 
 /** The error reply for a failed request: model/input problems are 'user' errors, everything else 'internal'. */

@@ -9,6 +9,8 @@ import type { BenchParams, BenchResult, CompareParams, CompareResult, EvaluatePa
 import type { QuantizeParams, QuantizeResult } from './quantize';
 import type { OptimizeParams, OptimizeResult } from './optimize';
 import type { ExplainParams, ExplainResult } from './explain';
+import type { PruneParams, PruneResult, PruneSensitivityParams, PruneSensitivityResult } from './prune';
+import type { DistillParams, DistillResult } from './distill';
 
 /** Options every onnxruntime-backed operation takes. */
 export interface RuntimeOptions {
@@ -83,6 +85,9 @@ export interface WorkerOps {
   quantize: { params: QuantizeParams; result: QuantizeResult };
   optimize: { params: OptimizeParams; result: OptimizeResult };
   explain: { params: ExplainParams; result: ExplainResult };
+  prune: { params: PruneParams; result: PruneResult };
+  'prune-sensitivity': { params: PruneSensitivityParams; result: PruneSensitivityResult };
+  distill: { params: DistillParams; result: DistillResult };
 }
 export type WorkerOp = keyof WorkerOps;
 
