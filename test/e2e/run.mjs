@@ -17,7 +17,7 @@
  * to test/e2e/.artifacts/. Ends with the line `N passed, N failed`; exit code 1 if anything failed.
  *
  * Options: --only=host|ui   PTP_E2E_EXTENSION_DIR=<dir> (test another build of the extension; default: repo)
- *          PTP_E2E_KEEP=1 (keep temp folders)   PTP_E2E_CHROMIUM=<path>   PTP_E2E_VERBOSE=1
+ *          PTP_E2E_GREP=<regex> (only the UI tests whose name matches)   PTP_E2E_KEEP=1 (keep temp folders)   PTP_E2E_CHROMIUM=<path>   PTP_E2E_VERBOSE=1
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -178,8 +178,10 @@ async function uiPhase(env) {
       const url = `${cs.url}/?folder=${encodeURIComponent(cs.dirs.workspace)}`;
       await page.goto(url);
       const titles = commandTitles(extensionDir);
+      const grep = process.env.PTP_E2E_GREP ? new RegExp(process.env.PTP_E2E_GREP, 'i') : undefined;
       for (const t of uiTests) {
         if (state.aborted) break;
+        if (grep && !grep.test(t.name)) continue;
         const started = Date.now();
         // One retry after resetting the workbench (Escape, close all editors): UI gestures in a remote browser
         // (multi-select clicks, context submenus) occasionally do not register; the first failure is logged.

@@ -76,7 +76,9 @@ function resultsPath(): string | undefined {
 export async function run(): Promise<void> {
   const started = Date.now();
   const Mocha = loadMocha();
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // PTP_E2E_GREP (passed through code-server's environment) runs only the matching tests.
+  const grep = process.env.PTP_E2E_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', ...(grep ? { grep: new RegExp(grep, 'i') } : {}) });
   // Installs describe/it/before/... on globalThis for this Mocha instance.
   mocha.suite.emit('pre-require', globalThis, 'test/host', mocha);
   defineAll();
