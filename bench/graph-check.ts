@@ -154,6 +154,8 @@ const CHECKS: Check[] = [
       const stats0 = await page.evaluate(() => window.__ptpGraph!.stats());
       const group = '/encoder/[1–668]';
       await page.evaluate(() => window.__ptpGraph!.selectNode('group:/encoder'));
+      // Selecting opens the details panel, which narrows the stage: let it settle before reading screen positions.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       await clickItem(page, `group:${group}`);
       await waitReady(page);
       const d1 = await data(page);

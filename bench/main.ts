@@ -10,6 +10,7 @@ import * as explainBench from './explain';
 import * as graphBench from './graph';
 import * as graphCheck from './graph-check';
 import * as inspectBench from './inspect';
+import * as pruneBench from './prune';
 import * as quantizeBench from './quantize';
 
 interface Bench {
@@ -21,6 +22,7 @@ interface Bench {
 const BENCHES: Readonly<Record<string, Bench>> = {
   inspect: inspectBench,
   quantize: quantizeBench,
+  prune: pruneBench,
   evaluate: evaluateBench,
   explain: explainBench,
   graph: graphBench,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the shipped digits models with onnxruntime-node on digits_test.csv and checks that the accuracy
 // equals the `test_accuracy` that examples/make_examples.py measured in PyTorch (stored in the model's
-// metadata_props and in examples/digits/README.md). Exit 0 when all match, 1 otherwise.
+// metadata_props and in examples/digits/README.md; for make_pruning_example.py's models, README-pruning.md).
+// Exit 0 when all match, 1 otherwise.
 //
 //   node examples/check_examples.mjs
 import { readFileSync } from 'node:fs';
@@ -27,9 +28,12 @@ const labels = rows.map((r, i) => {
 });
 
 let failed = false;
-for (const [file, dims] of [
-  ['digits_mlp.onnx', [n, 64]],
-  ['digits_cnn.onnx', [n, 1, 8, 8]],
+// [model, input dims, the README whose table holds its accuracy]
+for (const [file, dims, readmeFile] of [
+  ['digits_mlp.onnx', [n, 64], 'README.md'],
+  ['digits_cnn.onnx', [n, 1, 8, 8], 'README.md'],
+  ['digits_mlp_wide.onnx', [n, 64], 'README-pruning.md'],
+  ['digits_resnet.onnx', [n, 1, 8, 8], 'README-pruning.md'],
 ]) {
   const session = await ort.InferenceSession.create(join(dir, file));
   const out = await session.run({ input: new ort.Tensor('float32', pixels, dims) });
@@ -42,7 +46,7 @@ for (const [file, dims] of [
   }
   const acc = correct / n;
   // metadata_props are not exposed by onnxruntime-node's session; read the number from the README table.
-  const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+  const readme = readFileSync(join(dir, readmeFile), 'utf8');
   const m = readme.match(new RegExp('\\| `' + file.replace('.', '\\.') + '` \\| \\d+ \\| [0-9.]+ \\| ([0-9.]+) \\|'));
   const expected = m ? Number(m[1]) : NaN;
   const ok = Math.abs(acc - expected) < 5e-5;

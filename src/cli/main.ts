@@ -5,6 +5,7 @@ import { registerModelCommands } from './commands/model';
 import { registerProfileCommand } from './commands/profile';
 import { registerQuantizeCommand } from './commands/quantize';
 import { registerOptimizeCommand } from './commands/optimize';
+import { registerPruneCommand } from './commands/prune';
 import { runWorker } from './worker';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, errorLine, isUserError } from './output';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerQuantizeCommand(program);
   registerOptimizeCommand(program);
   registerExplainCommand(program);
+  registerPruneCommand(program);
 
   program
     .command('worker', { hidden: true })

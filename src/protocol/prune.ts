@@ -157,6 +157,11 @@ export interface SensitivityCurve {
   readonly op_type: string;
   readonly params: number;
   readonly points: readonly { readonly sparsity: number; readonly value: number | null; readonly agreement: number | null }[];
+  /**
+   * structured: this layer's channels are removed together with those of the named layer (a residual group), so
+   * pruning either gives the same model and this curve is that layer's (measured once).
+   */
+  readonly same_as?: string;
 }
 
 export interface PruneSensitivityResult {

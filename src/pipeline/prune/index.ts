@@ -1,11 +1,15 @@
-/** Pruning (placeholder until the pruning pipeline lands in this folder). */
-import type { PruneParams, PruneResult, PruneSensitivityParams, PruneSensitivityResult } from '../../protocol/prune';
-import type { OperationContext } from '../types';
-
-export async function prune(_params: PruneParams, _ctx: OperationContext = {}): Promise<PruneResult> {
-  throw new Error('prune: not built yet');
-}
-
-export async function pruneSensitivity(_params: PruneSensitivityParams, _ctx: OperationContext = {}): Promise<PruneSensitivityResult> {
-  throw new Error('prune-sensitivity: not built yet');
-}
+/**
+ * Pruning of ONNX models: unstructured magnitude (per layer or global), N:M semi-structured, and structured channel
+ * removal that really shrinks the tensors; per-layer sensitivity sweeps; the source vs pruned evaluation on the
+ * user's data. No vscode.
+ *
+ *   const r = await prune({ model: 'm.onnx', method: 'structured', sparsity: 0.25, data: 'test.csv' });
+ *   // r.output = 'm.pruned.onnx'; r.layers: per-layer sparsity and params; r.metrics_before / r.metrics_after
+ *   const s = await pruneSensitivity({ model: 'm.onnx', data: 'test.csv', sparsities: [0.3, 0.6, 0.9] });
+ *   // s.layers[i].points: accuracy (or r2) and agreement at each sparsity with only that layer pruned
+ */
+export { prune } from './run';
+export { pruneSensitivity, DEFAULT_SENSITIVITY_ROWS, DEFAULT_SPARSITIES } from './sensitivity';
+export { PruneError, isPruneError, type PruneErrorReason } from './errors';
+export { METHODS, defaultOutputFor, defaultSparsity } from './settings';
+export { listPrunable } from './prune-graph';

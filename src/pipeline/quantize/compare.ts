@@ -1,10 +1,12 @@
 /**
- * The closed accuracy loop: the source and the quantized model evaluated on the same rows by the evaluation
- * pipeline (`compare`: metrics with scikit-learn names, prediction agreement, max |output difference|), and their
- * latency measured the same way (benchModel: same threads, batch sizes, runs and warm-up, one model after the other).
+ * The closed accuracy loop: the source and the rewritten (quantized, pruned) model evaluated on the same rows by the
+ * evaluation pipeline (`compare`: metrics with scikit-learn names, prediction agreement, max |output difference|),
+ * and their latency measured the same way (benchModel: same threads, batch sizes, runs and warm-up, one model after
+ * the other).
  */
 import type { BenchRow, CompareParams, CompareResult } from '../../protocol/evaluate';
-import type { QuantizeParams, QuantizeResult } from '../../protocol/quantize';
+import type { QuantizeResult } from '../../protocol/quantize';
+import type { RuntimeOptions } from '../../protocol/worker';
 import { benchModel, compare } from '../evaluate';
 import { isDatasetError } from '../data';
 import type { OperationContext } from '../types';
@@ -14,8 +16,27 @@ export type Evaluation = Pick<QuantizeResult, 'data' | 'samples' | 'task' | 'met
   readonly warnings: readonly string[];
 };
 
+/** What evaluateBoth and latencyBoth read of an operation's params (QuantizeParams and PruneParams have these). */
+export interface BothParams extends RuntimeOptions {
+  readonly data?: string;
+  readonly exclude_columns?: readonly string[];
+  readonly sensitive?: readonly string[];
+  readonly batchSize?: number;
+  readonly latency?: false | { readonly batchSizes?: readonly number[]; readonly runs?: number; readonly warmup?: number };
+}
+
+/** The operation's error for data problems found while reading rows (default QuantizeError('bad-data')). */
+export type DataErrorOf = (message: string) => Error;
+
 /** Evaluates both models on `params.data` (label as planned: a column name, or null for agreement only). */
-export async function evaluateBoth(source: string, output: string, params: QuantizeParams, label: string | null, ctx: OperationContext): Promise<Evaluation> {
+export async function evaluateBoth(
+  source: string,
+  output: string,
+  params: BothParams,
+  label: string | null,
+  ctx: OperationContext,
+  dataError: DataErrorOf = (m) => new QuantizeError('bad-data', m),
+): Promise<Evaluation> {
   const r = await compareOrThrow(
     {
       models: [source, output],
@@ -29,6 +50,7 @@ export async function evaluateBoth(source: string, output: string, params: Quant
       executionProviders: params.executionProviders,
     },
     ctx,
+    dataError,
   );
   const [before, after] = r.evaluations;
   return {
@@ -43,12 +65,12 @@ export async function evaluateBoth(source: string, output: string, params: Quant
   };
 }
 
-/** `compare`, with data problems found while reading rows reported as QuantizeError('bad-data'). */
-async function compareOrThrow(params: CompareParams, ctx: OperationContext): Promise<CompareResult> {
+/** `compare`, with data problems found while reading rows reported as the operation's data error. */
+async function compareOrThrow(params: CompareParams, ctx: OperationContext, dataError: DataErrorOf): Promise<CompareResult> {
   try {
     return await compare(params, ctx);
   } catch (e) {
-    if (isDatasetError(e)) throw new QuantizeError('bad-data', `evaluation data: ${e.message}`);
+    if (isDatasetError(e)) throw dataError(`evaluation data: ${e.message}`);
     throw e;
   }
 }
@@ -59,7 +81,7 @@ export interface LatencyPair {
 }
 
 /** benchModel on both models with identical settings (default batch sizes 1 and 32, 20 runs after 3 warm-up runs). */
-export async function latencyBoth(source: string, output: string, params: QuantizeParams, ctx: OperationContext): Promise<LatencyPair> {
+export async function latencyBoth(source: string, output: string, params: BothParams, ctx: OperationContext): Promise<LatencyPair> {
   const o = params.latency === false ? {} : (params.latency ?? {});
   const common = {
     batchSizes: o.batchSizes ?? [1, 32],

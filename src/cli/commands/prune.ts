@@ -1,0 +1,197 @@
+/** `ptp prune`: a pruned copy of a model (magnitude, N:M, structured) with before/after report, or a per-layer sensitivity sweep. */
+import { InvalidArgumentError, type Command } from 'commander';
+import { METHODS, prune, pruneSensitivity } from '../../pipeline/prune';
+import type { ChannelCriterion, PruneMethod, PruneResult, PruneScope, PruneSensitivityResult } from '../../protocol/prune';
+import { collect, intList, onProgress, positiveInt } from '../options';
+import { UsageError, printJson } from '../output';
+
+interface PruneFlags {
+  method?: PruneMethod;
+  sparsity?: number;
+  scope?: PruneScope;
+  pattern?: { n: number; m: number };
+  criterion?: ChannelCriterion;
+  layers?: string[];
+  exclude?: string[];
+  roundTo?: number;
+  output?: string;
+  data?: string;
+  label?: string | boolean;
+  sensitive: string[];
+  excludeColumns: string[];
+  latency: boolean;
+  latencyBatch?: number[];
+  sensitivity?: boolean;
+  sparsities?: number[];
+  maxRows?: number;
+  batch?: number;
+  threads?: number;
+  json?: boolean;
+}
+
+function oneOf<T extends string>(values: readonly T[], what: string): (v: string) => T {
+  return (v: string) => {
+    if ((values as readonly string[]).includes(v)) return v as T;
+    throw new InvalidArgumentError(`expected ${what}: ${values.join(', ')}`);
+  };
+}
+
+function numberArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
+  return n;
+}
+
+function numberList(v: string): number[] {
+  const parts = v.split(',').map((x) => x.trim());
+  if (parts.some((p) => p === '' || !Number.isFinite(Number(p)))) throw new InvalidArgumentError('expected comma-separated numbers, e.g. 0.1,0.3,0.5');
+  return parts.map(Number);
+}
+
+function pattern(v: string): { n: number; m: number } {
+  const m = /^(\d+):(\d+)$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('expected N:M, e.g. 2:4');
+  return { n: Number(m[1]), m: Number(m[2]) };
+}
+
+function labelOf(o: PruneFlags): string | null | undefined {
+  return o.label === false ? null : typeof o.label === 'string' ? o.label : undefined;
+}
+
+export function registerPruneCommand(program: Command): void {
+  program
+    .command('prune')
+    .description(
+      'Write a pruned copy of a model (never the model itself): unstructured magnitude (per layer or global), N:M, or structured ' +
+        '(whole channels removed, tensors shrink); report sparsity, parameters, size, latency and, with --data, both models evaluated. ' +
+        'With --sensitivity: prune each layer alone at several sparsities and report the metric per layer instead.',
+    )
+    .argument('<model>', 'path to a .onnx file')
+    .option('--method <method>', `${METHODS.join(' | ')}`, oneOf(METHODS, 'a method'))
+    .option('--sparsity <s>', 'fraction in (0, 1): of the weights set to 0 (magnitude, default 0.5) or of the channels removed (structured, default 0.25)', numberArg)
+    .option('--scope <scope>', 'magnitude: layer (each layer reaches the sparsity) | global (one threshold over all weights)', oneOf(['layer', 'global'] as const, 'a scope'))
+    .option('--pattern <n:m>', 'nm: keep N of every M weights (default 2:4)', pattern)
+    .option('--criterion <c>', 'structured: channel importance l1 | l2 (default l1)', oneOf(['l1', 'l2'] as const, 'a criterion'))
+    .option('--layers <nodes>', 'node names to prune (default all prunable; comma-separated, repeatable)', collect)
+    .option('--exclude <nodes>', 'node names left alone (comma-separated, repeatable)', collect)
+    .option('--round-to <n>', 'structured: round the channels kept up to a multiple of n (default 1)', positiveInt)
+    .option('-o, --output <file>', 'output file (default <model>.pruned.onnx next to the model)')
+    .option('--data <file>', 'evaluation data (CSV/TSV, NPY/NPZ, JSONL, Parquet, image folder): both models are evaluated on it')
+    .option('--label <column>', 'label column of --data (default: label/target/y)')
+    .option('--no-label', 'no labels: compare predictions only')
+    .option('--sensitive <column>', 'columns never fed to the model (repeatable, comma-separated)', collect, [])
+    .option('--exclude-columns <column>', 'other data columns never fed to the model (repeatable, comma-separated)', collect, [])
+    .option('--no-latency', 'skip the latency measurement')
+    .option('--latency-batch <sizes>', 'batch sizes of the latency measurement (default 1,32)', intList)
+    .option('--sensitivity', 'sensitivity analysis instead of pruning: needs --data; --method magnitude (default) or structured')
+    .option('--sparsities <list>', 'sensitivity: sparsities tried (default 0.1,0.3,0.5,0.7,0.9)', numberList)
+    .option('--max-rows <n>', 'sensitivity: data rows used at most (default 2000)', positiveInt)
+    .option('--batch <n>', 'evaluation batch size', positiveInt)
+    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .option('--json', 'print one JSON document')
+    .action(async (file: string, o: PruneFlags) => {
+      if (o.sensitivity) {
+        if (!o.data) throw new UsageError('--sensitivity needs --data FILE to evaluate the pruned layers on');
+        if (o.method === 'nm') throw new UsageError('--sensitivity runs --method magnitude or structured');
+        const r = await pruneSensitivity(
+          {
+            model: file,
+            method: o.method === 'structured' ? 'structured' : 'magnitude',
+            ...(o.criterion ? { criterion: o.criterion } : {}),
+            ...(o.sparsities ? { sparsities: o.sparsities } : {}),
+            ...(o.layers ? { layers: o.layers } : {}),
+            ...(o.exclude ? { exclude: o.exclude } : {}),
+            data: o.data,
+            label: labelOf(o),
+            exclude_columns: o.excludeColumns,
+            maxRows: o.maxRows,
+            batchSize: o.batch,
+            intraOpNumThreads: o.threads,
+          },
+          { onProgress },
+        );
+        if (o.json) printJson(r);
+        else console.log(sensitivityText(r));
+        return;
+      }
+      if (!o.method) throw new UsageError(`--method is required (${METHODS.join(', ')})`);
+      const r = await prune(
+        {
+          model: file,
+          method: o.method,
+          ...(o.sparsity !== undefined ? { sparsity: o.sparsity } : {}),
+          ...(o.scope ? { scope: o.scope } : {}),
+          ...(o.pattern ? { n: o.pattern.n, m: o.pattern.m } : {}),
+          ...(o.criterion ? { criterion: o.criterion } : {}),
+          ...(o.layers ? { layers: o.layers } : {}),
+          ...(o.exclude ? { exclude: o.exclude } : {}),
+          ...(o.roundTo !== undefined ? { round_to: o.roundTo } : {}),
+          output: o.output,
+          data: o.data,
+          label: labelOf(o),
+          sensitive: o.sensitive,
+          exclude_columns: o.excludeColumns,
+          latency: o.latency ? (o.latencyBatch ? { batchSizes: o.latencyBatch } : undefined) : false,
+          batchSize: o.batch,
+          intraOpNumThreads: o.threads,
+        },
+        { onProgress },
+      );
+      if (o.json) printJson(r);
+      else console.log(pruneText(r));
+    });
+}
+
+const fmt = (v: number | undefined | null, digits = 4): string => (typeof v === 'number' ? v.toFixed(digits) : '-');
+const kb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+
+/** The human-readable summary of a pruning run (the --json document is the contract). */
+export function pruneText(r: PruneResult): string {
+  const lines = [`Pruned ${r.model} (${r.method}) → ${r.output}`];
+  lines.push(`  weight sparsity ${pct(r.achieved_weight_sparsity)}; parameters ${r.params_before} → ${r.params_after} (${fmt(r.params_after / Math.max(r.params_before, 1), 2)}×)`);
+  lines.push(`  size ${kb(r.size_bytes_before)} → ${kb(r.size_bytes_after)} (${fmt(r.size_bytes_after / Math.max(r.size_bytes_before, 1), 2)}×)`);
+  if (r.compressed_bytes_before !== undefined && r.compressed_bytes_after !== undefined) {
+    lines.push(`  gzip size ${kb(r.compressed_bytes_before)} → ${kb(r.compressed_bytes_after)} (${fmt(r.compressed_bytes_after / Math.max(r.compressed_bytes_before, 1), 2)}×)`);
+  }
+  if (r.metrics_before !== undefined) {
+    const before = (r.metrics_before ?? {}) as unknown as Record<string, number>;
+    const after = (r.metrics_after ?? {}) as unknown as Record<string, number>;
+    const keys = ['accuracy', 'f1_macro', 'log_loss', 'r2', 'rmse', 'mae'].filter((k) => typeof before[k] === 'number');
+    lines.push(`  evaluation on ${r.samples} rows of ${r.data}:`);
+    for (const k of keys) lines.push(`    ${k.padEnd(10)} ${fmt(before[k])} → ${fmt(after[k])} (${after[k]! - before[k]! >= 0 ? '+' : ''}${fmt(after[k]! - before[k]!)})`);
+    if (r.agreement !== undefined) lines.push(`    agreement  ${fmt(r.agreement)}`);
+    if (r.max_abs_diff !== undefined) lines.push(`    max |output difference| ${fmt(r.max_abs_diff)}`);
+  }
+  if (r.latency_before && r.latency_after) {
+    lines.push('  latency p50 (ms):');
+    r.latency_before.rows.forEach((b, i) => {
+      const a = r.latency_after!.rows[i];
+      lines.push(`    batch ${String(b.batch_size).padEnd(5)} ${fmt(b.p50_ms, 3)} → ${fmt(a?.p50_ms, 3)}`);
+    });
+  }
+  if (r.layers.length) {
+    lines.push('  layers:');
+    for (const l of r.layers) {
+      const ch = l.channels_before !== undefined ? ` channels ${l.channels_before} → ${l.channels_after ?? l.channels_before}` : '';
+      lines.push(`    ${l.name.padEnd(28)} ${l.op_type.padEnd(8)} ${l.status.padEnd(8)} sparsity ${pct(l.sparsity).padStart(6)}  params ${l.params_before} → ${l.params_after}${ch}`);
+    }
+  }
+  for (const s of r.skipped.slice(0, 10)) lines.push(`  skipped ${s.node} (${s.op_type}): ${s.reason}`);
+  if (r.skipped.length > 10) lines.push(`  … and ${r.skipped.length - 10} more skipped`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}
+
+/** The human-readable sensitivity table: one row per layer, one column per sparsity. */
+export function sensitivityText(r: PruneSensitivityResult): string {
+  const lines = [`Sensitivity of ${r.model} (${r.method}) on ${r.samples} rows of ${r.data}: ${r.metric}, baseline ${fmt(r.baseline)}`];
+  const sparsities = r.layers[0]?.points.map((p) => p.sparsity) ?? [];
+  lines.push(`  ${'layer'.padEnd(28)} ${'params'.padStart(8)}  ${sparsities.map((s) => pct(s).padStart(7)).join(' ')}`);
+  for (const l of r.layers) {
+    lines.push(`  ${l.name.padEnd(28)} ${String(l.params).padStart(8)}  ${l.points.map((p) => fmt(p.value).padStart(7)).join(' ')}${l.same_as ? `  (pruned with ${l.same_as})` : ''}`);
+  }
+  for (const s of r.skipped.slice(0, 10)) lines.push(`  skipped ${s.node} (${s.op_type}): ${s.reason}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,157 @@
+/**
+ * `prune`: one run from a model to a new pruned model file, with the report the UI and `ptp prune --json` show.
+ *
+ *   settings (defaults filled in, checked) → open the model (weights stay on disk) → [check the data fits] →
+ *   pruneGraph → write `.<output>.<pid>.<rand>.tmp` next to the output → onnxruntime must load it → evaluate both
+ *   models on `data` → latency of both → sizes (and gzip sizes) → rename to the output.
+ *
+ * The source model is never written. On any failure (or cancel) the temp output and its external data file are
+ * removed, so a failed run leaves no file behind; an existing output is replaced only by a run that succeeded.
+ */
+import { randomBytes } from 'node:crypto';
+import { rename, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { deriveModel, inspect, openModel, writeModel } from '../../core';
+import type { PruneParams, PruneResult } from '../../protocol/prune';
+import type { RuntimeOptions } from '../../protocol/worker';
+import { evaluateBoth, latencyBoth, type Evaluation, type LatencyPair } from '../quantize/compare';
+import { createSession, ortMessage } from '../runtime';
+import { isRuntimeError } from '../runtime/errors';
+import { throwIfAborted, type OperationContext } from '../types';
+import { asPruneDataError, planEvaluationData } from './data';
+import { PruneError } from './errors';
+import { gzipBytes, initializerElements, totalBytes } from './measure';
+import { pruneGraph } from './prune-graph';
+import { assemble } from './report';
+import { defaultOutputFor, resolveSettings } from './settings';
+
+/** Outputs estimated above this many bytes are written with external data (protobuf's limit is 2 GiB). */
+const EXTERNAL_DATA_FROM = 1.9e9;
+
+export async function prune(params: PruneParams, ctx: OperationContext = {}): Promise<PruneResult> {
+  const created = new Date().toISOString();
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round((now - mark) * 10) / 10;
+    mark = now;
+  };
+  const progress = (message: string, fraction?: number) => ctx.onProgress?.({ message, ...(fraction !== undefined ? { fraction } : {}) });
+
+  const settings = resolveSettings(params);
+  const source = path.resolve(params.model);
+  const output = path.resolve(params.output ?? defaultOutputFor(source));
+  if (output === source) throw new PruneError('bad-output', 'the output would overwrite the model itself; choose another output file', source);
+  const runtime: RuntimeOptions = { intraOpNumThreads: params.intraOpNumThreads, executionProviders: params.executionProviders };
+  progress('Opening the model', 0);
+  const model = await openModel(source);
+  const outTmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let externalFile: string | undefined;
+  try {
+    const info = inspect(model);
+    const sourceFiles = [source, ...new Set(info.external_data.map((e) => path.resolve(model.dir ?? path.dirname(source), e.location)))];
+    const label = params.data
+      ? await planEvaluationData(params.data, info.inputs, { label: params.label, exclude: params.exclude_columns, sensitive: params.sensitive })
+      : undefined;
+    lap('prepare_ms');
+    throwIfAborted(ctx.signal);
+
+    progress(`Pruning (${settings.method})`, 0.1);
+    const outcome = await pruneGraph(model, settings, ctx);
+    throwIfAborted(ctx.signal);
+
+    const sizeBefore = model.fileSize + info.external_data.reduce((s, e) => s + (e.length ?? 0), 0);
+    const external = sizeBefore > EXTERNAL_DATA_FROM ? { location: `${path.basename(output)}.data` } : undefined;
+    if (external) externalFile = path.join(path.dirname(output), external.location);
+    await writeModel(deriveModel(model, outcome.proto), outTmp, external ? { externalData: external } : {}).catch((e: NodeJS.ErrnoException) => {
+      if (!e.code || !/^E[A-Z]+$/.test(e.code)) throw e;
+      throw new PruneError('bad-output', `cannot write the output next to ${path.basename(output)} (${e.code}: ${e.message}); choose another output file`, output);
+    });
+    lap('prune_ms');
+    throwIfAborted(ctx.signal);
+
+    progress('Checking the pruned model with onnxruntime', 0.3);
+    await verifyLoads(outTmp, source, runtime, output);
+    lap('verify_ms');
+    throwIfAborted(ctx.signal);
+
+    let evaluation: Evaluation | undefined;
+    if (params.data && label !== undefined) {
+      progress(`Evaluating both models on ${params.data}`, 0.4);
+      const data = params.data;
+      // The data error's message names the file; the PruneError names it once, as its file.
+      evaluation = await evaluateBoth(source, outTmp, params, label, ctx, (m) => new PruneError('bad-data', m.replace(`${data}: `, ''), data)).catch((e: unknown) => {
+        throw asPruneDataError(e);
+      });
+      lap('evaluate_ms');
+      throwIfAborted(ctx.signal);
+    }
+    let latency: LatencyPair | undefined;
+    if (params.latency !== false) {
+      progress('Measuring latency of both models', 0.7);
+      latency = await latencyBoth(source, outTmp, params, ctx);
+      lap('latency_ms');
+      throwIfAborted(ctx.signal);
+    }
+
+    progress('Measuring sizes', 0.95);
+    const outFiles = externalFile ? [outTmp, externalFile] : [outTmp];
+    const sizeAfter = await totalBytes(outFiles);
+    const gzBefore = await gzipBytes(sourceFiles, ctx.signal);
+    const gzAfter = gzBefore === undefined ? undefined : await gzipBytes(outFiles, ctx.signal);
+    lap('sizes_ms');
+    throwIfAborted(ctx.signal);
+    await rename(outTmp, output);
+    progress('Done', 1);
+
+    return assemble({
+      method: settings.method,
+      settings,
+      source,
+      output,
+      outcome,
+      paramsBefore: initializerElements(model.proto),
+      paramsAfter: initializerElements(outcome.proto),
+      sizeBefore,
+      sizeAfter,
+      ...(gzBefore !== undefined && gzAfter !== undefined ? { gzipBefore: gzBefore, gzipAfter: gzAfter } : {}),
+      ...(evaluation ? { evaluation } : {}),
+      ...(latency ? { latency } : {}),
+      timings,
+      created,
+    });
+  } catch (e) {
+    await rm(outTmp, { force: true });
+    if (externalFile) await rm(externalFile, { force: true });
+    throw e;
+  } finally {
+    await model.close();
+  }
+}
+
+/**
+ * onnxruntime must create a session for the output (with its default optimizations, as users will run it). When it
+ * refuses, the source model is tried too, so the message says whose problem it is.
+ */
+async function verifyLoads(file: string, source: string, runtime: RuntimeOptions, output: string): Promise<void> {
+  const tryLoad = async (f: string): Promise<string | undefined> => {
+    try {
+      const s = await createSession(f, runtime);
+      await s.release().catch(() => undefined);
+      return undefined;
+    } catch (e) {
+      return isRuntimeError(e) ? (e.ortMessage ?? e.message) : ortMessage(e);
+    }
+  };
+  const m = await tryLoad(file);
+  if (m === undefined) return;
+  const sourceToo = (await tryLoad(source)) !== undefined;
+  throw new PruneError(
+    'ort-refused-output',
+    sourceToo
+      ? `onnxruntime cannot load the source model either, so the pruned model was not kept: ${m}`
+      : `onnxruntime cannot load the pruned model, so it was not kept (please report this): ${m}`,
+    output,
+  );
+}
