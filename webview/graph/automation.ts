@@ -10,6 +10,7 @@
  */
 
 import { panBy, zoomAt, type Camera } from './camera';
+import type { Viewport } from './viewport';
 
 export type GraphState = 'loading' | 'ready' | 'error';
 
@@ -50,36 +51,75 @@ declare global {
 /** What the test API needs from a component. */
 export interface TestApiHost {
   select(name: string): Promise<boolean>;
-  /** Client rectangle of a drawn item by selection key, or null. */
-  screenRect(name: string): { x: number; y: number; width: number; height: number } | null;
+  /** The item of a selection key (node name, `#id`, `group:<path>`, `tensor:<name>`); undefined when unknown. */
+  itemOfKey(name: string): number | undefined;
+  /** The component's camera; moved without reporting a move, then `draw` is called. */
+  readonly viewport: Viewport;
+  /** The graph canvas (the viewport's screen coordinates start at its top-left). */
+  readonly canvas: HTMLElement;
+  /** Draws immediately. */
+  draw(): void;
   expandAll(): Promise<void>;
   collapseAll(): Promise<void>;
-  fit(): void;
-  /** Replaces the camera (given the viewport size) and draws immediately. */
-  setCamera(f: (cam: Camera, viewW: number, viewH: number) => Camera): void;
   stats(): ReturnType<GraphTestApi['stats']>;
 }
 
 export function createTestApi(h: TestApiHost): GraphTestApi {
+  const view = h.viewport;
+  const screenRect = (name: string) => {
+    const item = h.itemOfKey(name);
+    const box = item === undefined ? null : view.screenBox(item);
+    if (!box) return null;
+    const r = h.canvas.getBoundingClientRect();
+    return { x: r.left + box.x, y: r.top + box.y, width: box.width, height: box.height };
+  };
+  const setCamera = (f: (cam: Camera, viewW: number, viewH: number) => Camera) => {
+    view.set(f(view.camera, view.width, view.height));
+    h.draw();
+  };
   return {
     selectNode: (name) => h.select(name),
     nodeScreenPosition: (name) => {
-      const r = h.screenRect(name);
+      const r = screenRect(name);
       return r ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
     },
-    nodeScreenRect: (name) => h.screenRect(name),
+    nodeScreenRect: (name) => screenRect(name),
     expandAll: () => h.expandAll(),
     collapseAll: () => h.collapseAll(),
-    fit: () => h.fit(),
-    panBy: (dx, dy) => h.setCamera((cam) => panBy(cam, dx, dy)),
-    zoomTo: (scale) => h.setCamera((cam, w, hgt) => zoomAt(cam, w / 2, hgt / 2, scale / cam.scale)),
+    fit: () => {
+      view.fitSilently();
+      h.draw();
+    },
+    panBy: (dx, dy) => setCamera((cam) => panBy(cam, dx, dy)),
+    zoomTo: (scale) => setCamera((cam, w, hgt) => zoomAt(cam, w / 2, hgt / 2, scale / cam.scale)),
     stats: () => h.stats(),
   };
 }
 
-export function setBodyData(values: Readonly<Record<string, string | number | null>>): void {
+/** Installs `api` as window.__ptpGraph; the returned function removes it (when it is still the one installed). */
+export function installTestApi(api: GraphTestApi): () => void {
+  window.__ptpGraph = api;
+  return () => {
+    if (window.__ptpGraph === api) delete window.__ptpGraph;
+  };
+}
+
+type DataValues = Readonly<Record<string, string | number | null>>;
+
+function setData(el: HTMLElement, values: DataValues): void {
   for (const [k, v] of Object.entries(values)) {
-    if (v === null) delete document.body.dataset[k];
-    else document.body.dataset[k] = String(v);
+    if (v === null) delete el.dataset[k];
+    else el.dataset[k] = String(v);
   }
+}
+
+/** Sets `data-*` attributes on document.body (null removes one). */
+export function setBodyData(values: DataValues): void {
+  setData(document.body, values);
+}
+
+/** Sets `data-*` attributes on a component's root element and, when `body`, on document.body too. */
+export function publishData(root: HTMLElement, body: boolean, values: DataValues): void {
+  setData(root, values);
+  if (body) setBodyData(values);
 }

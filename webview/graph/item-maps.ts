@@ -1,6 +1,6 @@
 /**
  * Search hits and diff marks name nodes; on screen they land on the drawn item holding each node (the node
- * itself, or the collapsed group it hides in). Pure: no DOM.
+ * itself, or the collapsed group it hides in). Also the item a search hit jumps to. Pure: no DOM.
  */
 import type { DiffMark } from './api';
 import type { GraphIndex } from './graph-index';
@@ -9,6 +9,12 @@ import type { VisibleGraph } from './visible-graph';
 
 function drawnItem(index: GraphIndex, vg: VisibleGraph, node: number): number {
   return node >= 0 && node < index.nodeCount ? vg.repOfNode[node]! : node;
+}
+
+/** The item a search hit jumps to: the node, or for a tensor the graph input pill, its producer, or the output pill; -1 for none. */
+export function jumpItem(index: GraphIndex, hit: SearchHit): number {
+  if (hit.kind !== 'tensor') return hit.node;
+  return index.inputItem(hit.id) ?? (hit.node >= 0 ? hit.node : (index.outputItem(hit.id) ?? -1));
 }
 
 /** Drawn items to outline for search hits (a tensor hit on a graph input outlines the input pill). */

@@ -251,3 +251,16 @@ export function hitTest(scene: Scene, wx: number, wy: number): number {
   }
   return -1;
 }
+
+/** Items in reading order of the picture: top to bottom, then left to right; items not drawn last. */
+export function readingOrder(scene: Scene, items: Iterable<number>): number[] {
+  const pos = (it: number) => {
+    const b = scene.boxOfItem[it]!;
+    return b < 0 ? [Infinity, Infinity] : [scene.y[b]!, scene.x[b]!];
+  };
+  return [...items].sort((a, b) => {
+    const [ya, xa] = pos(a);
+    const [yb, xb] = pos(b);
+    return ya! - yb! || xa! - xb!;
+  });
+}

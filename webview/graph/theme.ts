@@ -137,3 +137,14 @@ export function readTheme(el: Element): GraphTheme {
     categories,
   };
 }
+
+/**
+ * Calls `onChange` with the theme read again from `el` whenever VS Code may have switched themes (class or
+ * style changes on <body> and <html>). Returns the function that stops watching.
+ */
+export function watchTheme(el: Element, onChange: (theme: GraphTheme) => void): () => void {
+  const mo = new MutationObserver(() => onChange(readTheme(el)));
+  mo.observe(document.body, { attributes: true, attributeFilter: ['class', 'style', 'data-vscode-theme-kind'] });
+  mo.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  return () => mo.disconnect();
+}
