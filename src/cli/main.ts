@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerDistillCommand } from './commands/distill';
 import { registerEvaluateCommands } from './commands/evaluate';
 import { registerExplainCommand } from './commands/explain';
 import { registerModelCommands } from './commands/model';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerQuantizeCommand(program);
   registerOptimizeCommand(program);
   registerExplainCommand(program);
+  registerDistillCommand(program);
   registerPruneCommand(program);
 
   program

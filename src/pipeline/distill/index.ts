@@ -1,7 +1,10 @@
-/** Distillation (placeholder until the distillation pipeline lands in this folder). */
-import type { DistillParams, DistillResult } from '../../protocol/distill';
-import type { OperationContext } from '../types';
-
-export async function distill(_params: DistillParams, _ctx: OperationContext = {}): Promise<DistillResult> {
-  throw new Error('distill: not built yet');
-}
+/**
+ * Knowledge distillation: a smaller student trained (tfjs-core, CPU) to mimic a teacher ONNX model on the user's
+ * data, exported as ONNX with the teacher's input and output names, and compared with the teacher. No vscode.
+ *
+ *   const r = await distill({ teacher: 'm.onnx', data: 'train.csv', student: { kind: 'mlp', hidden: [32] } });
+ *   // r.output = 'm.student.onnx'; r.metrics_teacher / r.metrics_student; r.history: one entry per epoch
+ */
+export { distill, defaultOutputFor } from './run';
+export { DistillError, isDistillError, type DistillErrorReason } from './errors';
+export { DEFAULTS as DISTILL_DEFAULTS } from './settings';
