@@ -2,6 +2,7 @@
 import { moduleLoadStart } from './activation-clock';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register-commands';
+import { registerDistillation, type DistillationFeature } from './distill/distill-commands';
 import { readSettings } from './config/settings-reader';
 import { registerEvaluation } from './evaluation/evaluation-commands';
 import { registerExplain } from './explain/explain-commands';
@@ -11,6 +12,7 @@ import { registerGraphCommands } from './graph/graph-commands';
 import { ProfileService } from './graph/profile-service';
 import { GraphOverlays } from './model/graph-overlays';
 import { ModelEditorProvider } from './model/model-editor-provider';
+import { registerPruning, type PruningFeature } from './prune/prune-commands';
 import { registerQuantization, type QuantizationFeature } from './quantize/quantize-commands';
 import { SamplePanels } from './sample/sample-panels';
 import { SampleService } from './sample/sample-service';
@@ -25,6 +27,10 @@ export interface PtpExtensionApi {
   readonly overlays: GraphOverlays;
   /** The last quantization result of a model in this session. */
   readonly quantization: Pick<QuantizationFeature, 'lastResult'>;
+  /** The open Pruning report of a model, and its "Sensitivity analysis…" button. */
+  readonly pruning: Pick<PruningFeature, 'panelSnapshot' | 'runSensitivity'>;
+  /** The open Distillation report of a teacher model. */
+  readonly distillation: Pick<DistillationFeature, 'panelSnapshot'>;
 }
 
 export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
@@ -43,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
   const profiles = new ProfileService(worker, overlays, log, readSettings);
   const comparePanels = new ComparePanels(context.extensionUri, log, readSettings);
   const quantization = registerQuantization({ context, worker, log, overlays });
+  const pruning = registerPruning({ context, worker, log, overlays });
+  const distillation = registerDistillation({ context, worker, log });
   context.subscriptions.push(
     overlays,
     log,
@@ -58,11 +66,13 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     registerEvaluation({ context, worker, log }),
     quantization,
     registerExplain({ context, worker, log }),
+    pruning,
+    distillation,
   );
 
   const activationMs = performance.now() - moduleLoadStart;
   log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, overlays, quantization };
+  return { activationMs, overlays, quantization, pruning, distillation };
 }
 
 export function deactivate(): void {

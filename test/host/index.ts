@@ -13,18 +13,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type MochaType from 'mocha';
+import distillTests from './distill.test';
 import editorTests from './editor.test';
 import evaluateTests from './evaluate.test';
 import explainTests from './explain.test';
 import extensionTests from './extension.test';
 import graphTests from './graph.test';
+import pruneTests from './prune.test';
 import quantizeTests from './quantize.test';
 import sampleTests from './sample.test';
 import validateTests from './validate.test';
 import { hostInfo } from './util';
 
 /** Registered in this order; each calls describe()/it() once mocha's globals exist. */
-const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, explainTests, quantizeTests, graphTests];
+const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests];
 
 /**
  * Registers every suite with the mocha whose describe/it are the current globals. For @vscode/test-cli,

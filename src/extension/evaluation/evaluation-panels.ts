@@ -8,44 +8,21 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { EvaluationChannel, EvaluationSnapshot, ExportOutcome } from '../../protocol/evaluation-panel';
 import type { ErrorInfo } from '../../protocol/webview';
-import { iconPath, setWebviewHtml, webviewOptions } from '../webview/webview-setup';
-import { WebviewRpc } from '../webview/webview-rpc';
+import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
+import type { RequestHandlers } from '../webview/webview-rpc';
 import { EVALUATION_PANEL_VIEW_TYPE } from './evaluation-ids';
 
-class EvaluationPanel implements vscode.Disposable {
-  private readonly rpc: WebviewRpc<EvaluationChannel>;
-
-  constructor(
-    readonly panel: vscode.WebviewPanel,
-    private snapshot: EvaluationSnapshot,
-    extensionUri: vscode.Uri,
-    log: vscode.LogOutputChannel,
-  ) {
-    this.rpc = new WebviewRpc<EvaluationChannel>(
-      panel.webview,
-      {
-        ready: () => this.snapshot,
-        copyJson: () => this.copyJson(),
-        saveJson: () => this.saveJson(),
-        revealSaved: () => this.revealSaved(),
-      },
-      log,
-      `evaluation ${panel.title}`,
-    );
-    setWebviewHtml(panel.webview, extensionUri, 'evaluation', panel.title);
-  }
-
-  update(snapshot: EvaluationSnapshot): void {
-    this.snapshot = snapshot;
-    this.rpc.post('snapshot', snapshot);
+class EvaluationPanel extends ReportPanel<EvaluationSnapshot, EvaluationChannel> {
+  protected handlers(): Omit<RequestHandlers<EvaluationChannel>, 'ready'> {
+    return {
+      copyJson: () => this.copyJson(),
+      saveJson: () => this.saveJson(),
+      revealSaved: () => this.revealSaved(),
+    };
   }
 
   fail(error: ErrorInfo): void {
-    this.rpc.post('failure', error);
-  }
-
-  dispose(): void {
-    this.rpc.dispose();
+    this.post('failure', error);
   }
 
   private async copyJson(): Promise<ExportOutcome> {
@@ -77,34 +54,15 @@ class EvaluationPanel implements vscode.Disposable {
 }
 
 export class EvaluationPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, EvaluationPanel>();
+  private readonly panels: ReportPanelSet<EvaluationSnapshot, EvaluationPanel>;
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
+  constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel) {
+    this.panels = new ReportPanelSet(EVALUATION_PANEL_VIEW_TYPE, extensionUri, (panel, snapshot) => new EvaluationPanel(panel, snapshot, 'evaluation', extensionUri, log));
+  }
 
   /** Shows `snapshot` in the panel of `key` (created beside the active editor if needed). */
   show(key: string, title: string, snapshot: EvaluationSnapshot): void {
-    const existing = this.panels.get(key);
-    if (existing) {
-      existing.update(snapshot);
-      existing.panel.reveal(undefined, true);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      EVALUATION_PANEL_VIEW_TYPE,
-      title,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(this.extensionUri),
-    );
-    panel.iconPath = iconPath(this.extensionUri);
-    const view = new EvaluationPanel(panel, snapshot, this.extensionUri, this.log);
-    this.panels.set(key, view);
-    panel.onDidDispose(() => {
-      view.dispose();
-      if (this.panels.get(key) === view) this.panels.delete(key);
-    });
+    this.panels.show(key, title, snapshot);
   }
 
   /** Tells the open panel of `key` (if any) that a re-run failed. */
@@ -113,8 +71,7 @@ export class EvaluationPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const view of this.panels.values()) view.panel.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 

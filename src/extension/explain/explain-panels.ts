@@ -7,45 +7,22 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { ExplainChannel, ExplainExportOutcome, ExplainSnapshot, PlotExport } from '../../protocol/explain-panel';
 import type { ErrorInfo } from '../../protocol/webview';
-import { iconPath, setWebviewHtml, webviewOptions } from '../webview/webview-setup';
-import { WebviewRpc } from '../webview/webview-rpc';
+import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
+import type { RequestHandlers } from '../webview/webview-rpc';
 import { attributionsCsv } from './attribution-csv';
 import { EXPLAIN_PANEL_VIEW_TYPE } from './explain-ids';
 
-class ExplainPanel implements vscode.Disposable {
-  private readonly rpc: WebviewRpc<ExplainChannel>;
-
-  constructor(
-    readonly panel: vscode.WebviewPanel,
-    private snapshot: ExplainSnapshot,
-    extensionUri: vscode.Uri,
-    log: vscode.LogOutputChannel,
-  ) {
-    this.rpc = new WebviewRpc<ExplainChannel>(
-      panel.webview,
-      {
-        ready: () => this.snapshot,
-        saveJson: () => this.save('Save the attributions as JSON', 'json', 'JSON', `${JSON.stringify(this.snapshot.result, null, 2)}\n`),
-        saveCsv: () => this.save('Save the attributions as CSV', 'csv', 'CSV', attributionsCsv(this.snapshot.result)),
-        savePlot: (plot) => this.savePlot(plot),
-      },
-      log,
-      `explain ${panel.title}`,
-    );
-    setWebviewHtml(panel.webview, extensionUri, 'explain', panel.title);
-  }
-
-  update(snapshot: ExplainSnapshot): void {
-    this.snapshot = snapshot;
-    this.rpc.post('snapshot', snapshot);
+class ExplainPanel extends ReportPanel<ExplainSnapshot, ExplainChannel> {
+  protected handlers(): Omit<RequestHandlers<ExplainChannel>, 'ready'> {
+    return {
+      saveJson: () => this.save('Save the attributions as JSON', 'json', 'JSON', `${JSON.stringify(this.snapshot.result, null, 2)}\n`),
+      saveCsv: () => this.save('Save the attributions as CSV', 'csv', 'CSV', attributionsCsv(this.snapshot.result)),
+      savePlot: (plot) => this.savePlot(plot),
+    };
   }
 
   fail(error: ErrorInfo): void {
-    this.rpc.post('failure', error);
-  }
-
-  dispose(): void {
-    this.rpc.dispose();
+    this.post('failure', error);
   }
 
   private savePlot(plot: PlotExport): Promise<ExplainExportOutcome> {
@@ -70,29 +47,15 @@ class ExplainPanel implements vscode.Disposable {
 }
 
 export class ExplainPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, ExplainPanel>();
+  private readonly panels: ReportPanelSet<ExplainSnapshot, ExplainPanel>;
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
+  constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel) {
+    this.panels = new ReportPanelSet(EXPLAIN_PANEL_VIEW_TYPE, extensionUri, (panel, snapshot) => new ExplainPanel(panel, snapshot, 'explain', extensionUri, log));
+  }
 
   /** Shows `snapshot` in the panel of `key` (created beside the active editor if needed). */
   show(key: string, title: string, snapshot: ExplainSnapshot): void {
-    const existing = this.panels.get(key);
-    if (existing) {
-      existing.update(snapshot);
-      existing.panel.reveal(undefined, true);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(EXPLAIN_PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
-    panel.iconPath = iconPath(this.extensionUri);
-    const view = new ExplainPanel(panel, snapshot, this.extensionUri, this.log);
-    this.panels.set(key, view);
-    panel.onDidDispose(() => {
-      view.dispose();
-      if (this.panels.get(key) === view) this.panels.delete(key);
-    });
+    this.panels.show(key, title, snapshot);
   }
 
   /** Tells the open panel of `key` (if any) that a re-run failed. */
@@ -101,8 +64,7 @@ export class ExplainPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const view of this.panels.values()) view.panel.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 

@@ -9,56 +9,42 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { QuantizeReportChannel, QuantizeReportSnapshot, ReportExportOutcome } from '../../protocol/quantize-panel';
 import type { ErrorInfo } from '../../protocol/webview';
-import { iconPath, setWebviewHtml, webviewOptions } from '../webview/webview-setup';
-import { WebviewRpc } from '../webview/webview-rpc';
+import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
+import type { RequestHandlers } from '../webview/webview-rpc';
 import { QUANTIZE_PANEL_VIEW_TYPE } from './quantize-ids';
 
 /** Re-runs the quantization shown in panel `key` with these exclusions. */
 export type RequantizeHandler = (key: string, exclude: readonly string[]) => Promise<void>;
 
-class ReportPanel implements vscode.Disposable {
-  private readonly rpc: WebviewRpc<QuantizeReportChannel>;
-
+class QuantizeReportPanel extends ReportPanel<QuantizeReportSnapshot, QuantizeReportChannel> {
   constructor(
-    readonly panel: vscode.WebviewPanel,
-    private snapshot: QuantizeReportSnapshot,
-    key: string,
-    onRequantize: RequantizeHandler,
+    panel: vscode.WebviewPanel,
+    snapshot: QuantizeReportSnapshot,
+    private readonly key: string,
+    private readonly onRequantize: RequantizeHandler,
     extensionUri: vscode.Uri,
     log: vscode.LogOutputChannel,
   ) {
-    this.rpc = new WebviewRpc<QuantizeReportChannel>(
-      panel.webview,
-      {
-        ready: () => this.snapshot,
-        requantize: async ({ exclude }) => {
-          await onRequantize(key, exclude);
-          return null;
-        },
-        copyJson: () => this.copyJson(),
-        saveJson: () => this.saveJson(),
-      },
-      log,
-      `report ${panel.title}`,
-    );
-    setWebviewHtml(panel.webview, extensionUri, 'quantize', panel.title);
+    super(panel, snapshot, 'quantize', extensionUri, log);
   }
 
-  update(snapshot: QuantizeReportSnapshot): void {
-    this.snapshot = snapshot;
-    this.rpc.post('snapshot', snapshot);
+  protected handlers(): Omit<RequestHandlers<QuantizeReportChannel>, 'ready'> {
+    return {
+      requantize: async ({ exclude }) => {
+        await this.onRequantize(this.key, exclude);
+        return null;
+      },
+      copyJson: () => this.copyJson(),
+      saveJson: () => this.saveJson(),
+    };
   }
 
   busy(on: boolean): void {
-    this.rpc.post('busy', on);
+    this.post('busy', on);
   }
 
   fail(error: ErrorInfo): void {
-    this.rpc.post('failure', error);
-  }
-
-  dispose(): void {
-    this.rpc.dispose();
+    this.post('failure', error);
   }
 
   private async copyJson(): Promise<ReportExportOutcome> {
@@ -82,34 +68,19 @@ class ReportPanel implements vscode.Disposable {
 }
 
 export class ReportPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, ReportPanel>();
+  private readonly panels: ReportPanelSet<QuantizeReportSnapshot, QuantizeReportPanel>;
   private onRequantize: RequantizeHandler = () => Promise.reject(new Error('Re-quantize is not available.'));
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
+  constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel) {
+    this.panels = new ReportPanelSet(QUANTIZE_PANEL_VIEW_TYPE, extensionUri, (panel, snapshot, key) => new QuantizeReportPanel(panel, snapshot, key, (k, ex) => this.onRequantize(k, ex), extensionUri, log));
+  }
 
   setRequantizeHandler(handler: RequantizeHandler): void {
     this.onRequantize = handler;
   }
 
   show(key: string, title: string, snapshot: QuantizeReportSnapshot): void {
-    const existing = this.panels.get(key);
-    if (existing) {
-      existing.update(snapshot);
-      existing.panel.title = title;
-      existing.panel.reveal(undefined, true);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(QUANTIZE_PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
-    panel.iconPath = iconPath(this.extensionUri);
-    const view = new ReportPanel(panel, snapshot, key, (k, ex) => this.onRequantize(k, ex), this.extensionUri, this.log);
-    this.panels.set(key, view);
-    panel.onDidDispose(() => {
-      view.dispose();
-      if (this.panels.get(key) === view) this.panels.delete(key);
-    });
+    this.panels.show(key, title, snapshot);
   }
 
   /** Updates the panel of `key` only if it is open. */
@@ -118,7 +89,7 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   has(key: string): boolean {
-    return this.panels.has(key);
+    return this.panels.get(key) !== undefined;
   }
 
   busy(key: string, on: boolean): void {
@@ -130,8 +101,7 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const view of this.panels.values()) view.panel.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Picker steps Prune Model… and Distill Model… share: one choice from a list, a validated text, the label column
+ * of a data file and the output file. Each resolves to undefined when the user pressed Escape.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { describeValues, readDataColumns } from '../evaluation/data-columns';
+import { confirmOverwrite } from '../quantize/quantize-pickers';
+
+export type Valued<T> = vscode.QuickPickItem & { readonly value: T };
+
+export async function pickOne<T>(items: readonly Valued<T>[], title: string, placeHolder: string): Promise<T | undefined> {
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
+  return picked?.value;
+}
+
+/** An input box whose text `parse` turns into a value or the message shown under the box. */
+export async function pickParsed<T>(
+  title: string,
+  prompt: string,
+  value: string,
+  parse: (text: string) => { value: T } | { error: string },
+): Promise<T | undefined> {
+  const typed = await vscode.window.showInputBox({
+    title,
+    prompt,
+    value,
+    ignoreFocusOut: true,
+    validateInput: (text) => {
+      const r = parse(text);
+      return 'error' in r ? r.error : undefined;
+    },
+  });
+  if (typed === undefined) return undefined;
+  const r = parse(typed);
+  return 'value' in r ? r.value : undefined;
+}
+
+/** The auto-detected label first (Enter takes it), the other columns, then "no labels" (`noLabel` describes it). */
+export async function pickLabel(file: string, title: string, noLabel: string): Promise<string | null | undefined> {
+  const columns = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the columns of ${path.basename(file)}` }, () =>
+    readDataColumns(file),
+  );
+  const detected = columns.detectedLabel;
+  const items: Valued<string | null>[] = [];
+  if (detected !== null) items.push({ label: detected, description: 'auto-detected', value: detected });
+  for (const c of columns.columns) if (c.name !== detected && c.kind !== 'tensor') items.push({ label: c.name, description: describeValues(c), value: c.name });
+  items.push({ label: noLabel, value: null });
+  return pickOne(items, title, detected !== null ? `Label column (auto-detected: ${detected})` : 'Label column (none was auto-detected)');
+}
+
+/** The output file, `suggested` by default, never the model itself; an existing file needs a confirmation. */
+export async function pickOutputFile(model: string, suggested: string, title: string, prompt: string): Promise<string | undefined> {
+  const typed = await vscode.window.showInputBox({
+    title,
+    value: suggested,
+    valueSelection: [path.dirname(suggested).length + 1, suggested.length - '.onnx'.length],
+    prompt,
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      const p = v.trim();
+      if (!p) return 'Enter a file path';
+      if (!path.isAbsolute(p)) return 'Enter an absolute path';
+      if (path.resolve(p) === path.resolve(model)) return 'The output cannot be the source model';
+      return undefined;
+    },
+  });
+  const output = typed?.trim();
+  if (!output) return undefined;
+  return (await confirmOverwrite(output)) ? output : undefined;
+}

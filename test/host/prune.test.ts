@@ -1,0 +1,118 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { PruneResult, PruneSensitivityResult } from '../../src/protocol/prune';
+import type { PruneReportSnapshot } from '../../src/protocol/prune-panel';
+import { activateExtension, fixture, waitFor } from './util';
+
+/** The parts of the extension's API (PtpExtensionApi) these tests use. */
+interface PruneTestApi {
+  readonly overlays: {
+    get(model: string): { overlay: { id: string; unit: string; values: Readonly<Record<string, number>> } } | undefined;
+  };
+  readonly pruning: {
+    panelSnapshot(model: string): PruneReportSnapshot | undefined;
+    runSensitivity(model: string): Promise<PruneSensitivityResult | null>;
+  };
+}
+
+function reportTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ptp.pruning'));
+}
+
+function accuracy(m: PruneResult['metrics_before']): number {
+  return m && 'accuracy' in m && typeof m.accuracy === 'number' ? m.accuracy : NaN;
+}
+
+export default function (): void {
+  describe('pruning commands', () => {
+    let api: PruneTestApi;
+
+    before(async () => {
+      api = (await activateExtension()).api as unknown as PruneTestApi;
+    });
+
+    it('Prune Model (magnitude, global 50%, digits CSV) writes a sparse copy, reports accuracy before/after in the panel and sets the sparsity overlay', async function () {
+      this.timeout(180_000);
+      const model = fixture('digits_cnn.onnx');
+      const data = fixture('digits_test.csv').fsPath;
+      const output = fixture('digits_cnn.global50.onnx').fsPath;
+      const result = await vscode.commands.executeCommand<PruneResult>('ptp.pruneModel', model, { method: 'magnitude', scope: 'global', sparsity: 0.5, data, label: 'label', output });
+      assert.ok(result && typeof result === 'object', `ptp.pruneModel returned ${JSON.stringify(result)}`);
+      assert.equal(result.output, output);
+      assert.ok(fs.existsSync(output), `${output} was not written`);
+      assert.ok(Math.abs(result.achieved_weight_sparsity - 0.5) < 0.02, `achieved sparsity ${result.achieved_weight_sparsity}`);
+      const before = accuracy(result.metrics_before);
+      const after = accuracy(result.metrics_after);
+      assert.ok(before > 0.9 && before <= 1, `accuracy before ${before}`);
+      assert.ok(after > 0.5 && after <= 1, `accuracy after ${after}`);
+      assert.ok(result.layers.length >= 2, `layers: ${JSON.stringify(result.layers)}`);
+
+      // The numbers onnxruntime measured are what the open report shows.
+      const shown = await waitFor('the Pruning report', () => api.pruning.panelSnapshot(model.fsPath), 10_000);
+      assert.equal(shown.result.achieved_weight_sparsity, result.achieved_weight_sparsity);
+      assert.equal(accuracy(shown.result.metrics_after), after);
+      assert.equal(shown.sensitivity, null);
+      await waitFor('a Pruning report tab', () => reportTabs().length > 0, 10_000);
+
+      // The overlay sits on the SOURCE model, keyed by its node names.
+      const overlay = api.overlays.get(model.fsPath);
+      assert.equal(overlay?.overlay.id, 'prune-sparsity');
+      assert.equal(overlay?.overlay.unit, '%');
+      for (const l of result.layers.filter((x) => x.status !== 'excluded')) {
+        const v = overlay?.overlay.values[l.name];
+        assert.ok(v !== undefined && Math.abs(v - 100 * l.sparsity) < 0.1, `overlay value of ${l.name}: ${v} (sparsity ${l.sparsity})`);
+      }
+    });
+
+    it('Sensitivity analysis of the last run sweeps every layer on the same data and reaches the panel', async function () {
+      this.timeout(180_000);
+      const model = fixture('digits_cnn.onnx').fsPath;
+      const result = await api.pruning.runSensitivity(model);
+      assert.ok(result, 'no sensitivity result');
+      assert.equal(result.metric, 'accuracy');
+      assert.ok(result.baseline !== null && result.baseline > 0.9, `baseline ${result.baseline}`);
+      assert.ok(result.layers.length >= 2, `layers: ${result.layers.map((l) => l.name).join(', ')}`);
+      for (const l of result.layers) {
+        assert.ok(l.points.length >= 3, `${l.name} has ${l.points.length} points`);
+        assert.ok(l.points.every((p) => p.value === null || (p.value >= 0 && p.value <= 1)), `${l.name}: ${JSON.stringify(l.points)}`);
+      }
+      const shown = api.pruning.panelSnapshot(model);
+      assert.deepEqual(shown?.sensitivity?.layers.map((l) => l.name), result.layers.map((l) => l.name));
+    });
+
+    it('Prune Model (structured 25%) on the digits CNN shrinks the tensors, and onnxruntime scores the smaller model', async function () {
+      this.timeout(180_000);
+      const model = fixture('digits_cnn.onnx');
+      const output = fixture('digits_cnn.structured25.onnx').fsPath;
+      const result = await vscode.commands.executeCommand<PruneResult>('ptp.pruneModel', model, { method: 'structured', sparsity: 0.25, data: fixture('digits_test.csv').fsPath, label: 'label', output });
+      assert.ok(fs.existsSync(output), `${output} was not written`);
+      assert.ok(result.params_after < result.params_before, `params ${result.params_before} → ${result.params_after}`);
+      assert.ok(result.size_bytes_after < result.size_bytes_before, `size ${result.size_bytes_before} → ${result.size_bytes_after}`);
+      const conv = result.layers.find((l) => l.op_type === 'Conv' && l.channels_before !== undefined);
+      assert.ok(conv && conv.channels_after! < conv.channels_before!, `conv layer: ${JSON.stringify(conv)}`);
+      assert.ok(accuracy(result.metrics_after) > 0.5, `accuracy after ${accuracy(result.metrics_after)}`);
+      const overlay = api.overlays.get(model.fsPath);
+      assert.ok((overlay?.overlay.values[conv.name] ?? 0) > 0, `overlay of ${conv.name}: ${JSON.stringify(overlay?.overlay.values)}`);
+    });
+
+    it('Prune Model explains a layer that cannot be pruned structurally, without a stack, and writes nothing', async function () {
+      this.timeout(90_000);
+      const model = fixture('digits_cnn.onnx');
+      const output = fixture('digits_cnn.bad.onnx').fsPath;
+      // The last Gemm produces the model output: removing its neurons would change the model's interface.
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ptp.pruneModel', model, { method: 'structured', layers: ['/fc/Gemm'], output })), (e: Error) => {
+        assert.match(e.message, /\/fc\/Gemm/);
+        assert.doesNotMatch(e.message, /\n\s+at /, 'the message must not carry a stack trace');
+        return true;
+      });
+      assert.ok(!fs.existsSync(output), 'nothing may be written for a failed run');
+    });
+
+    it('Prune Model refuses a sparsity outside (0, 1) and never writes over the source model', async function () {
+      const model = fixture('digits_cnn.onnx');
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ptp.pruneModel', model, { method: 'magnitude', sparsity: 1.5 })), /strictly between 0 and 1/);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ptp.pruneModel', model, { method: 'magnitude', output: model.fsPath })), /source model/);
+    });
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * Entry of the Pruning report panel (ptp.pruning): ready → snapshot; re-rendered when the host pushes a new run or
+ * a sensitivity analysis, and when the colour theme changes. The buttons ask the host to open the pruned model, to
+ * show the sparsity overlay on the source model's graph and to run the sensitivity analysis (busy while it runs).
+ * Open sections, the layer table's sort and the scroll position live in the webview state.
+ */
+import '../shared/base.css';
+import 'uplot/dist/uPlot.min.css';
+import '../evaluation/evaluation.css';
+import '../quantize/quantize.css';
+import './prune.css';
+import type { PruneReportChannel, PruneReportSnapshot } from '../../src/protocol/prune-panel';
+import { h, replaceChildren } from '../shared/dom';
+import { HostClient } from '../shared/host-client';
+import { registerToolkit } from '../shared/toolkit';
+import { trackScroll, ViewStateStore } from '../shared/view-state';
+import { vscodeApi } from '../shared/vscode-api';
+import { destroyCharts } from '../evaluation/chart';
+import { renderPrune, type PruneActions } from './prune-view';
+import { errorInfoOf, showErrorView, showFailure, watchTheme } from './report-shell';
+import { DEFAULT_VIEW_STATE, type PruneViewState } from './view-state';
+
+registerToolkit();
+
+const api = vscodeApi<PruneViewState>();
+const store = new ViewStateStore(api, DEFAULT_VIEW_STATE);
+const client = new HostClient<PruneReportChannel>(api);
+const root = document.getElementById('app')!;
+const failureSlot = h('div', { class: 'failure-slot' });
+const busySlot = h('div', { class: 'busy-slot' });
+let current: PruneReportSnapshot | undefined;
+let busy = false;
+let restoredScroll = false;
+
+const fail = (what: string) => (e: unknown) => showFailure(failureSlot, errorInfoOf(e), what);
+
+const actions: PruneActions = {
+  copyJson: () => client.request('copyJson', null),
+  saveJson: () => client.request('saveJson', null),
+  openOutput: () => void client.request('openOutput', null).catch(fail('Could not open the pruned model')),
+  showOverlay: () => void client.request('showOverlay', null).catch(fail('Could not show the sparsity in the graph')),
+  runSensitivity: () => {
+    if (busy) return;
+    replaceChildren(failureSlot);
+    client.request('runSensitivity', null).catch(fail('The sensitivity analysis failed'));
+  },
+};
+
+function render(snapshot: PruneReportSnapshot): void {
+  current = snapshot;
+  const scrollY = window.scrollY;
+  destroyCharts();
+  replaceChildren(root, busySlot, failureSlot, ...renderPrune(snapshot, store, actions, { busy }, () => render(snapshot)));
+  root.removeAttribute('aria-busy');
+  document.body.dataset.method = snapshot.result.method;
+  document.body.dataset.sensitivity = snapshot.sensitivity ? 'ready' : 'none';
+  document.body.dataset.viewState = 'ready';
+  if (!restoredScroll) {
+    restoredScroll = true;
+    const y = store.get().scrollY;
+    if (y > 0) requestAnimationFrame(() => window.scrollTo(0, y));
+  } else if (scrollY > 0) {
+    requestAnimationFrame(() => window.scrollTo(0, scrollY));
+  }
+}
+
+function showBusy(on: boolean): void {
+  busy = on;
+  document.body.dataset.busy = on ? 'true' : 'false';
+  if (on) replaceChildren(busySlot, h('div', { class: 'notice info busy' }, h('vscode-progress-ring', null), h('span', null, 'Running the sensitivity analysis…')));
+  else replaceChildren(busySlot);
+  if (current) render(current);
+}
+
+client.on('snapshot', (s) => {
+  replaceChildren(failureSlot);
+  render(s);
+});
+client.on('sensitivity', (result) => {
+  if (!current) return;
+  store.update({ open: { ...store.get().open, sensitivity: true } });
+  render({ ...current, sensitivity: result });
+  requestAnimationFrame(() => document.querySelector('[data-section="sensitivity"]')?.scrollIntoView({ block: 'start' }));
+});
+client.on('busy', showBusy);
+client.on('failure', (e) => showFailure(failureSlot, e));
+trackScroll((scrollY) => store.update({ scrollY }));
+watchTheme(() => {
+  if (current) render(current);
+});
+
+client.request('ready', null).then(render, (e: unknown) => showErrorView(root, e));
