@@ -77,6 +77,8 @@ export interface RequestSpec<P, R> {
 export interface GraphOverlayState {
   readonly overlay: Overlay;
   readonly actions: readonly { readonly id: string; readonly label: string }[];
+  /** Switch to the Graph tab to show it (the user asked for it, e.g. "Show sparsity in graph"). */
+  readonly reveal?: boolean;
 }
 
 /** Which model of a Compare panel a graph request is about (the model editor has only one). */

@@ -771,10 +771,10 @@ uiTests.push(
       await page.waitForTimeout(500);
       await screenshot(page, 'prune-report-sensitivity');
 
-      // "Show sparsity in graph" opens the source model; its Graph tab shows the overlay's legend.
+      // "Show sparsity in graph" opens the source model on its Graph tab, which shows the overlay's legend.
       await frame.locator('[data-action="show-overlay"]').click();
       const overview = await webviewFrameOf(page, 'overview', 60_000, '[data-view-state="ready"]');
-      await overview.locator('vscode-panel-tab#main-tab-graph').click();
+      await overview.locator('vscode-panel-tab#main-tab-graph[aria-selected="true"]').waitFor({ state: 'attached', timeout: 15_000 });
       await overview.locator('body[data-graph-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
       const legend = overview.locator('.ptp-graph-legend');
       await legend.first().waitFor({ state: 'visible', timeout: 10_000 });

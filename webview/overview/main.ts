@@ -85,6 +85,7 @@ function render(snapshot: OverviewSnapshot): void {
     graphTab.setOverlay(snapshot.overlay);
     profile.show(snapshot.profile);
     if (snapshot.revealProfile) selectTab('profile');
+    else if (snapshot.overlay?.reveal) selectTab('graph');
   } else {
     graphTab.showError(`Cannot open ${snapshot.file.name}: ${snapshot.error.message}`);
     profile.show(null);
@@ -131,7 +132,10 @@ async function showNode(name: string): Promise<void> {
 client.on('snapshot', render);
 client.on('validation', (result) => page.showValidation(result, false));
 client.on('sample', (result) => page.showSample(result, false));
-client.on('overlay', (state) => graphTab.setOverlay(state));
+client.on('overlay', (state) => {
+  graphTab.setOverlay(state);
+  if (state?.reveal) selectTab('graph');
+});
 client.on('profile', (result) => {
   profile.show(result);
   selectTab('profile');

@@ -26,12 +26,22 @@ export class GraphOverlays {
   private readonly current = new Map<string, OverlayEntry>();
   private readonly listeners = new Set<Listener>();
   private readonly handlers = new Map<string, ActionHandler>();
+  private readonly reveal = new Set<string>();
 
-  /** Sets (or clears with null) the overlay of a model file (absolute path). */
-  set(modelPath: string, entry: OverlayEntry | null): void {
+  /**
+   * Sets (or clears with null) the overlay of a model file (absolute path). `reveal`: the next model editor of
+   * that file to show it (an open one now, else the next one opened) switches to its Graph tab, once.
+   */
+  set(modelPath: string, entry: OverlayEntry | null, options: { readonly reveal?: boolean } = {}): void {
     if (entry) this.current.set(modelPath, entry);
     else this.current.delete(modelPath);
+    if (entry && options.reveal) this.reveal.add(modelPath);
     for (const l of this.listeners) l(modelPath, entry);
+  }
+
+  /** Whether a graph should switch to its Graph tab for this file; true once per `set(…, { reveal: true })`. */
+  takeReveal(modelPath: string): boolean {
+    return this.reveal.delete(modelPath);
   }
 
   get(modelPath: string): OverlayEntry | undefined {

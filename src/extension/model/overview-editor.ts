@@ -96,7 +96,9 @@ export class OverviewEditor implements vscode.Disposable {
       }),
       document.onDidChange(() => this.rpc.post('snapshot', this.snapshot())),
       deps.overlays.onDidChange((modelPath, entry) => {
-        if (modelPath === filePath()) this.rpc.post('overlay', overlayState(entry));
+        if (modelPath !== filePath()) return;
+        const state = overlayState(entry);
+        this.rpc.post('overlay', state && deps.overlays.takeReveal(modelPath) ? { ...state, reveal: true } : state);
       }),
       deps.profiles.onDidProfile(({ path, result }) => {
         if (path !== filePath()) return;
@@ -118,11 +120,16 @@ export class OverviewEditor implements vscode.Disposable {
       limits: { maxInlineTensorElements: this.deps.settings(document.uri).maxInlineTensorElements },
       validation: document.lastValidation,
       sample: document.lastSample,
-      overlay: overlayState(this.deps.overlays.get(document.file.path)),
+      overlay: this.overlaySnapshot(document.file.path),
       profile: this.deps.profiles.latestFor(document.file.path),
       revealProfile: this.deps.profiles.takeReveal(document.file.path),
       layoutWorker: this.layoutWorker,
     };
+  }
+
+  private overlaySnapshot(path: string): GraphOverlayState | null {
+    const state = overlayState(this.deps.overlays.get(path));
+    return state && this.deps.overlays.takeReveal(path) ? { ...state, reveal: true } : state;
   }
 
   dispose(): void {

@@ -110,7 +110,7 @@ export function registerPruning({ context, worker, log, overlays }: PruningDeps)
       await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(lastRun(model).result.output), MODEL_EDITOR_VIEW_TYPE);
     },
     showOverlay: async (model) => {
-      overlays.set(model, sparsityOverlay(lastRun(model).result));
+      overlays.set(model, sparsityOverlay(lastRun(model).result), { reveal: true });
       await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(model), MODEL_EDITOR_VIEW_TYPE);
     },
     runSensitivity,
