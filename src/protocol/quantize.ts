@@ -12,7 +12,8 @@ import type { RuntimeOptions } from './worker';
  * - `dynamic`: int8 weights, activations quantized at run time (DynamicQuantizeLinear → MatMulInteger/ConvInteger).
  * - `static`: int8 weights and activations in QDQ format (QuantizeLinear/DequantizeLinear), ranges from calibration data.
  * - `fp16`: float16 weights and compute, float32 graph inputs/outputs.
- * - `int4`: 4-bit block-wise weight-only MatMul (com.microsoft MatMulNBits).
+ * - `int4`: 4-bit block-wise weight-only MatMul (com.microsoft MatMulNBits), and embedding tables
+ *   (GatherBlockQuantized) when `op_types` lists Gather.
  */
 export type QuantizeMode = 'dynamic' | 'static' | 'fp16' | 'int4';
 
@@ -42,7 +43,10 @@ export interface QuantizeRecipe {
   readonly num_bins: number;
   /** Entropy method: bins of the quantized distribution the KL divergence is measured against (default 128). */
   readonly num_quantized_bins: number;
-  /** int8 modes: one scale per output channel (axis 0 of Conv / Gemm-transB weights, the last axis of MatMul weights). */
+  /**
+   * int8 modes: one scale per output channel (axis 0 of Conv / Gemm-transB weights, axis 1 of ConvTranspose weights,
+   * the last axis of MatMul weights) and one per row of Gather embedding tables.
+   */
   readonly per_channel: boolean;
   /** int8 modes: 7-bit weights (onnxruntime's reduce_range). */
   readonly reduce_range: boolean;

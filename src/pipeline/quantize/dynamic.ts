@@ -7,6 +7,8 @@
  *                             then Add(·, β·C)
  *   Conv(X, W, b)           → DynamicQuantizeLinear(X) → ConvInteger(Xq, Wq, Xzp, Wzp; Conv's attributes) → Cast → Mul
  *                             (per-channel scales shaped [M, 1, …]) → Add(·, b as [M, 1, …])
+ *   Gather(T, idx)          → Gather on an int8 table, then DequantizeLinear (or per-row scales, see ./gather.ts)
+ *   ConvTranspose           → left in float, reported as skipped (./select.ts LEFT_FLOAT): no integer kernel for it
  *
  * uint8 activations with int8 weights (U8S8) is what onnxruntime's CPU kernels and its MatMulIntegerToFloat fusion
  * (→ DynamicQuantizeMatMul) expect; onnxruntime 1.30's CPU provider runs every u8/s8 combination of MatMulInteger
@@ -19,6 +21,7 @@ import { DataType, dataTypeName } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
 import { throwIfAborted, type OperationContext } from '../types';
 import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from './graph';
+import { GatherRewriter, planGather } from './gather';
 import { emptyOutcome, type RewriteOutcome } from './outcome';
 import { quantizeInt8 } from './qparams';
 import { sqnrFromSums } from './sqnr';
@@ -117,11 +120,19 @@ export async function rewriteDynamic(
     return ref;
   };
 
+  const gathers = new GatherRewriter(ed, model, recipe, out, replacedWeights);
+
   for (const index of candidates) {
     throwIfAborted(ctx.signal);
     const node = ed.nodes[index]!;
     const op = node.opType ?? '';
     const name = node.name ?? '';
+    if (op === 'Gather') {
+      const g = planGather(ed, index, types);
+      if (typeof g === 'string') out.skipped.push({ node: name, op_type: op, reason: g });
+      else if (g) out.nodes.push(await gathers.rewrite(g));
+      continue;
+    }
     const plan = planNode(ed, node, types);
     if (typeof plan === 'string') {
       out.skipped.push({ node: name, op_type: op, reason: plan });

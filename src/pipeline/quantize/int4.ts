@@ -5,12 +5,16 @@
  * transB = 1 (it already is [N, K]), transposed otherwise; α is folded into the scales; C becomes MatMulNBits' bias
  * input when it is a constant [N] with β = 1, else an Add (β·C) after it. When K is below the block size, the block
  * size is lowered to the smallest power of two ≥ max(16, K) so the block is not mostly padding.
+ * Gather on a constant float table (embeddings) → GatherBlockQuantized (./gather-int4.ts), when `op_types` lists
+ * Gather (opt-in, as in onnxruntime's quantizer); otherwise the run warns that the tables stayed float.
  */
 import type { OnnxModel } from '../../core';
 import { DataType, dataTypeName } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
 import { throwIfAborted, type OperationContext } from '../types';
 import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from './graph';
+import { planGather } from './gather';
+import { Int4GatherRewriter } from './gather-int4';
 import { quantizeBlockwise4, quantizeBlockwise4KN } from './int4-pack';
 import { emptyOutcome, type RewriteOutcome } from './outcome';
 import { sqnrFromSums } from './sqnr';
@@ -34,12 +38,20 @@ export async function rewriteInt4(
   const out = emptyOutcome();
   const lowered: string[] = [];
   const retired = new Set<string>();
+  const gathers = new Int4GatherRewriter(ed, model, recipe, out, retired);
   for (const index of candidates) {
     throwIfAborted(ctx.signal);
     const node = ed.nodes[index]!;
     const op = node.opType ?? '';
     const name = node.name ?? '';
     const skip = (reason: string) => out.skipped.push({ node: name, op_type: op, reason });
+    if (op === 'Gather') {
+      const g = planGather(ed, index, types);
+      const issue = typeof g === 'object' ? gathers.issue(g) : g;
+      if (issue) skip(issue);
+      else if (typeof g === 'object') out.nodes.push(await gathers.rewrite(g));
+      continue;
+    }
     const [a, b, c] = node.input ?? [];
     if (!a || !b) {
       skip('missing inputs');
@@ -132,5 +144,12 @@ export async function rewriteInt4(
     });
   }
   if (lowered.length) out.warnings.push(`block size lowered where K is below ${recipe.block_size}: ${lowered.join(', ')}`);
+  if (gathers.lowered.length) out.warnings.push(`block size lowered to divide the embedding width: ${gathers.lowered.join(', ')}`);
+  if (recipe.op_types.length === 0) {
+    const excluded = new Set(recipe.exclude);
+    const isTable = (n: Node, i: number) => n.opType === 'Gather' && !n.domain && !excluded.has(n.name ?? '') && typeof planGather(ed, i, types) === 'object';
+    const tables = ed.nodes.filter(isTable).length;
+    if (tables > 0) out.warnings.push(`${tables} Gather node(s) on float embedding tables stayed float32: add Gather to op_types (with MatMul, Gemm) to store them in 4 bits too`);
+  }
   return out;
 }

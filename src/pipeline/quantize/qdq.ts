@@ -6,10 +6,12 @@
  * - Activations: one pair per tensor read by a quantized node: `T` → QuantizeLinear → `T_quantized` → DequantizeLinear
  *   → `T_dequantized`, read by the quantized consumers (others keep reading `T`). Scale / zero point
  *   (`T_scale`, `T_zero_point`) from the calibrated range. Graph outputs keep their names and stay float.
- * - Weights (Conv input 1, Gemm B, MatMul's constant input): symmetric int8 `W_quantized`, per tensor or per output
- *   channel (axis 0 for Conv and Gemm with transB = 1, axis 1 for Gemm / the last axis for MatMul), with a
- *   DequantizeLinear → `W_dequantized` (with `axis` when per channel).
- * - Bias (Conv input 2, Gemm C when 1-D with β = 1): int32, scale = input scale × weight scale, zero point 0.
+ * - Weights (Conv / ConvTranspose input 1, Gemm B, MatMul's constant input): symmetric int8 `W_quantized`, per tensor
+ *   or per output channel (axis 0 for Conv and Gemm with transB = 1, axis 1 for ConvTranspose and Gemm, the last
+ *   axis for MatMul), with a DequantizeLinear → `W_dequantized` (with `axis` when per channel).
+ * - Bias (Conv / ConvTranspose input 2, Gemm C when 1-D with β = 1): int32, scale = input scale × weight scale, zero
+ *   point 0.
+ * - Gather on a constant float table (embeddings): int8 table, rows dequantized after the Gather (./gather.ts).
  * - Other constant inputs (e.g. Add's): quantized like activations (activation type, per tensor).
  * - Ops that only move values (MaxPool, Reshape, Transpose, Flatten …) give their output the input's scale and zero
  *   point; with asymmetric activations, a Relu whose input has no other reader gives that input its own
@@ -20,6 +22,7 @@ import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
 import { throwIfAborted, type OperationContext } from '../types';
 import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from './graph';
+import { GatherRewriter, planGather, type GatherPlan } from './gather';
 import { emptyOutcome, type RewriteOutcome } from './outcome';
 import { computeScaleZeroPoint, quantRange, quantizeBiasInt32, quantizeInt8 } from './qparams';
 import { PASS_THROUGH_OPS } from './select';
@@ -35,8 +38,12 @@ const DATA_INPUTS: Readonly<Record<string, 'all' | readonly number[]>> = {
   Concat: 'all',
   MatMul: 'all',
   Conv: [0, 1],
+  ConvTranspose: [0, 1],
   Gemm: [0, 1],
 };
+
+/** Ops whose constant input (see weightSlot) is a weight: symmetric int8, per channel when asked. */
+const WEIGHTED_OPS: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
 
 /** One quantized node's plan. */
 interface PlannedNode {
@@ -55,6 +62,8 @@ export interface QdqPlan {
   readonly tensors: string[];
   /** Tensor → tensor whose scale / zero point it uses. */
   readonly shareFrom: Map<string, string>;
+  /** Gathers on constant float tables (embeddings), rewritten by ./gather.ts (no activation to calibrate). */
+  readonly gathers: GatherPlan[];
   /** Tensors quantized with the range of the Relu reading them. */
   readonly reluFolded: Set<string>;
   readonly outcome: RewriteOutcome;
@@ -65,17 +74,24 @@ export function planQdq(ed: GraphEditor, recipe: QuantizeRecipe, candidates: rea
   const outcome = emptyOutcome();
   const chosen = new Set<number>();
   const nodes: PlannedNode[] = [];
+  const gathers: GatherPlan[] = [];
   const isFloat = (name: string) => (types.get(name) ?? (ed.initializers.get(name)?.dataType ?? 0)) === DataType.FLOAT;
   for (const index of candidates) {
     const node = ed.nodes[index]!;
     const op = node.opType ?? '';
+    if (op === 'Gather') {
+      const g = planGather(ed, index, types);
+      if (typeof g === 'string') outcome.skipped.push({ node: node.name ?? '', op_type: op, reason: g });
+      else if (g) gathers.push(g);
+      continue;
+    }
     const inputs = node.input ?? [];
     const slots = DATA_INPUTS[op] ?? [0];
     const plan: PlannedNode = { index, activations: [], constants: [] };
     inputs.forEach((name, slot) => {
       if (!name || (slots !== 'all' && !slots.includes(slot)) || !isFloat(name)) return;
       const constant = ed.constant(name);
-      if (constant && (op === 'Conv' || op === 'Gemm' || op === 'MatMul') && slot === weightSlot(ed, node) && plan.weight === undefined) {
+      if (constant && WEIGHTED_OPS.has(op) && slot === weightSlot(ed, node) && plan.weight === undefined) {
         (plan as { weight?: PlannedNode['weight'] }).weight = { slot, name, axis: recipe.per_channel ? channelAxis(node, slot, dimsOf(constant).length) : undefined };
       } else if (constant) plan.constants.push({ slot, name });
       else plan.activations.push({ slot, name });
@@ -112,34 +128,44 @@ export function planQdq(ed: GraphEditor, recipe: QuantizeRecipe, candidates: rea
       }
     }
   }
-  return { nodes, tensors, shareFrom, reluFolded, outcome };
+  return { nodes, tensors, shareFrom, gathers, reluFolded, outcome };
 }
 
-/** The slot of a weighted op's weight: Conv 1, Gemm 1, MatMul the constant one (1, else 0). */
+/** The slot of a weighted op's weight: Conv / ConvTranspose 1, Gemm 1, MatMul the constant one (1, else 0). */
 function weightSlot(ed: GraphEditor, node: Node): number {
   if (node.opType === 'MatMul' && !ed.constant(node.input?.[1] ?? '') && ed.constant(node.input?.[0] ?? '')) return 0;
   return 1;
 }
 
-/** The output-channel axis of a weight: Conv 0; Gemm 0 with transB, else 1; MatMul's B the last; a constant A: none. */
+/**
+ * The output-channel axis of a weight: Conv 0; ConvTranspose 1 (its weight is [C_in, C_out/group, k…], as
+ * onnxruntime's QDQConv has it); Gemm 0 with transB, else 1; MatMul's B the last; a constant A: none.
+ */
 function channelAxis(node: Node, slot: number, rank: number): number | undefined {
   if (node.opType === 'Conv') return 0;
+  if (node.opType === 'ConvTranspose') return 1;
   if (node.opType === 'Gemm') return attrNumber(node, 'transB', 0) !== 0 ? 0 : 1;
   if (node.opType === 'MatMul' && slot === 1 && rank >= 2) return rank - 1;
   return undefined;
 }
 
-/** Conv's bias, or Gemm's C when it is a constant 1-D float with β = 1; both need a quantized weight and input. */
+/**
+ * Conv's / ConvTranspose's bias, or Gemm's C when it is a constant 1-D float with β = 1; all need a quantized weight
+ * and input. A grouped ConvTranspose with per-channel weights keeps a float bias: its C_out/group weight scales are
+ * shared by the groups, so they do not line up one to one with the C_out bias values.
+ */
 function biasSlot(ed: GraphEditor, node: Node, plan: PlannedNode): number | undefined {
   const op = node.opType;
-  if ((op !== 'Conv' && op !== 'Gemm') || !plan.weight || plan.weight.slot !== 1) return undefined;
+  if ((op !== 'Conv' && op !== 'ConvTranspose' && op !== 'Gemm') || !plan.weight || plan.weight.slot !== 1) return undefined;
+  const group = attrNumber(node, 'group', 1);
+  if (op === 'ConvTranspose' && group !== 1 && plan.weight.axis !== undefined) return undefined;
   const name = node.input?.[2];
   const t = name ? ed.constant(name) : undefined;
   if (!t || t.dataType !== DataType.FLOAT || (t.dims ?? []).length !== 1) return undefined;
   if (op === 'Gemm' && (attrNumber(node, 'beta', 1) !== 1 || attrNumber(node, 'alpha', 1) !== 1)) return undefined;
   // One bias value per output channel (a broadcast bias of another length stays float).
   const w = dimsOf(ed.constant(plan.weight.name)!);
-  const channels = op === 'Conv' || attrNumber(node, 'transB', 0) !== 0 ? w[0] : w[1];
+  const channels = op === 'ConvTranspose' ? w[1]! * group : op === 'Conv' || attrNumber(node, 'transB', 0) !== 0 ? w[0] : w[1];
   if (dimsOf(t)[0] !== channels) return undefined;
   if (!plan.activations.some((a) => a.slot === 0)) return undefined;
   return 2;
@@ -272,6 +298,14 @@ export async function applyQdq(
       ...(y ? { output: y, quantOutput: compared, quantOutputType: DataType.FLOAT } : {}),
       replacedBy: ['DequantizeLinear', node.opType ?? '', ...(outQ ? ['QuantizeLinear', 'DequantizeLinear'] : [])],
     });
+  }
+  const gathers = new GatherRewriter(ed, model, recipe, out, replaced);
+  for (const g of plan.gathers) {
+    throwIfAborted(ctx.signal);
+    const r = await gathers.rewrite(g);
+    // Quantized consumers read the Gather's output through its own Q/DQ pair: compare what they read.
+    const dq = r.output ? dequantized.get(r.output) : undefined;
+    out.nodes.push(dq ? { ...r, quantOutput: dq, replacedBy: [...(r.replacedBy ?? []), 'QuantizeLinear', 'DequantizeLinear'] } : r);
   }
   return out;
 

@@ -12,9 +12,10 @@ export const MODES: readonly QuantizeMode[] = ['dynamic', 'static', 'fp16', 'int
 
 /** Op types each mode looks at when `op_types` is empty. */
 export const DEFAULT_OP_TYPES: Readonly<Record<QuantizeMode, readonly string[]>> = {
-  dynamic: ['MatMul', 'Gemm', 'Conv'],
+  // Gather: on a constant float table (embeddings), as onnxruntime's dynamic and QDQ defaults include it.
+  dynamic: ['MatMul', 'Gemm', 'Conv', 'Gather'],
   static: [
-    'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'Clip', 'MaxPool', 'GlobalMaxPool', 'AveragePool', 'GlobalAveragePool',
+    'Conv', 'ConvTranspose', 'Gemm', 'Gather', 'MatMul', 'Add', 'Mul', 'Relu', 'Clip', 'MaxPool', 'GlobalMaxPool', 'AveragePool', 'GlobalAveragePool',
     'Flatten', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Concat',
   ],
   int4: ['MatMul', 'Gemm'],

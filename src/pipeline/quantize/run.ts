@@ -73,7 +73,7 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
     if (selection.candidates.length === 0) noQuantizableOps(ed, recipe, selection.skipped, source);
     checkOpset(model.proto, recipe, source);
     const qdqPlan = recipe.mode === 'static' ? planQdq(ed, recipe, selection.candidates, types) : undefined;
-    if (qdqPlan && qdqPlan.nodes.length === 0) noQuantizableOps(ed, recipe, [...selection.skipped, ...qdqPlan.outcome.skipped], source);
+    if (qdqPlan && qdqPlan.nodes.length === 0 && qdqPlan.gathers.length === 0) noQuantizableOps(ed, recipe, [...selection.skipped, ...qdqPlan.outcome.skipped], source);
 
     const rowOptions = { label: params.label, exclude: params.exclude_columns, sensitive: params.sensitive };
     const evalRows = params.data ? await openRows(params.data, info.inputs, rowOptions, 'evaluation') : undefined;
@@ -108,7 +108,8 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
       }
       case 'static': {
         progress(`Calibrating on ${calFile} (${recipe.method})`);
-        const floats = [...qdqPlan!.nodes.map((p) => ed.nodes[p.index]!.output?.[0] ?? ''), ...selection.excluded.map((n) => n.output ?? '')];
+        const planned = [...qdqPlan!.nodes.map((p) => p.index), ...qdqPlan!.gathers.map((g) => g.index)];
+        const floats = [...planned.map((i) => ed.nodes[i]!.output?.[0] ?? ''), ...selection.excluded.map((n) => n.output ?? '')];
         const cal = await calibrateFor(model, recipe, qdqPlan!, floats.filter((o) => o && (types.get(o) ?? DataType.FLOAT) === DataType.FLOAT), calRows!, scratch, runtime, ctx);
         sessions.push(cal.session);
         floatSession = cal.session;

@@ -13,7 +13,22 @@ import { DEFAULT_OP_TYPES } from './recipe';
 export const HANDLED_OP_TYPES: Readonly<Record<Exclude<QuantizeMode, 'fp16'>, ReadonlySet<string>>> = {
   dynamic: new Set(DEFAULT_OP_TYPES.dynamic),
   static: new Set([...DEFAULT_OP_TYPES.static, 'Sigmoid', 'LeakyRelu', 'Softmax', 'Identity', 'Split', 'Slice', 'Resize', 'Pad', 'Sub', 'Div']),
-  int4: new Set(DEFAULT_OP_TYPES.int4),
+  // Gather (embedding tables → GatherBlockQuantized) only when op_types asks, as onnxruntime's 4-bit quantizer does.
+  int4: new Set([...DEFAULT_OP_TYPES.int4, 'Gather']),
+};
+
+/**
+ * Op types a mode recognizes but leaves in float, with the reason the report gives for each such node (so a user
+ * looking for them sees why, instead of silence).
+ */
+export const LEFT_FLOAT: Readonly<Record<QuantizeMode, Readonly<Record<string, string>>>> = {
+  dynamic: {
+    ConvTranspose:
+      "dynamic quantization has no integer ConvTranspose (onnxruntime's quantize_dynamic leaves it float too): use static mode to quantize it",
+  },
+  static: {},
+  int4: {},
+  fp16: {},
 };
 
 /** Ops whose output shares its input's quantization parameters in QDQ (they only move or select values). */
@@ -32,7 +47,7 @@ export function selectNodes(ed: GraphEditor, recipe: QuantizeRecipe, handled: Re
   const exclude = new Set(recipe.exclude);
   const warnings: string[] = [];
   if (handled !== 'all') {
-    const unknown = [...wanted].filter((t) => !handled.has(t));
+    const unknown = [...wanted].filter((t) => !handled.has(t) && !(t in LEFT_FLOAT[recipe.mode]));
     if (unknown.length) warnings.push(`op types not handled by ${recipe.mode} quantization were ignored: ${unknown.join(', ')} (handled: ${[...handled].join(', ')})`);
   }
   const candidates: number[] = [];
@@ -44,9 +59,17 @@ export function selectNodes(ed: GraphEditor, recipe: QuantizeRecipe, handled: Re
     const name = n.name ?? '';
     seen.add(name);
     if (normalizeDomain(n.domain) !== 'ai.onnx') return;
+    const leftFloat = LEFT_FLOAT[recipe.mode][op];
+    if (leftFloat !== undefined && (recipe.op_types.length === 0 || wanted.has(op)) && !exclude.has(name)) {
+      skipped.push({ node: name, op_type: op, reason: leftFloat });
+      return;
+    }
     if (handled !== 'all' && !handled.has(op)) return;
     if (wanted.size > 0 && !wanted.has(op)) {
-      skipped.push({ node: name, op_type: op, reason: 'op type not in op_types' });
+      // A Gather that is not a lookup in a float table (index arithmetic) is no candidate of any mode: not listed.
+      if (op === 'Gather' && !ed.isFloatInitializer(n.input?.[0] ?? '')) return;
+      const reason = recipe.op_types.length ? 'op type not in op_types' : `not among ${recipe.mode}'s default op types: list it in op_types to quantize it`;
+      skipped.push({ node: name, op_type: op, reason });
       return;
     }
     if (exclude.has(name)) {

@@ -116,3 +116,34 @@ export function digitsRows(csv: string, rows: number): Float32Array {
   lines.forEach((l, r) => l.split(',').slice(0, 64).forEach((v, c) => (out[r * 64 + c] = Number(v))));
   return out;
 }
+
+/** An onnxruntime input of any element type the tests feed (int64 ids as BigInt64Array). */
+export interface TypedInput {
+  readonly type: 'float32' | 'int64';
+  readonly data: Float32Array | BigInt64Array;
+  readonly dims: number[];
+}
+
+/** Runs a model file once with typed inputs; returns the outputs by name. */
+export async function runTyped(file: string, inputs: Record<string, TypedInput>): Promise<Record<string, OrtTensor>> {
+  const ort = loadOrt();
+  const session = await ort.InferenceSession.create(file, { logSeverityLevel: 4 });
+  try {
+    const feeds: Record<string, OrtTensor> = {};
+    for (const [k, v] of Object.entries(inputs)) feeds[k] = new ort.Tensor(v.type, v.data, v.dims);
+    return await session.run(feeds);
+  } finally {
+    await session.release();
+  }
+}
+
+/** ‖a − b‖ / ‖b‖. */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let n = 0;
+  let d = 0;
+  for (let i = 0; i < b.length; i++) {
+    n += (a[i]! - b[i]!) ** 2;
+    d += b[i]! ** 2;
+  }
+  return Math.sqrt(n / d);
+}
