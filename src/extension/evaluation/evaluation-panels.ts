@@ -11,6 +11,7 @@ import type { ErrorInfo } from '../../protocol/webview';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
 import { EVALUATION_PANEL_VIEW_TYPE } from './evaluation-ids';
+import { writeUriAtomic } from '../webview/write-atomic';
 
 class EvaluationPanel extends ReportPanel<EvaluationSnapshot, EvaluationChannel> {
   protected handlers(): Omit<RequestHandlers<EvaluationChannel>, 'ready'> {
@@ -39,7 +40,7 @@ class EvaluationPanel extends ReportPanel<EvaluationSnapshot, EvaluationChannel>
     });
     if (!target) return { done: false };
     if (target.scheme === 'file') await writeFile(target.fsPath, resultJson(this.snapshot));
-    else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(resultJson(this.snapshot)));
+    else await writeUriAtomic(target, resultJson(this.snapshot));
     return { done: true, file: target.scheme === 'file' ? target.fsPath : target.toString(true) };
   }
 

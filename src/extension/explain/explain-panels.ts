@@ -11,6 +11,7 @@ import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
 import { attributionsCsv } from './attribution-csv';
 import { EXPLAIN_PANEL_VIEW_TYPE } from './explain-ids';
+import { writeUriAtomic } from '../webview/write-atomic';
 
 class ExplainPanel extends ReportPanel<ExplainSnapshot, ExplainChannel> {
   protected handlers(): Omit<RequestHandlers<ExplainChannel>, 'ready'> {
@@ -41,7 +42,7 @@ class ExplainPanel extends ReportPanel<ExplainSnapshot, ExplainChannel> {
       saveLabel: 'Save',
     });
     if (!target) return { done: false };
-    await vscode.workspace.fs.writeFile(target, typeof content === 'string' ? new TextEncoder().encode(content) : content);
+    await writeUriAtomic(target, content);
     return { done: true, file: target.scheme === 'file' ? target.fsPath : target.toString(true) };
   }
 }

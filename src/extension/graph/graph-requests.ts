@@ -11,7 +11,7 @@ import type { GraphView } from '../../protocol/graph';
 import type { GraphRequests, GraphSide, RequestSpec } from '../../protocol/webview';
 import { loadCore } from '../model/core-loader';
 import { findTensorProto } from './tensor-lookup';
-import { writeFileAtomic } from './write-atomic';
+import { writeFileAtomic } from '../webview/write-atomic';
 
 /** The model a graph request is about (per side in the Compare panel). */
 export interface GraphSource {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { writeUriAtomic } from '../webview/write-atomic';
 
 export interface JsonExportOutcome {
   readonly done: boolean;
@@ -28,6 +29,6 @@ export async function saveJsonFile(model: string, kind: string, result: unknown)
   });
   if (!target) return { done: false };
   if (target.scheme === 'file') await writeFile(target.fsPath, jsonText(result));
-  else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(jsonText(result)));
+  else await writeUriAtomic(target, jsonText(result));
   return { done: true, file: target.scheme === 'file' ? target.fsPath : target.toString(true) };
 }

@@ -12,6 +12,7 @@ import type { ErrorInfo } from '../../protocol/webview';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
 import { QUANTIZE_PANEL_VIEW_TYPE } from './quantize-ids';
+import { writeUriAtomic } from '../webview/write-atomic';
 
 /** Re-runs the quantization shown in panel `key` with these exclusions. */
 export type RequantizeHandler = (key: string, exclude: readonly string[]) => Promise<void>;
@@ -62,7 +63,7 @@ class QuantizeReportPanel extends ReportPanel<QuantizeReportSnapshot, QuantizeRe
     });
     if (!target) return { done: false };
     if (target.scheme === 'file') await writeFile(target.fsPath, resultJson(this.snapshot));
-    else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(resultJson(this.snapshot)));
+    else await writeUriAtomic(target, resultJson(this.snapshot));
     return { done: true, file: target.scheme === 'file' ? target.fsPath : target.toString(true) };
   }
 }

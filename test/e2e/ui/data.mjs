@@ -1,6 +1,6 @@
 /** UI tests: Evaluate Model…, fairness and robustness, Compare Models on Data…, Explain Predictions…. */
 import { screenshot } from '../lib.mjs';
-import { QUICK_INPUT, QUICK_ROW, explorerRow, openModelFromExplorer, runCommand, webviewFrameOf, quickInputStep, explorerContextCommand, typeIntoSimpleDialog, toggleLightDark } from './workbench.mjs';
+import { QUICK_INPUT, QUICK_ROW, explorerRow, openModelFromExplorer, runCommand, webviewFrameOf, quickInputStep, explorerContextCommand, typeIntoSimpleDialog, toggleLightDark, explainFromExplorer } from './workbench.mjs';
 
 export const tests = [
   {
@@ -157,31 +157,8 @@ export const tests = [
     name: 'Explorer → Post-Training → Explain Predictions… on diabetes_ridge.onnx shows the waterfall of row 3 with feature names',
     timeout: 150_000,
     async fn({ page, cs }) {
-      const data = `${cs.dirs.workspace}/diabetes_test.csv`;
-      await explorerContextCommand(page, 'diabetes_ridge.onnx', 'Post-Training', 'Explain Predictions…');
-      const input = page.locator(QUICK_INPUT);
-      // 1/5 data through the (simple) open dialog · 2/5 "Rows…" = 3 · 3/5 background sample · 4/5 all outputs · 5/5 method.
-      await quickInputStep(page, '(1/5)');
-      await input.fill('Choose a data file');
-      await page.locator(QUICK_ROW).filter({ hasText: 'Choose a data file' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await input.press('Enter');
-      await quickInputStep(page, 'choose the data');
-      await typeIntoSimpleDialog(page, data);
-      await quickInputStep(page, '(2/5)');
-      await input.fill('Rows…');
-      await page.locator(QUICK_ROW).filter({ hasText: /^\s*Rows…/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await input.press('Enter');
-      await page.waitForTimeout(300);
-      await input.fill('3');
-      await input.press('Enter');
-      await quickInputStep(page, '(3/5)');
-      await input.press('Enter');
-      await quickInputStep(page, '(4/5)');
-      await input.press('Enter');
-      await quickInputStep(page, '(5/5)');
-      const methods = await page.locator(QUICK_ROW).allInnerTexts();
+      const methods = await explainFromExplorer(page, 'diabetes_ridge.onnx', `${cs.dirs.workspace}/diabetes_test.csv`, '3');
       if (!methods.some((m) => /Exact Shapley/.test(m))) throw new Error(`exact is not offered for 10 features: ${JSON.stringify(methods)}`);
-      await input.press('Enter');
 
       const frame = await webviewFrameOf(page, 'explain', 90_000);
       await frame.locator('body[data-view-state="ready"]').waitFor({ state: 'attached', timeout: 30_000 });

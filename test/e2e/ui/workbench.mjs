@@ -163,3 +163,36 @@ export async function clickGraphNode(frame, name) {
   if (!pos) throw new Error(`node ${name} is not drawn`);
   await frame.locator('body').click({ position: pos });
 }
+
+// ---- Explain Predictions… --------------------------------------------------------------------------------------
+
+/**
+ * Explorer → Post-Training → Explain Predictions… on `model`: 1/5 `data` through the (simple) open dialog ·
+ * 2/5 "Rows…" = `rows` · 3/5 default background · 4/5 all outputs · 5/5 the default method. Resolves to the
+ * method choices that were offered (the panel opens afterwards: wait for it with `webviewFrameOf(page, 'explain')`).
+ */
+export async function explainFromExplorer(page, model, data, rows) {
+  await explorerContextCommand(page, model, 'Post-Training', 'Explain Predictions…');
+  const input = page.locator(QUICK_INPUT);
+  await quickInputStep(page, '(1/5)');
+  await input.fill('Choose a data file');
+  await page.locator(QUICK_ROW).filter({ hasText: 'Choose a data file' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await input.press('Enter');
+  await quickInputStep(page, 'choose the data');
+  await typeIntoSimpleDialog(page, data);
+  await quickInputStep(page, '(2/5)');
+  await input.fill('Rows…');
+  await page.locator(QUICK_ROW).filter({ hasText: /^\s*Rows…/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await input.press('Enter');
+  await page.waitForTimeout(300);
+  await input.fill(rows);
+  await input.press('Enter');
+  await quickInputStep(page, '(3/5)');
+  await input.press('Enter');
+  await quickInputStep(page, '(4/5)');
+  await input.press('Enter');
+  await quickInputStep(page, '(5/5)');
+  const methods = await page.locator(QUICK_ROW).allInnerTexts();
+  await input.press('Enter');
+  return methods;
+}
