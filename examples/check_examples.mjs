@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the shipped digits models with onnxruntime-node on digits_test.csv and checks that the accuracy
 // equals the `test_accuracy` that examples/make_examples.py measured in PyTorch (stored in the model's
-// metadata_props and in examples/digits/README.md; for make_pruning_example.py's models, README-pruning.md).
+// metadata_props and in examples/digits/README.md's tables; make_pruning_example.py's models in its pruning section).
 // Exit 0 when all match, 1 otherwise.
 //
 //   node examples/check_examples.mjs
@@ -32,8 +32,8 @@ let failed = false;
 for (const [file, dims, readmeFile] of [
   ['digits_mlp.onnx', [n, 64], 'README.md'],
   ['digits_cnn.onnx', [n, 1, 8, 8], 'README.md'],
-  ['digits_mlp_wide.onnx', [n, 64], 'README-pruning.md'],
-  ['digits_resnet.onnx', [n, 1, 8, 8], 'README-pruning.md'],
+  ['digits_mlp_wide.onnx', [n, 64], 'README.md'],
+  ['digits_resnet.onnx', [n, 1, 8, 8], 'README.md'],
 ]) {
   const session = await ort.InferenceSession.create(join(dir, file));
   const out = await session.run({ input: new ort.Tensor('float32', pixels, dims) });

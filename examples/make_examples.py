@@ -10,7 +10,8 @@ Writes, into examples/digits/:
   digits_mlp.onnx   Gemm(64->32) -> Relu -> Gemm(32->10), input `input` [batch,64], output `logits` [batch,10]
   digits_cnn.onnx   Conv(1->8,3x3) -> Relu -> MaxPool(2) -> Flatten -> Gemm(128->10), input `input` [batch,1,8,8]
   digits_test.csv   the held-out split: pixel_0..pixel_63,label (raw intensities 0..16, integer labels 0..9)
-  README.md         how the files were made, with the accuracies measured here
+  README.md         how the files were made, with the accuracies measured here (the section make_pruning_example.py
+                    writes into it is kept)
 
 Everything is seeded, runs single-threaded on the CPU, and needs no download: the digits data set ships
 inside scikit-learn (load_digits). The models take the raw pixel intensities (0..16) as float32; there is
@@ -188,7 +189,8 @@ Two small, really trained classifiers for the 8x8 handwritten digits data set th
 scikit-learn (`sklearn.datasets.load_digits`, 1,797 images, 10 classes), with their held-out data.
 They are the models `npm run demo`, the tests and the docs use.
 
-All files here are made by [`../make_examples.py`](../make_examples.py) (generated, do not edit by hand):
+These two models and `digits_test.csv` are made by [`../make_examples.py`](../make_examples.py) (generated, do not edit
+by hand; the [models for pruning](#models-for-pruning) below have their own script):
 
 ```sh
 apt-get install python3-torch python3-sklearn python3-onnx   # Debian packages; no download at run time
@@ -222,7 +224,13 @@ reshape the 64 pixels to [1, 8, 8].
 The test accuracies above were measured in PyTorch; running the `.onnx` files with onnxruntime-node on
 `digits_test.csv` gives the same numbers.
 """
-    with open(os.path.join(OUT, "README.md"), "w") as f:
+    # make_pruning_example.py's section (between its markers) is kept.
+    path = os.path.join(OUT, "README.md")
+    begin, end = "<!-- begin: written by make_pruning_example.py -->", "<!-- end: written by make_pruning_example.py -->"
+    old = open(path).read() if os.path.exists(path) else ""
+    if begin in old and end in old:
+        text += "\n" + begin + old.split(begin, 1)[1].split(end, 1)[0] + end + "\n"
+    with open(path, "w") as f:
         f.write(text)
 
 

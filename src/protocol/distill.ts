@@ -17,7 +17,14 @@ export type StudentSpec =
    * `width` of its channels (structured pruning's graph surgery), initialised from the teacher's strongest
    * channels, then trained.
    */
-  | { readonly kind: 'narrow'; readonly width: number };
+  | { readonly kind: 'narrow'; readonly width: number }
+  /**
+   * An ONNX model the user already has (e.g. a pruned copy of the teacher), trained as it is from its own weights. It
+   * must take the teacher's inputs and give the teacher's outputs (same names, element types and fixed dimensions).
+   * `keepZeros`: every weight that is exactly 0 stays 0 while training (the mask is re-applied after every optimizer
+   * step), so unstructured or N:M sparsity survives.
+   */
+  | { readonly kind: 'model'; readonly path: string; readonly keepZeros?: boolean };
 
 export interface DistillParams extends RuntimeOptions {
   readonly teacher: string;

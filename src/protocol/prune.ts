@@ -12,6 +12,7 @@
  *   elementwise ops in between, depthwise convolutions, and the consumers' input channels. Channels joined by a
  *   residual Add are removed in every layer of the group alike, or the group is left alone.
  */
+import type { DistillEpoch } from './distill';
 import type { BenchRow } from './evaluate';
 import type { ClassificationMetrics, RegressionMetrics } from '../pipeline/evaluate/metrics/types';
 import type { RuntimeOptions } from './worker';
@@ -55,6 +56,45 @@ export interface PruneParams extends RuntimeOptions {
   readonly batchSize?: number;
   /** Latency of both models (benchModel settings), or false to skip it. */
   readonly latency?: false | { readonly batchSizes?: readonly number[]; readonly runs?: number; readonly warmup?: number };
+  /**
+   * Fine-tune the pruned model before it is evaluated: it is trained to mimic the source model (knowledge
+   * distillation, the `distill` trainer with the pruned model as a `model` student) on `finetune.data`. Magnitude and
+   * N:M keep every zero weight at 0, so the sparsity is unchanged; structured keeps its smaller tensors.
+   * metrics_after / latency_after are then the fine-tuned model's.
+   */
+  readonly finetune?: PruneFinetuneParams;
+}
+
+/** Fine-tuning settings of a pruning run (defaults: 10 epochs, patience 3, the distill defaults otherwise). */
+export interface PruneFinetuneParams {
+  /** Training data (the evaluation stays on `data`; use different rows). */
+  readonly data: string;
+  /** Label column of the training data (undefined = auto-detect; null = none: the source model's outputs only). */
+  readonly label?: string | null;
+  /** Most epochs (default 10). */
+  readonly epochs?: number;
+  /** Adam learning rate (default 1e-3). */
+  readonly learningRate?: number;
+  /** Epochs without validation-loss improvement before stopping (default 3); the best epoch's weights are kept. */
+  readonly patience?: number;
+  /** Seed of the train / validation split and the batch order (default 0). */
+  readonly seed?: number;
+  /** Softmax temperature of the source model's soft targets (default 4). */
+  readonly temperature?: number;
+  /** Weight of the source model's soft targets against the labels, in [0, 1] (default 0.7). */
+  readonly alpha?: number;
+}
+
+/** What fine-tuning did: the training history on `data` (a share of its rows held out for early stopping). */
+export interface PruneFinetuneResult {
+  readonly data: string;
+  readonly epochs_run: number;
+  readonly best_epoch: number;
+  readonly stopped_early: boolean;
+  readonly train_rows: number;
+  readonly validation_rows: number;
+  readonly history: readonly DistillEpoch[];
+  readonly ms: number;
 }
 
 /** One pruned (or excluded) node of the main graph. */
@@ -129,6 +169,8 @@ export interface PruneResult {
   readonly max_abs_diff?: number;
   readonly latency_before?: PruneLatency;
   readonly latency_after?: PruneLatency;
+  /** Present when the pruned model was fine-tuned (PruneParams.finetune); the `*_after` fields are the fine-tuned model's. */
+  readonly finetune?: PruneFinetuneResult;
   readonly timings: Readonly<Record<string, number>>;
   readonly ort_version: string;
   readonly created: string;

@@ -25,6 +25,7 @@ function baseName(p: string): string {
 }
 
 function studentText(r: DistillResult): string {
+  if (r.student.kind === 'model') return `${baseName(r.student.path)}${r.student.keepZeros ? ', zeros kept' : ''} (${r.architecture})`;
   return r.student.kind === 'mlp' ? `MLP (${r.architecture})` : `narrower copy, ${formatPercent(r.student.width, 0)} of the channels (${r.architecture})`;
 }
 

@@ -39,7 +39,7 @@ function intArg(v: string): number {
   return n;
 }
 
-/** `mlp`, `mlp:64,32` or `narrow:0.5`. */
+/** `mlp`, `mlp:64,32`, `narrow:0.5`, `model:pruned.onnx` or `model:pruned.onnx,keep-zeros`. */
 export function studentArg(v: string): StudentSpec | 'default' {
   const [kind, rest] = v.split(/:(.*)/s, 2).map((s) => s?.trim());
   if (kind === 'mlp') {
@@ -53,7 +53,13 @@ export function studentArg(v: string): StudentSpec | 'default' {
     if (!rest || !(width > 0 && width <= 1)) throw new InvalidArgumentError('expected narrow:<width> with width in (0, 1], e.g. narrow:0.5');
     return { kind: 'narrow', width };
   }
-  throw new InvalidArgumentError('expected mlp, mlp:<widths> (e.g. mlp:64,32) or narrow:<width> (e.g. narrow:0.5)');
+  if (kind === 'model') {
+    const keepZeros = rest?.endsWith(',keep-zeros') ?? false;
+    const file = keepZeros ? rest!.slice(0, -',keep-zeros'.length).trim() : rest;
+    if (!file) throw new InvalidArgumentError('expected model:<file.onnx>[,keep-zeros], e.g. model:pruned.onnx,keep-zeros');
+    return keepZeros ? { kind: 'model', path: file, keepZeros } : { kind: 'model', path: file };
+  }
+  throw new InvalidArgumentError('expected mlp, mlp:<widths> (e.g. mlp:64,32), narrow:<width> (e.g. narrow:0.5) or model:<file.onnx>[,keep-zeros]');
 }
 
 export function registerDistillCommand(program: Command): void {
@@ -68,7 +74,12 @@ export function registerDistillCommand(program: Command): void {
     .option('--label <column>', 'label column of the data (default: label/target/y when present)')
     .option('--no-label', 'no labels: learn from the teacher alone (alpha = 1)')
     .option('--exclude-columns <column>', 'data columns never fed to the model (repeatable, comma-separated)', collect, [])
-    .option('--student <spec>', 'mlp:<widths> (e.g. mlp:64,32) or narrow:<width> (e.g. narrow:0.5); default: an MLP with one hidden layer', studentArg)
+    .option(
+      '--student <spec>',
+      'mlp:<widths> (e.g. mlp:64,32), narrow:<width> (e.g. narrow:0.5), or model:<file.onnx>[,keep-zeros] (train that model, e.g. a pruned copy ' +
+        "of the teacher with the teacher's inputs and outputs; keep-zeros keeps its zero weights at 0); default: an MLP with one hidden layer",
+      studentArg,
+    )
     .option('--activation <fn>', 'MLP activation: relu (default) | tanh', (v: string) => {
       if (v !== 'relu' && v !== 'tanh') throw new InvalidArgumentError('expected relu or tanh');
       return v;

@@ -1,6 +1,6 @@
 /** `ptp prune`: a pruned copy of a model (magnitude, N:M, structured) with before/after report, or a per-layer sensitivity sweep. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { METHODS, prune, pruneSensitivity } from '../../pipeline/prune';
+import { FINETUNE_DEFAULTS, METHODS, prune, pruneSensitivity } from '../../pipeline/prune';
 import type { ChannelCriterion, PruneMethod, PruneResult, PruneScope, PruneSensitivityResult } from '../../protocol/prune';
 import { collect, intList, onProgress, positiveInt } from '../options';
 import { UsageError, printJson } from '../output';
@@ -27,6 +27,9 @@ interface PruneFlags {
   batch?: number;
   threads?: number;
   json?: boolean;
+  finetune?: string;
+  finetuneEpochs?: number;
+  finetuneLabel?: string;
 }
 
 function oneOf<T extends string>(values: readonly T[], what: string): (v: string) => T {
@@ -64,7 +67,7 @@ export function registerPruneCommand(program: Command): void {
     .description(
       'Write a pruned copy of a model (never the model itself): unstructured magnitude (per layer or global), N:M, or structured ' +
         '(whole channels removed, tensors shrink); report sparsity, parameters, size, latency and, with --data, both models evaluated. ' +
-        'With --sensitivity: prune each layer alone at several sparsities and report the metric per layer instead.',
+        'With --finetune: train the pruned model back toward the source model first. With --sensitivity: prune each layer alone at several sparsities and report the metric per layer instead.',
     )
     .argument('<model>', 'path to a .onnx file')
     .option('--method <method>', `${METHODS.join(' | ')}`, oneOf(METHODS, 'a method'))
@@ -83,6 +86,9 @@ export function registerPruneCommand(program: Command): void {
     .option('--exclude-columns <column>', 'other data columns never fed to the model (repeatable, comma-separated)', collect, [])
     .option('--no-latency', 'skip the latency measurement')
     .option('--latency-batch <sizes>', 'batch sizes of the latency measurement (default 1,32)', intList)
+    .option('--finetune <file>', 'fine-tune the pruned model on this training data (distillation from the source model; zero weights stay 0), then evaluate it on --data')
+    .option('--finetune-epochs <n>', `most fine-tuning epochs (default ${FINETUNE_DEFAULTS.epochs})`, positiveInt)
+    .option('--finetune-label <column>', 'label column of the --finetune data (default: label/target/y when present)')
     .option('--sensitivity', 'sensitivity analysis instead of pruning: needs --data; --method magnitude (default) or structured')
     .option('--sparsities <list>', 'sensitivity: sparsities tried (default 0.1,0.3,0.5,0.7,0.9)', numberList)
     .option('--max-rows <n>', 'sensitivity: data rows used at most (default 2000)', positiveInt)
@@ -115,6 +121,7 @@ export function registerPruneCommand(program: Command): void {
         return;
       }
       if (!o.method) throw new UsageError(`--method is required (${METHODS.join(', ')})`);
+      if (!o.finetune && (o.finetuneEpochs !== undefined || o.finetuneLabel !== undefined)) throw new UsageError('--finetune-epochs and --finetune-label need --finetune FILE');
       const r = await prune(
         {
           model: file,
@@ -134,6 +141,15 @@ export function registerPruneCommand(program: Command): void {
           latency: o.latency ? (o.latencyBatch ? { batchSizes: o.latencyBatch } : undefined) : false,
           batchSize: o.batch,
           intraOpNumThreads: o.threads,
+          ...(o.finetune
+            ? {
+                finetune: {
+                  data: o.finetune,
+                  ...(o.finetuneEpochs !== undefined ? { epochs: o.finetuneEpochs } : {}),
+                  ...(o.finetuneLabel !== undefined ? { label: o.finetuneLabel } : {}),
+                },
+              }
+            : {}),
         },
         { onProgress },
       );
@@ -153,6 +169,14 @@ export function pruneText(r: PruneResult): string {
   lines.push(`  size ${kb(r.size_bytes_before)} → ${kb(r.size_bytes_after)} (${fmt(r.size_bytes_after / Math.max(r.size_bytes_before, 1), 2)}×)`);
   if (r.compressed_bytes_before !== undefined && r.compressed_bytes_after !== undefined) {
     lines.push(`  gzip size ${kb(r.compressed_bytes_before)} → ${kb(r.compressed_bytes_after)} (${fmt(r.compressed_bytes_after / Math.max(r.compressed_bytes_before, 1), 2)}×)`);
+  }
+  if (r.finetune) {
+    const f = r.finetune;
+    const best = f.history[f.best_epoch - 1];
+    lines.push(
+      `  fine-tuned ${f.epochs_run} epochs on ${f.train_rows} rows of ${f.data} (validation ${f.validation_rows}); best epoch ${f.best_epoch}` +
+        `${f.stopped_early ? ', stopped early' : ''}${best?.val_metric != null ? `, validation ${fmt(best.val_metric)}` : ''}; ${(f.ms / 1000).toFixed(1)} s`,
+    );
   }
   if (r.metrics_before !== undefined) {
     const before = (r.metrics_before ?? {}) as unknown as Record<string, number>;

@@ -76,6 +76,7 @@ export function parseEpochs(text: string): Parsed<number> {
 
 /** "MLP 64 → 32" / "narrower copy, 50% of the channels". */
 export function describeStudent(s: StudentSpec): string {
+  if (s.kind === 'model') return `the model ${s.path.split(/[\\/]/).pop() ?? s.path}${s.keepZeros ? ', zeros kept' : ''}`;
   return s.kind === 'mlp' ? `MLP ${s.hidden.join(' → ')}` : `narrower copy, ${Math.round(s.width * 100)}% of the channels`;
 }
 

@@ -4,6 +4,8 @@ import { OnnxError } from '../../core/errors';
 export type DistillErrorReason =
   /** The teacher cannot be distilled (not ONNX, several inputs, outputs we cannot mimic, operators the trainer lacks). */
   | 'bad-teacher'
+  /** The `model` student cannot be read, or does not take the teacher's inputs and give its outputs. */
+  | 'bad-student'
   /** The training / evaluation data does not fit the teacher, holds no rows, or lacks the label column. */
   | 'bad-data'
   /** A setting is out of range or does not apply. */

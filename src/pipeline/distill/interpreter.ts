@@ -4,10 +4,12 @@
  * with tfjs's differentiable ops (NCHW as ONNX has it). Only inference semantics (BatchNormalization uses its running
  * statistics, Dropout is the identity). An operator outside the list is a DistillError naming the node.
  */
+import { longToNumber } from '../../core/long';
 import type { onnx } from '../../core/proto/onnx';
 import { DataType } from '../../core/tensor/dtypes';
 import type { DecodedTensor } from '../../core/tensor/types';
 import { findAttr, floatAttr, intAttr, intsAttr } from '../optimize/nodes';
+import { conv2dNhwc, type Pads2D } from './conv';
 import { DistillError } from './errors';
 import { tf } from './tf';
 
@@ -17,6 +19,7 @@ type TensorProto = onnx.TensorProto.$Properties;
 export const SUPPORTED_OPS = [
   'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'LeakyRelu', 'Tanh', 'Sigmoid', 'Softmax', 'Conv',
   'BatchNormalization', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Flatten', 'Reshape', 'Identity', 'Dropout', 'Cast',
+  'Constant',
 ] as const;
 const SUPPORTED = new Set<string>(SUPPORTED_OPS);
 
@@ -84,22 +87,25 @@ export async function trainableGraph(
   const ints = new Map<string, number[]>();
   const variables = new Map<string, tf.Variable>();
   const used = new Set(nodes.flatMap((n) => n.input ?? []));
+  const keep = (name: string, d: DecodedTensor, trainable: boolean) => {
+    const dims = [...d.dims];
+    if (d.dataType === DataType.FLOAT || d.dataType === DataType.DOUBLE || d.dataType === DataType.FLOAT16) {
+      const v = tf.tensor(Float32Array.from(d.values as ArrayLike<number>), dims, 'float32');
+      if (trainable && d.dataType === DataType.FLOAT) {
+        variables.set(name, tf.variable(v, true));
+        v.dispose();
+      } else consts.set(name, v);
+    } else if (d.dataType === DataType.INT64 || d.dataType === DataType.INT32) {
+      ints.set(name, Array.from(d.values as ArrayLike<number | bigint>, (x) => Number(x)));
+    }
+  };
   try {
     for (const name of used) {
       const t = inits.get(name);
-      if (!t) continue;
-      const d = await readTensor(t);
-      const dims = [...d.dims];
-      if (d.dataType === DataType.FLOAT || d.dataType === DataType.DOUBLE || d.dataType === DataType.FLOAT16) {
-        const v = tf.tensor(Float32Array.from(d.values as ArrayLike<number>), dims, 'float32');
-        if (trainableNames.has(name) && d.dataType === DataType.FLOAT) {
-          variables.set(name, tf.variable(v, true));
-          v.dispose();
-        } else consts.set(name, v);
-      } else if (d.dataType === DataType.INT64 || d.dataType === DataType.INT32) {
-        ints.set(name, Array.from(d.values as ArrayLike<number | bigint>, (x) => Number(x)));
-      }
+      if (t) keep(name, await readTensor(t), trainableNames.has(name));
     }
+    // Constant nodes are constants of the graph (never trained), read once like initializers.
+    for (const n of nodes) if (n.opType === 'Constant') keep(n.output![0]!, await constantValue(n, readTensor, file), false);
   } catch (e) {
     for (const t of [...consts.values(), ...variables.values()]) t.dispose();
     throw e;
@@ -113,6 +119,7 @@ export async function trainableGraph(
       return v;
     };
     for (const n of nodes) {
+      if (n.opType === 'Constant') continue;
       const out = runNode(n, get, (name) => ints.get(name ?? ''), file);
       env.set(n.output![0]!, out);
     }
@@ -188,8 +195,9 @@ function runNode(n: Node, get: (name: string | undefined | null) => tf.Tensor, i
       const eps = floatAttr(n, 'epsilon', 1e-5);
       const shape = [1, t.shape[1]!, ...Array<number>(Math.max(0, t.rank - 2)).fill(1)];
       const r = (v: tf.Tensor) => tf.reshape(v, shape);
-      const inv = tf.rsqrt(tf.add(r(x(4)), eps));
-      return tf.add(tf.mul(tf.mul(tf.sub(t, r(x(3))), inv), r(x(1))), r(x(2)));
+      // (t − mean) · scale / √(var + ε) + bias, as one per-channel multiply and add.
+      const k = tf.mul(x(1), tf.rsqrt(tf.add(x(4), eps)));
+      return tf.add(tf.mul(t, r(k)), r(tf.sub(x(2), tf.mul(x(3), k))));
     }
     case 'MaxPool':
     case 'AveragePool':
@@ -201,6 +209,24 @@ function runNode(n: Node, get: (name: string | undefined | null) => tf.Tensor, i
     default:
       throw new DistillError('bad-teacher', `operator ${n.opType} (node '${n.name ?? ''}') is not supported by the trainer`, file);
   }
+}
+
+/** The value of a Constant node (its `value` tensor, or a `value_float(s)` / `value_int(s)` attribute). */
+async function constantValue(n: Node, readTensor: (t: TensorProto) => Promise<DecodedTensor>, file: string): Promise<DecodedTensor> {
+  const name = n.output![0]!;
+  const value = findAttr(n, 'value');
+  if (value?.t) return readTensor(value.t);
+  const f = findAttr(n, 'value_float') ?? findAttr(n, 'value_floats');
+  if (f) {
+    const values = Float32Array.from(f.name === 'value_float' ? [f.f ?? 0] : (f.floats ?? []));
+    return { name, dataType: DataType.FLOAT, dims: f.name === 'value_float' ? [] : [values.length], size: values.length, values };
+  }
+  const i = findAttr(n, 'value_int') ?? findAttr(n, 'value_ints');
+  if (i) {
+    const values = Int32Array.from(i.name === 'value_int' ? [longToNumber(i.i)] : (i.ints ?? []).map((v) => longToNumber(v)));
+    return { name, dataType: DataType.INT32, dims: i.name === 'value_int' ? [] : [values.length], size: values.length, values };
+  }
+  throw new DistillError('bad-teacher', `Constant '${n.name ?? ''}' holds a kind of value the trainer cannot read (it reads value, value_float(s), value_int(s))`, file);
 }
 
 /** Explicit NCHW padding from ONNX `pads` / `auto_pad`. */
@@ -218,11 +244,24 @@ function conv(n: Node, x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, file: st
   if (intAttr(n, 'group', 1) !== 1) throw new DistillError('bad-teacher', `Conv '${n.name ?? ''}' is grouped (group ${intAttr(n, 'group', 1)}); the trainer runs group 1`, file);
   const strides = (intsAttr(n, 'strides') ?? [1, 1]) as [number, number];
   const dil = (intsAttr(n, 'dilations') ?? [1, 1]) as [number, number];
-  // ONNX weights [M, C, kH, kW] → tfjs filter [kH, kW, C, M].
+  // ONNX weights [M, C, kH, kW] → tfjs filter [kH, kW, C, M]; the image NCHW → NHWC and back.
   const filter = tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D;
-  let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, filter, strides, padding(n, 2), 'NCHW', dil);
-  if (b) y = tf.add(y, tf.reshape(b, [1, -1, 1, 1]));
-  return y;
+  const [kH, kW] = [filter.shape[0], filter.shape[1]];
+  const [H, W] = [x.shape[2]!, x.shape[3]!];
+  const p = padding(n, 2);
+  const pads: Pads2D =
+    p === 'valid' ? [[0, 0], [0, 0]] : p === 'same' ? [samePads(H, kH, strides[0], dil[0]), samePads(W, kW, strides[1], dil[1])] : [p[2], p[3]];
+  const nhwc = tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D;
+  let y: tf.Tensor = conv2dNhwc(nhwc, filter, { strides, dilations: dil, pads });
+  // The bias is added while channels are last (tfjs broadcasts over the last axis fastest).
+  if (b) y = tf.add(y, b);
+  return tf.transpose(y, [0, 3, 1, 2]);
+}
+
+/** SAME_UPPER padding of one axis: the output is ceil(size / stride) long, the odd pixel of padding at the end. */
+function samePads(size: number, k: number, stride: number, dilation: number): [number, number] {
+  const total = Math.max(0, (Math.ceil(size / stride) - 1) * stride + (k - 1) * dilation + 1 - size);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
 function pool(n: Node, x: tf.Tensor, file: string): tf.Tensor {

@@ -2,8 +2,9 @@
  * `distill`: one run from a teacher ONNX model and training data to a trained student ONNX file, with the report.
  *
  *   settings checked → teacher opened (onnxruntime session, ZipMap read as its tensor) → training rows read into
- *   memory → teacher targets computed once → seeded train / validation split → student built (MLP graph, or the
- *   teacher narrowed by structured pruning) → trained with tfjs (early stopping, best epoch kept) → trained values
+ *   memory → teacher targets computed once → seeded train / validation split → student built (MLP graph, the
+ *   teacher narrowed by structured pruning, or a given model checked against the teacher's inputs and outputs) →
+ *   trained with tfjs (early stopping, best epoch kept; a model student's zeros kept when asked) → trained values
  *   written into the student's initializers → `.<output>.<pid>.tmp` next to the output → onnxruntime must load it →
  *   teacher vs student metrics, agreement, latency → rename to the output.
  *
@@ -23,6 +24,7 @@ import { DistillError } from './errors';
 import { columnStats, exportStudent, standardize } from './export';
 import { trainableGraph, type TrainableGraph } from './interpreter';
 import { buildMlp, defaultHidden } from './mlp';
+import { checkStudentRuns, modelStudentGraph, openModelStudent } from './model-student';
 import { buildNarrow } from './narrow';
 import { compareOnEvalData, compareOnRows, latencyBoth, parameterCount, type Comparison } from './report';
 import { readTrainingRows } from './rows';
@@ -61,10 +63,13 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
   let prepared: PreparedModel | undefined;
   let studentModel: PreparedModel | undefined;
   let graph: TrainableGraph | undefined;
+  let studentFile: OnnxModel | undefined;
   try {
     prepared = await prepareModel(source, runtime).catch((e: unknown) => {
       throw new DistillError('bad-teacher', `onnxruntime cannot load the teacher: ${isRuntimeError(e) ? (e.ortMessage ?? e.message) : ortMessage(e)}`, source);
     });
+    // A model student is checked against the teacher's inputs and outputs before any data is read.
+    if (params.student?.kind === 'model') studentFile = await openModelStudent(params.student.path, model);
     progress(`Reading ${params.data}`);
     const rows = await readTrainingRows(params.data, prepared.inputs, { label: params.label, exclude: params.exclude_columns, purpose: 'training data' }, ctx);
     if (typeof params.label === 'string' && !rows.labels) throw new DistillError('bad-data', `label column "${params.label}" is not in the training data`, params.data);
@@ -92,13 +97,16 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
 
     const spec: StudentSpec = params.student ?? { kind: 'mlp', hidden: defaultHidden(model.proto) };
     progress('Building the student');
-    const student: StudentGraph =
-      spec.kind === 'mlp'
-        ? buildMlp(model.proto, rows, head, { hidden: spec.hidden, activation: spec.activation ?? 'relu' }, rng, source)
-        : await buildNarrow(model, head, spec.width, ctx);
+    let student: StudentGraph;
+    if (spec.kind === 'mlp') student = buildMlp(model.proto, rows, head, { hidden: spec.hidden, activation: spec.activation ?? 'relu' }, rng, source);
+    else if (spec.kind === 'narrow') student = await buildNarrow(model, head, spec.width, ctx);
+    else student = modelStudentGraph(studentFile!, head);
     warnings.push(...student.warnings);
-    const studentSource = deriveModel(model, student.proto);
-    graph = await trainableGraph(student.proto.graph!, student.input, student.scores, (t) => studentSource.readTensor(t), source);
+    // A model student's initializers are read from its own file; the others derive from the teacher's.
+    const studentBase = studentFile ?? model;
+    const studentSource = deriveModel(studentBase, student.proto);
+    graph = await trainableGraph(student.proto.graph!, student.input, student.scores, (t) => studentSource.readTensor(t), studentFile?.file ?? source);
+    if (studentFile) checkStudentRuns(graph, student.scores, rows, head, studentFile.file ?? spec.kind);
 
     // MLP students see standardized inputs (and regression targets); the maps are folded into the weights on export.
     const xStats = student.inputNorm ? columnStats(rows.x, rows.width, trainIndex) : undefined;
@@ -132,12 +140,13 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
         const metric = e.val_metric === null ? '' : ` · ${loss.task === 'classification' ? (trainLabels ? 'acc' : 'agree') : 'R²'} ${e.val_metric.toFixed(3)}`;
         progress(`Epoch ${e.epoch}/${settings.epochs} · loss ${e.train_loss.toFixed(4)} · val ${e.val_loss.toFixed(4)}${metric}`, fraction);
       },
+      { keepZeros: spec.kind === 'model' && spec.keepZeros === true },
     );
     lap('train_ms');
 
     const norm = (n: StudentGraph['inputNorm'], s: { mean: Float32Array; std: Float32Array } | undefined): Standardization | undefined => (n && s ? { ...n, ...s } : undefined);
     const proto = exportStudent(student, outcome.weights, norm(student.inputNorm, xStats), norm(student.outputNorm, yStats));
-    await writeModel(deriveModel(model, proto), outTmp).catch((e: NodeJS.ErrnoException) => {
+    await writeModel(deriveModel(studentBase, proto), outTmp).catch((e: NodeJS.ErrnoException) => {
       if (!e.code || !/^E[A-Z]+$/.test(e.code)) throw e;
       throw new DistillError('bad-output', `cannot write the student next to ${path.basename(output)} (${e.code}: ${e.message}); choose another output file`, output);
     });
@@ -204,6 +213,7 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
     graph?.dispose();
     await studentModel?.dispose();
     await prepared?.dispose();
+    await studentFile?.close();
     await model.close();
   }
 }

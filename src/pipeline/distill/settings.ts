@@ -66,7 +66,10 @@ function checkStudent(s: StudentSpec): void {
     }
   } else if (s.kind === 'narrow') {
     if (!(s.width > 0 && s.width <= 1)) throw new DistillError('bad-setting', `the narrow student's width must be in (0, 1] (the fraction of channels kept), got ${s.width}`);
+  } else if (s.kind === 'model') {
+    if (typeof s.path !== 'string' || s.path.trim() === '') throw new DistillError('bad-setting', 'the model student needs the path of an ONNX model, e.g. model:pruned.onnx');
+    if (s.keepZeros !== undefined && typeof s.keepZeros !== 'boolean') throw new DistillError('bad-setting', `keepZeros must be true or false, got ${String(s.keepZeros)}`);
   } else {
-    throw new DistillError('bad-setting', `unknown student kind ${JSON.stringify((s as { kind?: unknown }).kind)}: use mlp or narrow`);
+    throw new DistillError('bad-setting', `unknown student kind ${JSON.stringify((s as { kind?: unknown }).kind)}: use mlp, narrow or model`);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The training loop: Adam on mini-batches of the training rows (reshuffled every epoch with the seeded PRNG), the
  * distillation loss (loss.ts), validation loss and metric after every epoch, early stopping after `patience` epochs
- * without a better validation loss, and the best epoch's weights returned. Cancellable between batches (the loop
- * yields to the event loop every few dozen milliseconds so an abort can arrive); no tensor outlives its batch.
+ * without a better validation loss, and the best epoch's weights returned. With `keepZeros` the weights that are exactly
+ * 0 before training are set back to 0 after every optimizer step (pruned sparsity survives). Cancellable between
+ * batches (the loop yields to the event loop every few dozen milliseconds so an abort can arrive); no tensor outlives
+ * its batch.
  */
 import type { DistillEpoch } from '../../protocol/distill';
 import type { Rng32 } from '../evaluate/fairness/rng';
@@ -35,6 +37,11 @@ export interface TrainOutcome {
   readonly weights: ReadonlyMap<string, Float32Array>;
 }
 
+export interface TrainOptions {
+  /** Every trainable value that is exactly 0 at the start stays 0 (a 0/1 mask applied after each optimizer step). */
+  readonly keepZeros?: boolean;
+}
+
 const EVAL_BATCH = 1024;
 const YIELD_EVERY_MS = 40;
 
@@ -46,6 +53,7 @@ export async function train(
   rng: Rng32,
   ctx: OperationContext,
   onEpoch: (e: DistillEpoch, fraction: number) => void,
+  options: TrainOptions = {},
 ): Promise<TrainOutcome> {
   const D = data.x.length / Math.max(1, data.teacher.length / data.width);
   const vars = [...graph.variables.values()];
@@ -57,6 +65,7 @@ export async function train(
   let weights = snapshot(graph);
   let since = 0;
   let lastYield = performance.now();
+  const masks = options.keepZeros ? zeroMasks(graph) : new Map<string, tf.Tensor>();
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       const t0 = performance.now();
@@ -68,6 +77,10 @@ export async function train(
         const value = tf.tidy(() => {
           const b = batchOf(data, idx, D);
           const l = optimizer.minimize(() => batchLoss(graph.forward(b.x), b.teacher, b.labels, loss) as tf.Scalar, true, vars)!;
+          for (const [name, mask] of masks) {
+            const v = graph.variables.get(name)!;
+            v.assign(tf.mul(v, mask));
+          }
           return l.dataSync()[0]!;
         });
         if (!Number.isFinite(value)) {
@@ -95,7 +108,19 @@ export async function train(
     return { history, bestEpoch, stoppedEarly: false, weights };
   } finally {
     optimizer.dispose();
+    for (const m of masks.values()) m.dispose();
   }
+}
+
+/** 0/1 masks of the trainable values holding exact zeros (1 where a value is not 0), by variable name. */
+function zeroMasks(graph: TrainableGraph): Map<string, tf.Tensor> {
+  const masks = new Map<string, tf.Tensor>();
+  for (const [name, v] of graph.variables) {
+    const values = v.dataSync() as Float32Array;
+    if (!values.includes(0)) continue;
+    masks.set(name, tf.tensor(Float32Array.from(values, (x) => (x === 0 ? 0 : 1)), v.shape, 'float32'));
+  }
+  return masks;
 }
 
 /** Loss and metric over `index` rows in evaluation batches (accuracy or agreement for classes, R² for values). */

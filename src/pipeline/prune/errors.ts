@@ -12,6 +12,8 @@ export type PruneErrorReason =
   | 'bad-data'
   /** The output path is the model itself or cannot be written. */
   | 'bad-output'
+  /** Fine-tuning the pruned model failed (the source model or the pruned one cannot be trained, or training diverged). */
+  | 'cannot-finetune'
   /** onnxruntime refused the pruned model (a bug of ours: reported with onnxruntime's message). */
   | 'ort-refused-output';
 

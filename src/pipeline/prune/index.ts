@@ -5,6 +5,8 @@
  *
  *   const r = await prune({ model: 'm.onnx', method: 'structured', sparsity: 0.25, data: 'test.csv' });
  *   // r.output = 'm.pruned.onnx'; r.layers: per-layer sparsity and params; r.metrics_before / r.metrics_after
+ *   const f = await prune({ model: 'm.onnx', method: 'structured', data: 'test.csv', finetune: { data: 'train.csv' } });
+ *   // the pruned model trained back toward m.onnx on train.csv before it is evaluated; f.finetune.history per epoch
  *   const s = await pruneSensitivity({ model: 'm.onnx', data: 'test.csv', sparsities: [0.3, 0.6, 0.9] });
  *   // s.layers[i].points: accuracy (or r2) and agreement at each sparsity with only that layer pruned
  */
@@ -13,3 +15,4 @@ export { pruneSensitivity, DEFAULT_SENSITIVITY_ROWS, DEFAULT_SPARSITIES } from '
 export { PruneError, isPruneError, type PruneErrorReason } from './errors';
 export { METHODS, defaultOutputFor, defaultSparsity } from './settings';
 export { listPrunable } from './prune-graph';
+export { FINETUNE_DEFAULTS } from './finetune';

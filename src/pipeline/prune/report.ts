@@ -2,7 +2,7 @@
  * The result document of a pruning run: settings, per-layer outcome, parameter counts and sizes before/after, the
  * notes that say what the kind of sparsity buys where, the before/after evaluation and latency.
  */
-import type { PruneMethod, PruneResult } from '../../protocol/prune';
+import type { PruneFinetuneResult, PruneMethod, PruneResult } from '../../protocol/prune';
 import type { Evaluation, LatencyPair } from '../quantize/compare';
 import { ortVersion } from '../runtime';
 import type { PruneGraphOutcome, PruneGraphSettings } from './prune-graph';
@@ -22,6 +22,7 @@ export interface Parts {
   readonly gzipAfter?: number;
   readonly evaluation?: Evaluation;
   readonly latency?: LatencyPair;
+  readonly finetune?: PruneFinetuneResult;
   readonly timings: Record<string, number>;
   readonly created: string;
 }
@@ -45,6 +46,13 @@ export function methodNotes(method: PruneMethod, s: Pick<PruneGraphSettings, 'n'
 
 export function assemble(p: Parts): PruneResult {
   const notes = [...methodNotes(p.method, p.settings), ...p.outcome.notes];
+  if (p.finetune) {
+    const f = p.finetune;
+    notes.push(
+      `fine-tuned on ${f.data} (${f.epochs_run} epochs, best ${f.best_epoch}${p.method === 'structured' ? '' : ', zero weights kept at 0'}): ` +
+        'the metrics and latency after are the fine-tuned model\'s',
+    );
+  }
   const warnings = [...p.outcome.warnings, ...(p.evaluation?.warnings ?? [])];
   return {
     model: p.source,
@@ -73,6 +81,7 @@ export function assemble(p: Parts): PruneResult {
         }
       : {}),
     ...(p.latency ? { latency_before: { rows: p.latency.before }, latency_after: { rows: p.latency.after } } : {}),
+    ...(p.finetune ? { finetune: p.finetune } : {}),
     timings: p.timings,
     ort_version: ortVersion(),
     created: p.created,

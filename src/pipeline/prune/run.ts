@@ -2,8 +2,9 @@
  * `prune`: one run from a model to a new pruned model file, with the report the UI and `ptp prune --json` show.
  *
  *   settings (defaults filled in, checked) → open the model (weights stay on disk) → [check the data fits] →
- *   pruneGraph → write `.<output>.<pid>.<rand>.tmp` next to the output → onnxruntime must load it → evaluate both
- *   models on `data` → latency of both → sizes (and gzip sizes) → rename to the output.
+ *   pruneGraph → write `.<output>.<pid>.<rand>.tmp` next to the output → onnxruntime must load it → [fine-tune it on
+ *   `finetune.data` with the source as teacher (finetune.ts), written over the temp file, loaded again] → evaluate
+ *   both models on `data` → latency of both → sizes (and gzip sizes) → rename to the output.
  *
  * The source model is never written. On any failure (or cancel) the temp output and its external data file are
  * removed, so a failed run leaves no file behind; an existing output is replaced only by a run that succeeded.
@@ -12,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { deriveModel, inspect, openModel, writeModel } from '../../core';
-import type { PruneParams, PruneResult } from '../../protocol/prune';
+import type { PruneFinetuneResult, PruneParams, PruneResult } from '../../protocol/prune';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { evaluateBoth, latencyBoth, type Evaluation, type LatencyPair } from '../quantize/compare';
 import { createSession, ortMessage } from '../runtime';
@@ -20,6 +21,7 @@ import { isRuntimeError } from '../runtime/errors';
 import { throwIfAborted, type OperationContext } from '../types';
 import { asPruneDataError, planEvaluationData } from './data';
 import { PruneError } from './errors';
+import { checkFinetune, finetunePruned } from './finetune';
 import { gzipBytes, initializerElements, totalBytes } from './measure';
 import { pruneGraph } from './prune-graph';
 import { assemble } from './report';
@@ -40,6 +42,9 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
   const progress = (message: string, fraction?: number) => ctx.onProgress?.({ message, ...(fraction !== undefined ? { fraction } : {}) });
 
   const settings = resolveSettings(params);
+  checkFinetune(params.finetune, params.model);
+  // With fine-tuning the training takes most of the run: the later steps' share of the progress bar shrinks.
+  const at = (plain: number, tuned: number) => (params.finetune ? tuned : plain);
   const source = path.resolve(params.model);
   const output = path.resolve(params.output ?? defaultOutputFor(source));
   if (output === source) throw new PruneError('bad-output', 'the output would overwrite the model itself; choose another output file', source);
@@ -63,6 +68,9 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
 
     const sizeBefore = model.fileSize + info.external_data.reduce((s, e) => s + (e.length ?? 0), 0);
     const external = sizeBefore > EXTERNAL_DATA_FROM ? { location: `${path.basename(output)}.data` } : undefined;
+    if (external && params.finetune) {
+      throw new PruneError('bad-setting', 'fine-tuning is limited to models under 1.9 GB (this one needs external data); prune without fine-tuning', source);
+    }
     if (external) externalFile = path.join(path.dirname(output), external.location);
     await writeModel(deriveModel(model, outcome.proto), outTmp, external ? { externalData: external } : {}).catch((e: NodeJS.ErrnoException) => {
       if (!e.code || !/^E[A-Z]+$/.test(e.code)) throw e;
@@ -76,9 +84,29 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
     lap('verify_ms');
     throwIfAborted(ctx.signal);
 
+    let finetune: PruneFinetuneResult | undefined;
+    if (params.finetune) {
+      progress(`Fine-tuning on ${params.finetune.data}`, 0.32);
+      const job = {
+        source,
+        pruned: outTmp,
+        output,
+        method: settings.method,
+        finetune: params.finetune,
+        excludeColumns: [...(params.exclude_columns ?? []), ...(params.sensitive ?? [])],
+        runtime,
+        span: [0.32, 0.85] as const,
+      };
+      finetune = await finetunePruned(job, ctx);
+      lap('finetune_ms');
+      progress('Checking the fine-tuned model with onnxruntime', 0.85);
+      await verifyLoads(outTmp, source, runtime, output);
+      throwIfAborted(ctx.signal);
+    }
+
     let evaluation: Evaluation | undefined;
     if (params.data && label !== undefined) {
-      progress(`Evaluating both models on ${params.data}`, 0.4);
+      progress(`Evaluating both models on ${params.data}`, at(0.4, 0.87));
       const data = params.data;
       // The data error's message names the file; the PruneError names it once, as its file.
       evaluation = await evaluateBoth(source, outTmp, params, label, ctx, (m) => new PruneError('bad-data', m.replace(`${data}: `, ''), data)).catch((e: unknown) => {
@@ -89,13 +117,13 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
     }
     let latency: LatencyPair | undefined;
     if (params.latency !== false) {
-      progress('Measuring latency of both models', 0.7);
+      progress('Measuring latency of both models', at(0.7, 0.9));
       latency = await latencyBoth(source, outTmp, params, ctx);
       lap('latency_ms');
       throwIfAborted(ctx.signal);
     }
 
-    progress('Measuring sizes', 0.95);
+    progress('Measuring sizes', at(0.95, 0.98));
     const outFiles = externalFile ? [outTmp, externalFile] : [outTmp];
     const sizeAfter = await totalBytes(outFiles);
     const gzBefore = await gzipBytes(sourceFiles, ctx.signal);
@@ -118,6 +146,7 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
       ...(gzBefore !== undefined && gzAfter !== undefined ? { gzipBefore: gzBefore, gzipAfter: gzAfter } : {}),
       ...(evaluation ? { evaluation } : {}),
       ...(latency ? { latency } : {}),
+      ...(finetune ? { finetune } : {}),
       timings,
       created,
     });

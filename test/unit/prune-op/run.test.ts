@@ -40,7 +40,7 @@ describe('prune: the operation on the shipped examples', function () {
     assert.equal(r.samples, 450);
     const before = accuracyOf(r.metrics_before);
     const after = accuracyOf(r.metrics_after);
-    assert.ok(Math.abs(before - 0.9778) < 1e-3, `unpruned accuracy ${before} is what examples/digits/README-pruning.md reports`);
+    assert.ok(Math.abs(before - 0.9778) < 1e-3, `unpruned accuracy ${before} is what examples/digits/README.md reports`);
     assert.ok(before - after <= 0.01, `50% global magnitude cost ${((before - after) * 100).toFixed(2)} points (${before} → ${after})`);
     assert.ok(r.agreement! > 0.95 && r.agreement! < 1, `agreement ${r.agreement}: the pruned model predicts differently on some rows`);
     // One global threshold: 50% over both layers together, not 50% in each.
