@@ -10,7 +10,6 @@
  *
  * The teacher is never written. On any failure (also cancellation) the temp file is removed and nothing is kept.
  */
-import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { deriveModel, isOnnxError, openModel, writeModel, type OnnxModel } from '../../core';
@@ -33,6 +32,7 @@ import type { Standardization, StudentGraph } from './student';
 import { labelTargets, teacherTargets } from './teacher';
 import { ensureTf, TRAINER_LIBRARY } from './tf';
 import { train } from './train';
+import { phaseTimer, stagingPath } from '../artifact';
 
 /** `<teacher>.student.onnx` next to the teacher. */
 export function defaultOutputFor(teacher: string): string {
@@ -41,13 +41,7 @@ export function defaultOutputFor(teacher: string): string {
 
 export async function distill(params: DistillParams, ctx: OperationContext = {}): Promise<DistillResult> {
   const created = new Date().toISOString();
-  const timings: Record<string, number> = {};
-  let mark = performance.now();
-  const lap = (name: string) => {
-    const now = performance.now();
-    timings[name] = Math.round((now - mark) * 10) / 10;
-    mark = now;
-  };
+  const { timings, lap } = phaseTimer();
   const progress = (message: string, fraction?: number) => ctx.onProgress?.(fraction === undefined ? { message } : { message, fraction });
 
   checkSettings(params);
@@ -55,7 +49,7 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
   const output = path.resolve(params.output ?? defaultOutputFor(source));
   if (output === source) throw new DistillError('bad-output', 'the output would overwrite the teacher itself; choose another output file', source);
   const runtime = { intraOpNumThreads: params.intraOpNumThreads, executionProviders: params.executionProviders };
-  const outTmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const outTmp = stagingPath(output);
 
   await ensureTf();
   progress('Opening the teacher');

@@ -2,7 +2,6 @@
  * The `optimize` operation: our passes to a fixpoint (each verified against the original on sample inputs),
  * then optionally onnxruntime's offline optimization (verified too), written atomically to a new file.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, realpath, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +19,7 @@ import { runToFixpoint } from './fixpoint';
 import { ORT_LEVELS, nonStandardOps, ortOptimizeFile } from './ort-offline';
 import { selectPasses, type OptimizationPass } from './passes';
 import { DEFAULT_TOLERANCE, OutputVerifier, type Comparison } from './verify';
+import { stagingPath } from '../artifact';
 
 export interface OptimizeOptions {
   /** The passes `params.passes` selects from (default OPTIMIZATION_PASSES); tests inject their own here. */
@@ -42,8 +42,8 @@ export async function optimizeModel(params: OptimizeParams, op: OperationContext
   const runtime: RuntimeOptions = { intraOpNumThreads: params.intraOpNumThreads, executionProviders: params.executionProviders };
   const model = await openModel(source);
   const scratch = await mkdtemp(path.join(tmpdir(), 'ptp-optimize-'));
-  const staged = stagingName(out);
-  const ortStaged = stagingName(out);
+  const staged = stagingPath(out);
+  const ortStaged = stagingPath(out);
   try {
     const before = inspect(model);
     const warnings: string[] = [];
@@ -189,7 +189,3 @@ async function refuseSource(source: string, out: string): Promise<void> {
   }
 }
 
-/** A hidden temp name next to `target` (same folder, so the final rename is atomic). */
-function stagingName(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-}

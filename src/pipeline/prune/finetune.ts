@@ -4,7 +4,6 @@
  * copied here). Magnitude and N:M pruning keep every zero weight at 0 while training, so their sparsity is unchanged;
  * structured pruning keeps its smaller tensors. The trained model replaces the pruned temp file atomically.
  */
-import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DistillParams } from '../../protocol/distill';
@@ -13,6 +12,7 @@ import type { RuntimeOptions } from '../../protocol/worker';
 import { checkDistillSettings, distill, isDistillError } from '../distill';
 import type { OperationContext } from '../types';
 import { PruneError } from './errors';
+import { stagingPath } from '../artifact';
 
 /** Fine-tuning defaults that differ from distill's: a short run, since training starts from the pruned weights. */
 export const FINETUNE_DEFAULTS = { epochs: 10, patience: 3 } as const;
@@ -51,7 +51,7 @@ export function checkFinetune(f: PruneFinetuneParams | undefined, model: string)
 export async function finetunePruned(job: FinetuneJob, ctx: OperationContext): Promise<PruneFinetuneResult> {
   const t0 = performance.now();
   const dir = path.dirname(job.pruned);
-  const trained = path.join(dir, `.${path.basename(job.output)}.${process.pid}.${randomBytes(4).toString('hex')}.finetuned.tmp`);
+  const trained = stagingPath(path.join(dir, path.basename(job.output)), '.finetuned.tmp');
   const [from, to] = job.span;
   const onProgress = (p: { message?: string; fraction?: number }) => {
     if (!p.message) return;

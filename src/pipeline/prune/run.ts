@@ -9,15 +9,12 @@
  * The source model is never written. On any failure (or cancel) the temp output and its external data file are
  * removed, so a failed run leaves no file behind; an existing output is replaced only by a run that succeeded.
  */
-import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { deriveModel, inspect, openModel, writeModel } from '../../core';
 import type { PruneFinetuneResult, PruneParams, PruneResult } from '../../protocol/prune';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { evaluateBoth, latencyBoth, type Evaluation, type LatencyPair } from '../quantize/compare';
-import { createSession, ortMessage } from '../runtime';
-import { isRuntimeError } from '../runtime/errors';
 import { throwIfAborted, type OperationContext } from '../types';
 import { asPruneDataError, planEvaluationData } from './data';
 import { PruneError } from './errors';
@@ -26,19 +23,14 @@ import { gzipBytes, initializerElements, totalBytes } from './measure';
 import { pruneGraph } from './prune-graph';
 import { assemble } from './report';
 import { defaultOutputFor, resolveSettings } from './settings';
+import { phaseTimer, stagingPath, verifyLoads } from '../artifact';
 
 /** Outputs estimated above this many bytes are written with external data (protobuf's limit is 2 GiB). */
 const EXTERNAL_DATA_FROM = 1.9e9;
 
 export async function prune(params: PruneParams, ctx: OperationContext = {}): Promise<PruneResult> {
   const created = new Date().toISOString();
-  const timings: Record<string, number> = {};
-  let mark = performance.now();
-  const lap = (name: string) => {
-    const now = performance.now();
-    timings[name] = Math.round((now - mark) * 10) / 10;
-    mark = now;
-  };
+  const { timings, lap } = phaseTimer();
   const progress = (message: string, fraction?: number) => ctx.onProgress?.({ message, ...(fraction !== undefined ? { fraction } : {}) });
 
   const settings = resolveSettings(params);
@@ -51,7 +43,7 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
   const runtime: RuntimeOptions = { intraOpNumThreads: params.intraOpNumThreads, executionProviders: params.executionProviders };
   progress('Opening the model', 0);
   const model = await openModel(source);
-  const outTmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const outTmp = stagingPath(output);
   let externalFile: string | undefined;
   try {
     const info = inspect(model);
@@ -80,7 +72,7 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
     throwIfAborted(ctx.signal);
 
     progress('Checking the pruned model with onnxruntime', 0.3);
-    await verifyLoads(outTmp, source, runtime, output);
+    await verifyLoads(outTmp, source, runtime, (m, sourceToo) => refused(m, sourceToo, output));
     lap('verify_ms');
     throwIfAborted(ctx.signal);
 
@@ -100,7 +92,7 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
       finetune = await finetunePruned(job, ctx);
       lap('finetune_ms');
       progress('Checking the fine-tuned model with onnxruntime', 0.85);
-      await verifyLoads(outTmp, source, runtime, output);
+      await verifyLoads(outTmp, source, runtime, (m, sourceToo) => refused(m, sourceToo, output));
       throwIfAborted(ctx.signal);
     }
 
@@ -159,28 +151,13 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
   }
 }
 
-/**
- * onnxruntime must create a session for the output (with its default optimizations, as users will run it). When it
- * refuses, the source model is tried too, so the message says whose problem it is.
- */
-async function verifyLoads(file: string, source: string, runtime: RuntimeOptions, output: string): Promise<void> {
-  const tryLoad = async (f: string): Promise<string | undefined> => {
-    try {
-      const s = await createSession(f, runtime);
-      await s.release().catch(() => undefined);
-      return undefined;
-    } catch (e) {
-      return isRuntimeError(e) ? (e.ortMessage ?? e.message) : ortMessage(e);
-    }
-  };
-  const m = await tryLoad(file);
-  if (m === undefined) return;
-  const sourceToo = (await tryLoad(source)) !== undefined;
-  throw new PruneError(
+/** The error when onnxruntime refuses the written model (`sourceToo`: it refuses the source as well). */
+function refused(message: string, sourceToo: boolean, output: string): PruneError {
+  return new PruneError(
     'ort-refused-output',
     sourceToo
-      ? `onnxruntime cannot load the source model either, so the pruned model was not kept: ${m}`
-      : `onnxruntime cannot load the pruned model, so it was not kept (please report this): ${m}`,
+      ? `onnxruntime cannot load the source model either, so the pruned model was not kept: ${message}`
+      : `onnxruntime cannot load the pruned model, so it was not kept (please report this): ${message}`,
     output,
   );
 }

@@ -9,7 +9,6 @@
  * The source model is never written. On any failure the temp output (and its external data file, if any) is
  * removed, so a failed run leaves no file behind; an existing output is replaced only by a run that succeeded.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -18,8 +17,7 @@ import type { onnx } from '../../core/proto/onnx';
 import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeParams, QuantizeRecipe, QuantizeResult } from '../../protocol/quantize';
 import type { RuntimeOptions } from '../../protocol/worker';
-import { createSession, ortMessage, type OrtSession } from '../runtime';
-import { isRuntimeError } from '../runtime/errors';
+import type { OrtSession } from '../runtime';
 import type { OperationContext } from '../types';
 import { activationSqnr } from './activations';
 import { calibrate, type CalibrationResult } from './calibrate';
@@ -37,6 +35,7 @@ import { defaultOutputFor, recipeOf } from './recipe';
 import { assemble, saveRecipe } from './report';
 import { openRows, type RowSource } from './rows';
 import { HANDLED_OP_TYPES, selectNodes } from './select';
+import { phaseTimer, stagingPath, verifyLoads } from '../artifact';
 
 const DEFAULT_SQNR_ROWS = 64;
 const CALIBRATION_BATCH = 64;
@@ -45,13 +44,7 @@ const EXTERNAL_DATA_FROM = 1.9e9;
 
 export async function quantize(params: QuantizeParams, ctx: OperationContext = {}): Promise<QuantizeResult> {
   const created = new Date().toISOString();
-  const timings: Record<string, number> = {};
-  let mark = performance.now();
-  const lap = (name: string) => {
-    const now = performance.now();
-    timings[name] = Math.round((now - mark) * 10) / 10;
-    mark = now;
-  };
+  const { timings, lap } = phaseTimer();
   const progress = (message: string) => ctx.onProgress?.({ message });
 
   const recipe = await recipeOf(params);
@@ -61,7 +54,7 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
   const runtime = { intraOpNumThreads: params.intraOpNumThreads, executionProviders: params.executionProviders };
   const model = await openModel(source);
   const scratch = await mkdtemp(path.join(tmpdir(), 'ptp-quantize-'));
-  const outTmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const outTmp = stagingPath(output);
   let externalFile: string | undefined;
   const sessions: OrtSession[] = [];
   try {
@@ -135,7 +128,7 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
     });
     lap('quantize_ms');
     progress('Checking the quantized model with onnxruntime');
-    await verifyLoads(outTmp, source, runtime, output);
+    await verifyLoads(outTmp, source, runtime, (m, sourceToo) => refused(m, sourceToo, output));
     lap('verify_ms');
 
     // Per-node activation SQNR on data rows.
@@ -238,31 +231,6 @@ function calibrateFor(
   );
 }
 
-/**
- * onnxruntime must create a session for the output (with its default optimizations, as users will run it). When it
- * refuses, the source model is tried too, so the message says whose problem it is.
- */
-async function verifyLoads(file: string, source: string, runtime: RuntimeOptions, output: string): Promise<void> {
-  const tryLoad = async (f: string): Promise<string | undefined> => {
-    try {
-      const s = await createSession(f, runtime);
-      await s.release().catch(() => undefined);
-      return undefined;
-    } catch (e) {
-      return isRuntimeError(e) ? (e.ortMessage ?? e.message) : ortMessage(e);
-    }
-  };
-  const m = await tryLoad(file);
-  if (m === undefined) return;
-  const sourceToo = (await tryLoad(source)) !== undefined;
-  throw new QuantizeError(
-    'ort-refused-output',
-    sourceToo
-      ? `onnxruntime cannot load the source model either, so the quantized model was not kept: ${m}`
-      : `onnxruntime cannot load the quantized model, so it was not kept (please report this): ${m}`,
-    output,
-  );
-}
 
 async function quantExposed(file: string, tensors: { name: string; elemType: number }[], scratchFile: string, runtime: RuntimeOptions): Promise<OrtSession> {
   const m: OnnxModel = await openModel(file);
@@ -271,4 +239,15 @@ async function quantExposed(file: string, tensors: { name: string; elemType: num
   } finally {
     await m.close();
   }
+}
+
+/** The error when onnxruntime refuses the written model (`sourceToo`: it refuses the source as well). */
+function refused(message: string, sourceToo: boolean, output: string): QuantizeError {
+  return new QuantizeError(
+    'ort-refused-output',
+    sourceToo
+      ? `onnxruntime cannot load the source model either, so the quantized model was not kept: ${message}`
+      : `onnxruntime cannot load the quantized model, so it was not kept (please report this): ${message}`,
+    output,
+  );
 }
