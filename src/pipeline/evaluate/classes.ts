@@ -25,14 +25,27 @@ export function classSpace(declared: readonly (string | number)[] | null | undef
   return { names, index: new Map(names.map((n, i) => [n, i])) };
 }
 
+/** Integer labels below this are mapped through a lookup table. */
+const SMALL_LABELS = 1024;
+
 /**
  * Class index of every label. Numeric labels must be integers naming a class; text labels must equal a
  * class name. The first offending row is reported (1-based data row) with the classes the model has.
  */
 export function labelsToIndices(labels: Float64Array | readonly string[], space: ClassSpace, file: string, rowOffset: number): Int32Array {
   const out = new Int32Array(labels.length);
+  // Small non-negative integer labels (the usual case): their class looked up once per value, not once per row.
+  const small = new Int32Array(SMALL_LABELS).fill(-1);
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
+    if (typeof v === 'number' && v >= 0 && v < SMALL_LABELS && (v | 0) === v) {
+      let idx = small[v]!;
+      if (idx < 0) idx = small[v] = space.index.get(String(v)) ?? -1;
+      if (idx >= 0) {
+        out[i] = idx;
+        continue;
+      }
+    }
     if (typeof v === 'number' && Number.isNaN(v)) {
       throw new DatasetError(file, 'bad-label', `the label of data row ${rowOffset + i + 1} is empty or NaN`);
     }

@@ -21,6 +21,14 @@ export class Growable<T extends Typed> {
     this.n += values.length;
   }
 
+  /** Appends `count` zeroed elements and returns them as a view to fill in place (valid until the next append or push). */
+  append(count: number): T {
+    this.reserve(this.n + count);
+    const start = this.n;
+    this.n += count;
+    return this.buf.subarray(start, this.n) as T;
+  }
+
   /** A view of the filled part (valid until the next push). */
   view(): T {
     return this.buf.subarray(0, this.n) as T;

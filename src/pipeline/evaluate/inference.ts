@@ -21,8 +21,35 @@ export interface PreparedModel {
   dispose(): Promise<void>;
 }
 
+export interface PrepareOptions extends RuntimeOptions {
+  /**
+   * Whether onnxruntime's intra-op threads busy-wait between runs (onnxruntime's default: true). Streamed
+   * evaluation turns it off: the data reader thread needs the cores the spinning threads would burn.
+   */
+  readonly spinning?: boolean;
+}
+
+/**
+ * An onnxruntime session as `prepareModel` creates it (the runtime options, plus no spinning when
+ * `spinning: false`). The evaluation benchmark's bare loop uses it too, so both run the same session settings.
+ */
+export function createEvaluationSession(file: string, options: PrepareOptions = {}): Promise<OrtSession> {
+  const { spinning, ...runtime } = options;
+  return createSession(file, { ...runtime, ...(spinning === false ? { allowSpinning: false } : {}) });
+}
+
+/** The model's inputs as `prepareModel` reports them, from the structure alone (no session). */
+export async function readModelInputs(file: string): Promise<readonly ValueSummary[]> {
+  const model = await openModel(file);
+  try {
+    return inspect(model).inputs;
+  } finally {
+    await model.close();
+  }
+}
+
 /** Opens the model with the core (structure, inputs/outputs), rewrites ZipMaps if any, creates the session. */
-export async function prepareModel(file: string, options: RuntimeOptions = {}): Promise<PreparedModel> {
+export async function prepareModel(file: string, options: PrepareOptions = {}): Promise<PreparedModel> {
   const model = await openModel(file);
   let tmp: string | undefined;
   try {
@@ -44,7 +71,7 @@ export async function prepareModel(file: string, options: RuntimeOptions = {}): 
         });
       }
     }
-    const session = await createSession(runFile, options);
+    const session = await createEvaluationSession(runFile, options);
     const tmpDir = tmp;
     return {
       file,

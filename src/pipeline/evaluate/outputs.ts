@@ -122,16 +122,17 @@ export function rowsAreDistributions(values: ArrayLike<number>, n: number, k: nu
 
 /** Row-wise softmax (numerically stable), in place into `out`. */
 export function softmaxRows(values: ArrayLike<number>, n: number, k: number, out: Float32Array): void {
-  for (let r = 0; r < n; r++) {
+  for (let r = 0, base = 0; r < n; r++, base += k) {
     let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, values[r * k + c]!);
+    for (let c = 0; c < k; c++) max = Math.max(max, values[base + c]!);
     let s = 0;
     for (let c = 0; c < k; c++) {
-      const e = Math.exp(values[r * k + c]! - max);
-      out[r * k + c] = e;
+      const e = Math.exp(values[base + c]! - max);
+      out[base + c] = e;
       s += e;
     }
-    for (let c = 0; c < k; c++) out[r * k + c]! /= s;
+    // Divides the stored (float32) exponentials, as the probabilities have always been computed.
+    for (let c = 0; c < k; c++) out[base + c] = out[base + c]! / s;
   }
 }
 
@@ -145,6 +146,44 @@ export interface ClassBatch {
 }
 
 /**
+ * Number of classes K the score output gives for `rows` rows (a single score column counts as 2: [1−p, p]);
+ * 0 when the plan has no score output.
+ */
+export function scoreClasses(plan: Extract<OutputPlan, { task: 'classification' }>, outputs: Readonly<Record<string, BatchOutput>>, rows: number): number {
+  if (!plan.scoreOutput) return 0;
+  const data = outputs[plan.scoreOutput]!.data as ArrayLike<number>;
+  const width = rows > 0 ? data.length / rows : 0;
+  if (!Number.isInteger(width)) throw new OutputPlanError(`output '${plan.scoreOutput}' has ${data.length} values for ${rows} rows`);
+  return width === 1 ? 2 : width;
+}
+
+/**
+ * Writes one batch's class probabilities (rows × K, K from `scoreClasses`) into `out`. `transform` must be
+ * resolved ('auto' → `resolveTransform` on the first batch).
+ */
+export function writeProba(
+  plan: Extract<OutputPlan, { task: 'classification' }>,
+  transform: Exclude<ScoreTransform, 'auto'>,
+  outputs: Readonly<Record<string, BatchOutput>>,
+  rows: number,
+  out: Float32Array,
+): void {
+  const k = scoreClasses(plan, outputs, rows);
+  if (k === 0) return;
+  const data = outputs[plan.scoreOutput!]!.data as ArrayLike<number>;
+  if (data.length === rows) {
+    for (let r = 0; r < rows; r++) {
+      const v = data[r]!;
+      const p = transform === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : v;
+      out[r * 2] = 1 - p;
+      out[r * 2 + 1] = p;
+    }
+  } else if (transform === 'softmax') softmaxRows(data, rows, k, out);
+  else if (data instanceof Float32Array) out.set(data.subarray(0, rows * k));
+  else for (let i = 0; i < rows * k; i++) out[i] = data[i]!;
+}
+
+/**
  * Turns one batch of outputs into class probabilities. `transform` must be resolved ('auto' → call
  * `resolveTransform` on the first batch). A single score column becomes [1−p, p].
  */
@@ -154,34 +193,13 @@ export function classBatch(
   outputs: Readonly<Record<string, BatchOutput>>,
   rows: number,
 ): ClassBatch {
+  const k = scoreClasses(plan, outputs, rows);
   let proba: Float32Array | null = null;
-  let k = 0;
   if (plan.scoreOutput) {
-    const o = outputs[plan.scoreOutput]!;
-    const data = o.data as ArrayLike<number>;
-    const width = rows > 0 ? data.length / rows : 0;
-    if (!Number.isInteger(width)) throw new OutputPlanError(`output '${plan.scoreOutput}' has ${data.length} values for ${rows} rows`);
-    if (width === 1) {
-      k = 2;
-      proba = new Float32Array(rows * 2);
-      for (let r = 0; r < rows; r++) {
-        const v = data[r]!;
-        const p = transform === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : v;
-        proba[r * 2] = 1 - p;
-        proba[r * 2 + 1] = p;
-      }
-    } else {
-      k = width;
-      proba = new Float32Array(rows * k);
-      if (transform === 'softmax') softmaxRows(data, rows, k, proba);
-      else for (let i = 0; i < rows * k; i++) proba[i] = data[i]!;
-    }
+    proba = new Float32Array(rows * k);
+    writeProba(plan, transform, outputs, rows, proba);
   }
-  let rawLabels: (string | number)[] | null = null;
-  if (plan.labelOutput && outputs[plan.labelOutput]) {
-    const d = outputs[plan.labelOutput]!.data;
-    rawLabels = Array.from(d as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v));
-  }
+  const rawLabels = rawLabelsOf(plan, outputs);
   let predicted: Int32Array | null = null;
   if (proba) {
     predicted = new Int32Array(rows);
@@ -192,6 +210,13 @@ export function classBatch(
     }
   }
   return { proba, numClasses: k, predicted, rawLabels };
+}
+
+/** The label output's values (bigints as numbers), or null when the plan has none. */
+export function rawLabelsOf(plan: Extract<OutputPlan, { task: 'classification' }>, outputs: Readonly<Record<string, BatchOutput>>): (string | number)[] | null {
+  if (!plan.labelOutput || !outputs[plan.labelOutput]) return null;
+  const d = outputs[plan.labelOutput]!.data;
+  return Array.from(d as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v));
 }
 
 /** Resolves 'auto' from the first batch of scores: distributions as they are, a 0..1 column as a probability, else softmax/sigmoid. */

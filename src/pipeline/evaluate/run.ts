@@ -15,25 +15,26 @@ import type {
   LatencyReport,
 } from '../../protocol/evaluate';
 import { DatasetError, openDataset, planFeatures, type DatasetSource, type FeaturePlan, type PlanOptions } from '../data';
+import { startPrefetch, type StartedPrefetch } from '../data/prefetch';
 import type { OperationContext } from '../types';
 import { classSpace, labelsToIndices, positiveIndex, type ClassSpace } from './classes';
 import { binarize, fairnessReport } from './fairness';
 import type { FairnessReport } from './fairness/types';
 import { percentile } from './growable';
-import { prepareModel, type PreparedModel } from './inference';
+import { prepareModel, readModelInputs, type PreparedModel } from './inference';
 import {
   calibrationCurve,
   classificationMetrics,
-  evenlySpacedIndices,
   regressionMetrics,
   residualSample,
   type ClassificationMetrics,
   type RegressionMetrics,
 } from './metrics';
-import { averagePrecisionFromClfCurve, binaryClfCurve, prFromClfCurve, rocAucFromClfCurve, rocFromClfCurve } from './metrics/curves';
+import { checkProba } from './metrics/probabilistic';
+import { ovrRanking, RankingScratch, type RankingSummary } from './metrics/ranking';
 import { planOutputs, type OutputPlan } from './outputs';
 import { robustnessReport } from './robustness';
-import { streamPredictions, type ModelPredictions, type StreamResult } from './stream';
+import { prefetchJob, streamPredictions, type ModelPredictions, type StreamResult } from './stream';
 
 const DEFAULT_BATCH = 1024;
 const CURVE_POINTS = 400;
@@ -47,6 +48,8 @@ interface Scored {
   readonly proba: Float32Array | null;
   readonly space: ClassSpace | null;
   readonly positive: number;
+  /** One-vs-rest ranking summaries by class (classification with labels): the positive class only when binary. */
+  readonly ranking: readonly (RankingSummary | undefined)[];
   readonly warnings: string[];
 }
 
@@ -54,7 +57,19 @@ interface Scored {
 export async function evaluate(params: EvaluateParams, ctx: OperationContext = {}): Promise<EvaluateResult> {
   const created = new Date().toISOString();
   ctx.onProgress?.({ message: 'Opening model and data' });
-  const model = await prepareModel(params.model, params);
+  const batchSize = params.batchSize ?? DEFAULT_BATCH;
+  // The data reader thread (large files) starts first: it boots and reads ahead while the session is created.
+  const inputs = await readModelInputs(params.model);
+  const prefetch = startPrefetch(prefetchJob(params.data, {}, [{ model: { inputs }, planOptions: planOptions(params) }], batchSize));
+  try {
+    return await evaluatePrepared(params, created, prefetch, ctx);
+  } finally {
+    await prefetch?.cancel();
+  }
+}
+
+async function evaluatePrepared(params: EvaluateParams, created: string, prefetch: StartedPrefetch | undefined, ctx: OperationContext): Promise<EvaluateResult> {
+  const model = await prepareModel(params.model, { ...params, spinning: false });
   try {
     const source = await openDataset(params.data);
     const plan = planData(source, model, params);
@@ -63,7 +78,7 @@ export async function evaluate(params: EvaluateParams, ctx: OperationContext = {
       source,
       plan,
       [{ model, outputs, planOptions: planOptions(params) }],
-      { batchSize: params.batchSize ?? DEFAULT_BATCH, maxRows: params.maxRows, keepRows: params.robustness ? robustnessRows(params) : 0 },
+      { batchSize: params.batchSize ?? DEFAULT_BATCH, maxRows: params.maxRows, keepRows: params.robustness ? robustnessRows(params) : 0, prefetch },
       ctx,
     );
     if (stream.rows === 0) throw new DatasetError(params.data, 'malformed', 'the data holds no rows');
@@ -128,7 +143,7 @@ export async function compare(params: CompareParams, ctx: OperationContext = {})
   const created = new Date().toISOString();
   const models: PreparedModel[] = [];
   try {
-    for (const m of params.models) models.push(await prepareModel(m, params));
+    for (const m of params.models) models.push(await prepareModel(m, { ...params, spinning: false }));
     const source = await openDataset(params.data);
     const asEval = (model: string): EvaluateParams => ({ ...params, model });
     const plans = models.map((m) => planData(source, m, asEval(m.file)));
@@ -211,7 +226,7 @@ function score(stream: StreamResult, p: ModelPredictions, outputs: OutputPlan, p
     const truth = rawTruth && !Array.isArray(rawTruth) ? (rawTruth as Float64Array) : null;
     if (rawTruth && !truth) throw new DatasetError(params.data, 'bad-label', 'regression needs numeric labels, but the label column holds text');
     if (truth) for (let i = 0; i < n; i++) if (Number.isNaN(truth[i])) throw new DatasetError(params.data, 'bad-label', `the label of data row ${i + 1} is empty or NaN`);
-    return { task: 'regression', metrics: truth ? regressionMetrics(truth, predicted) : null, truth, predicted, proba: null, space: null, positive: 0, warnings };
+    return { task: 'regression', metrics: truth ? regressionMetrics(truth, predicted) : null, truth, predicted, proba: null, space: null, positive: 0, ranking: [], warnings };
   }
   const k = p.numClasses > 0 ? p.numClasses : null;
   const space = classSpace(outputs.classLabels ?? source.classNames ?? null, k, params.model);
@@ -233,11 +248,17 @@ function score(stream: StreamResult, p: ModelPredictions, outputs: OutputPlan, p
     warnings.push('the model gives predicted labels only; probability metrics (log loss, ROC AUC) use one-hot scores');
   }
   const positive = positiveIndex(space, params.positiveClass, params.data);
-  if (!rawTruth) return { task: 'classification', metrics: null, truth: null, predicted, proba, space, positive, warnings };
+  if (!rawTruth) return { task: 'classification', metrics: null, truth: null, predicted, proba, space, positive, ranking: [], warnings };
   const truth = labelsToIndices(rawTruth, space, params.data, 0);
-  const binary = space.names.length === 2;
-  const metrics = classificationMetrics({ yTrue: truth, proba, numClasses: space.names.length, classNames: space.names, ...(binary ? { positiveClass: positive } : {}), yPred: predicted });
-  return { task: 'classification', metrics, truth, predicted, proba, space, positive, warnings };
+  const K = space.names.length;
+  const binary = K === 2;
+  // One sort per class serves the metrics' areas and the curves shown. Checked first, so that a bad probability
+  // gets checkProba's message (row, class, value) rather than the ranking's.
+  checkProba(proba, n, K);
+  const scratch = new RankingScratch(n);
+  const ranking = Array.from({ length: K }, (_, c) => (binary && c !== positive ? undefined : ovrRanking(truth, proba, K, c, CURVE_POINTS, scratch)));
+  const metrics = classificationMetrics({ yTrue: truth, proba, numClasses: K, classNames: space.names, ...(binary ? { positiveClass: positive } : {}), yPred: predicted, ranking });
+  return { task: 'classification', metrics, truth, predicted, proba, space, positive, ranking, warnings };
 }
 
 function fairnessOf(stream: StreamResult, s: Scored, params: EvaluateParams): Record<string, FairnessReport> | undefined {
@@ -267,11 +288,6 @@ function latencyOf(stream: StreamResult, p: ModelPredictions, params: EvaluatePa
   };
 }
 
-function downsample(x: ArrayLike<number>, y: ArrayLike<number>, max = CURVE_POINTS): { x: number[]; y: number[] } {
-  const idx = evenlySpacedIndices(x.length, max);
-  return { x: Array.from(idx, (i) => finite(x[i]!)), y: Array.from(idx, (i) => finite(y[i]!)) };
-}
-
 function finite(v: number): number {
   return Number.isFinite(v) ? v : v > 0 ? 1 : 0;
 }
@@ -284,30 +300,24 @@ function curvesOf(s: Scored): EvaluationCurves | undefined {
   }
   const space = s.space!;
   const K = space.names.length;
-  const proba = s.proba!;
   const truth = s.truth as Int32Array;
   const roc: (CurveData & { auc: number | null })[] = [];
   const pr: (CurveData & { ap: number | null })[] = [];
   const calibration: (CurveData & { count: number[] })[] = [];
   const classes = K === 2 ? [s.positive] : Array.from({ length: K }, (_, i) => i);
   for (const c of classes) {
-    const yBin = new Uint8Array(truth.length);
-    const score = new Float64Array(truth.length);
-    let positives = 0;
-    for (let i = 0; i < truth.length; i++) {
-      yBin[i] = truth[i] === c ? 1 : 0;
-      positives += yBin[i]!;
-      score[i] = proba[i * K + c]!;
-    }
-    if (positives === 0 || positives === truth.length) continue;
+    const r = s.ranking[c];
+    if (!r || r.positives === 0 || r.negatives === 0) continue;
     const label = space.names[c]!;
-    // One sorted pass per class serves the ROC curve, its AUC, the PR curve and average precision.
-    const clf = binaryClfCurve(yBin, score);
-    const rc = rocFromClfCurve(clf);
-    roc.push({ ...downsample(rc.fpr, rc.tpr), label, auc: rocAucFromClfCurve(clf) });
-    const p = prFromClfCurve(clf);
-    pr.push({ ...downsample(p.recall, p.precision), label, ap: averagePrecisionFromClfCurve(clf) });
+    roc.push({ x: Array.from(r.roc.fpr, finite), y: Array.from(r.roc.tpr, finite), label, auc: r.rocAuc });
+    pr.push({ x: Array.from(r.pr.recall, finite), y: Array.from(r.pr.precision, finite), label, ap: r.averagePrecision });
     if (K === 2) {
+      const yBin = new Uint8Array(truth.length);
+      const score = new Float64Array(truth.length);
+      for (let i = 0; i < truth.length; i++) {
+        yBin[i] = truth[i] === c ? 1 : 0;
+        score[i] = s.proba![i * K + c]!;
+      }
       const cal = calibrationCurve(yBin, score, 10);
       calibration.push({ x: Array.from(cal.prob_pred), y: Array.from(cal.prob_true), count: Array.from(cal.count), label });
     }

@@ -4,12 +4,12 @@
  */
 import type { DecodedTensor } from '../../core/tensor/types';
 import type { ValueSummary } from '../../core/report-types';
-import type { BatchInputs, DatasetSource, FeaturePlan, PlanOptions } from '../data';
-import { plannedBatches } from '../data/prefetch';
+import type { BatchInputs, DatasetSource, FeaturePlan, OpenDatasetOptions, PlanOptions } from '../data';
+import { plannedBatches, type PrefetchJob, type StartedPrefetch } from '../data/prefetch';
 import { throwIfAborted, type OperationContext } from '../types';
 import { Growable } from './growable';
 import type { PreparedModel } from './inference';
-import { classBatch, regressionBatch, resolveTransform, type OutputPlan, type ScoreTransform } from './outputs';
+import { rawLabelsOf, regressionBatch, resolveTransform, scoreClasses, writeProba, type OutputPlan, type ScoreTransform } from './outputs';
 
 /** Per-model accumulated predictions. */
 export interface ModelPredictions {
@@ -43,11 +43,23 @@ export interface StreamOptions {
   readonly maxRows?: number;
   /** Keep the inputs of the first N rows (robustness). */
   readonly keepRows?: number;
+  /** A worker already reading the data for these models' plans (see `startPrefetch`), used instead of a new one. */
+  readonly prefetch?: StartedPrefetch;
 }
 
 function fetchList(plan: OutputPlan): string[] {
   if (plan.task === 'regression') return [plan.output];
   return [plan.scoreOutput, plan.labelOutput].filter((x): x is string => x !== null && x !== undefined);
+}
+
+/** What the data reader thread needs for these models' plans. */
+export function prefetchJob(
+  file: string,
+  open: OpenDatasetOptions,
+  models: readonly { model: { readonly inputs: readonly ValueSummary[] }; planOptions: PlanOptions }[],
+  batchSize: number,
+): PrefetchJob {
+  return { file, open, plans: models.map((m) => ({ inputs: m.model.inputs, options: m.planOptions })), batchSize, depth: 4 };
 }
 
 /** Runs every model on every batch of the data (models in lockstep, so comparisons see identical rows). */
@@ -85,14 +97,8 @@ export async function streamPredictions(
   const fetches = models.map((m) => fetchList(m.outputs));
   let lastReport = 0;
 
-  const job = {
-    file: source.file,
-    open: { format: source.format },
-    plans: models.map((m) => ({ inputs: m.model.inputs as readonly ValueSummary[], options: m.planOptions })),
-    batchSize: options.batchSize,
-    depth: 4,
-  };
-  for await (const perModel of plannedBatches(source, job, dataCtx)) {
+  const job = prefetchJob(source.file, { format: source.format }, models, options.batchSize);
+  for await (const perModel of plannedBatches(source, job, dataCtx, options.prefetch)) {
     throwIfAborted(ctx.signal);
     let n = perModel[0]!.rows;
     if (options.maxRows !== undefined && rows + n > options.maxRows) {
@@ -120,12 +126,13 @@ export async function streamPredictions(
         p.values.push(regressionBatch(outputs, out, n));
       } else {
         p.transform ??= resolveTransform(outputs, out, n);
-        const cb = classBatch(outputs, p.transform, out, n);
-        if (cb.proba) {
-          p.proba.push(cb.proba);
-          p.numClasses = cb.numClasses;
-        } else if (cb.rawLabels) {
-          for (const l of cb.rawLabels) p.rawLabels.push(l);
+        const k = scoreClasses(outputs, out, n);
+        if (outputs.scoreOutput) {
+          // Probabilities straight into the accumulated n×K matrix: no per-batch array, no copy.
+          writeProba(outputs, p.transform, out, n, p.proba.append(n * k));
+          p.numClasses = k;
+        } else {
+          for (const l of rawLabelsOf(outputs, out) ?? []) p.rawLabels.push(l);
         }
       }
     }

@@ -18,6 +18,11 @@ export interface SessionOptions extends RuntimeOptions {
   readonly profileFilePrefix?: string;
   /** Values for named symbolic dims (onnxruntime `freeDimensionOverrides`). */
   readonly freeDimensionOverrides?: Readonly<Record<string, number>>;
+  /**
+   * Whether idle intra-op threads busy-wait for the next run (onnxruntime's `allow_spinning`, default true). Turn it
+   * off when this process has other work between runs (e.g. a data reader thread on a small machine).
+   */
+  readonly allowSpinning?: boolean;
 }
 
 /** The onnxruntime SessionOptions for our options (execution providers default to ['cpu']). */
@@ -32,6 +37,7 @@ export function ortSessionOptions(options: SessionOptions = {}): InferenceSessio
     ...(options.optimizedModelFilePath ? { optimizedModelFilePath: options.optimizedModelFilePath } : {}),
     ...(options.freeDimensionOverrides ? { freeDimensionOverrides: { ...options.freeDimensionOverrides } } : {}),
     ...(options.enableProfiling ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
+    ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { openDataset } from '../../../src/pipeline/data';
-import { parseNumberBytes, scanNumber, scanState } from '../../../src/pipeline/data/numbers';
+import { parseNumberBytes, scanDecimal, scanNumber, scanState } from '../../../src/pipeline/data/numbers';
 import { TempDir, collect, column, rejectsDataset } from './helpers';
 
 describe('pipeline/data: CSV / TSV', () => {
@@ -212,6 +212,66 @@ describe('pipeline/data: CSV / TSV', () => {
       const v = parseNumberBytes(b, 0, b.length);
       if (s === '' || s === 'NaN') assert.ok(Number.isNaN(v), s);
       else assert.equal(v, undefined, s);
+    }
+  });
+
+  it('reads plain decimals with the short scanner exactly as Number(), and hands everything else on', () => {
+    const plain = ['0', '-0', '+0', '7', '-7', '+3', '1.', '-1.', '.5', '-.5', '+.5', '0.1', '-1.9972', '00012.50', '123456789012345', '0.00000000000001', '99999999999999.9'];
+    for (const s of plain) {
+      const b = Buffer.from(`${s},9`);
+      const v = scanDecimal(b, 0, b.length, 44);
+      assert.ok(Object.is(v, Number(s)), `${s}: ${v} ≠ ${Number(s)}`);
+      assert.equal(scanState.stop, s.length, s);
+      const e = Buffer.from(s);
+      assert.ok(Object.is(scanDecimal(e, 0, e.length, 44), Number(s)), `${s} at the end of the data`);
+    }
+    // 16+ digits, exponents, blanks, missing and inf tokens, hex, lone signs/dots: NaN (the caller goes on to scanNumber).
+    const other = ['1234567890123456', '12345678901234567890', '0.1234567890123456', '1e5', '1.5E-3', ' 1', '1 ', 'NaN', 'nan', 'NA', 'inf', '-inf', 'Infinity', '0x10', '-', '+', '.', '', '1.2.3', '--1', '"1"'];
+    for (const s of other) {
+      const b = Buffer.from(`${s},9`);
+      assert.ok(Number.isNaN(scanDecimal(b, 0, b.length, 44)), s);
+    }
+    // Bytes past `end` are never read as digits.
+    const tail = Buffer.from('12345');
+    assert.equal(scanDecimal(tail, 0, 2, 44), 12);
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let i = 0; i < 20000; i++) {
+      const v = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 20 - 8);
+      for (const s of [v.toFixed(Math.floor(rnd() * 10)), v.toPrecision(1 + Math.floor(rnd() * 17)), String(v)]) {
+        const b = Buffer.from(`${s}\t`);
+        const x = scanDecimal(b, 0, b.length, 9);
+        if (!Number.isNaN(x)) assert.ok(Object.is(x, Number(s)), `${s}: ${x} ≠ ${Number(s)}`);
+        else assert.ok(/[eE]/.test(s) || s.replace(/[-+.]/g, '').length > 15, `${s} should be a plain decimal`);
+      }
+    }
+  });
+
+  it('decides column kinds from the first rows alike with and without quotes in them, and for lines past the first MiB', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => `${i},${i === 500 ? 'oops' : i / 4},${i % 3}`);
+    const plain = tmp.write('kinds-plain.csv', `id,x,g\r\n${rows.join('\r\n')}\r\n`);
+    const quoted = tmp.write('kinds-quoted.csv', `id,x,g\n${rows.map((r, i) => (i === 3 ? r.replace(/,(\d+)$/, ',"$1"') : r)).join('\n')}\n`);
+    const late = tmp.write('kinds-late.csv', `id,x,g\n${rows.map((r, i) => (i === 1100 ? r.replace(/,(\d+)$/, ',z') : r)).join('\n')}\n`);
+    const long = tmp.write('kinds-long.csv', `id,x,g\n${rows.map((r, i) => `${r.padStart(1200, '0')}${i === 999 ? 'x' : ''}`).join('\n')}\n`);
+    for (const f of [plain, quoted]) {
+      const src = await openDataset(f);
+      assert.deepEqual([...src.kinds], [['id', 'number'], ['x', 'text'], ['g', 'number']], f);
+    }
+    // Row 1101 is past the 1000 rows sampled: g stays numeric (and reading it then names the cell).
+    assert.deepEqual([...(await openDataset(late)).kinds], [['id', 'number'], ['x', 'text'], ['g', 'number']]);
+    // 1000 lines of ~1.2 kB do not fit in the first MiB: csv-parse samples them, the 1000th row's text cell counts.
+    assert.deepEqual([...(await openDataset(long)).kinds], [['id', 'number'], ['x', 'text'], ['g', 'text']]);
+  });
+
+  it('reads every kind of number cell as Number() would, on plain, CRLF and quoted lines', async () => {
+    const cells = ['-0', '+3', '.5', '-.5', '7.', '1e5', '-2.5E-3', '12345678901234567', '0.30000000000000004', '3.14159265358979323846', 'NaN', 'inf', '-inf', 'NA', '', ' 4 '];
+    const expected = cells.map((c) => (c.trim() === '' || c === 'NA' || c === 'NaN' ? NaN : c === 'inf' ? Infinity : c === '-inf' ? -Infinity : Number(c)));
+    for (const [name, eol, quote] of [['plain.csv', '\n', false], ['crlf.csv', '\r\n', false], ['quoted.csv', '\n', true]] as const) {
+      const lines = cells.map((c, i) => `${i},${quote ? `"${c}"` : c}`);
+      const file = tmp.write(name, `i,x${eol}${lines.join(eol)}${eol}`);
+      const got = column(await collect(await openDataset(file), 4), 'x') as number[];
+      assert.equal(got.length, cells.length, name);
+      got.forEach((v, i) => assert.ok(Object.is(v, expected[i]), `${name} ${JSON.stringify(cells[i])}: ${v} ≠ ${expected[i]}`));
     }
   });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { openModel } from '../../../src/core';
 import { benchModel, compare, evaluate } from '../../../src/pipeline/evaluate';
+import { PREFETCH_MIN_BYTES } from '../../../src/pipeline/data/prefetch';
 import { isBinaryMetrics, isMulticlassMetrics, type ClassificationMetrics, type RegressionMetrics } from '../../../src/pipeline/evaluate/metrics';
 
 const root = join(__dirname, '..', '..', '..');
@@ -128,6 +129,27 @@ describe('evaluate: real models through onnxruntime', function () {
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(evaluate({ model: ex('digits/digits_mlp.onnx'), data: ex('digits/digits_test.csv') }, { signal: ac.signal }), (e: Error) => e.name === 'AbortError');
+  });
+
+  it('a file read on the data thread (started before the session) gives the metrics of the same rows read in place', async () => {
+    const text = readFileSync(ex('digits/digits_test.csv'), 'utf8').trim().split('\n');
+    const copies = Math.ceil(PREFETCH_MIN_BYTES / Buffer.byteLength(text.slice(1).join('\n'))) + 1;
+    const big = join(tmp, 'digits_big.csv');
+    writeFileSync(big, `${[text[0], ...Array.from({ length: copies }, () => text.slice(1)).flat()].join('\n')}\n`);
+    const one = await evaluate({ model: ex('digits/digits_mlp.onnx'), data: ex('digits/digits_test.csv'), bootstrap: 0 });
+    const many = await evaluate({ model: ex('digits/digits_mlp.onnx'), data: big, bootstrap: 0, batchSize: 333 });
+    assert.equal(many.samples, 450 * copies);
+    const a = one.metrics as ClassificationMetrics;
+    const b = many.metrics as ClassificationMetrics;
+    // Every row repeated `copies` times: ratios of counts are unchanged, averages of them up to rounding.
+    for (const k of ['accuracy', 'top2_accuracy', 'top3_accuracy'] as const) assert.equal(b[k], a[k], k);
+    for (const k of ['balanced_accuracy', 'f1_macro', 'mcc', 'log_loss'] as const) assert.ok(Math.abs(b[k]! - a[k]!) < 1e-12, k);
+    assert.ok(isMulticlassMetrics(a) && isMulticlassMetrics(b));
+    assert.ok(Math.abs(b.roc_auc_ovr_macro! - a.roc_auc_ovr_macro!) < 1e-12);
+    assert.deepEqual(b.confusion_matrix, a.confusion_matrix.map((row) => row.map((v) => v * copies)));
+    // A bad data row far into the file is reported from the data thread with its line.
+    writeFileSync(big, `${readFileSync(big, 'utf8')}1,2,x\n`);
+    await assert.rejects(evaluate({ model: ex('digits/digits_mlp.onnx'), data: big }), (e: Error) => e.name === 'DatasetError' && /line/.test(e.message));
   });
 
   it('bench: p50 ≤ p90 ≤ p99 for each batch size', async () => {

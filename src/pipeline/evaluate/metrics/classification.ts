@@ -11,9 +11,10 @@ import {
   argmaxRows,
   brierScore,
   checkProba,
-  countUnnormalizedRows,
+  countUnnormalizedSums,
   logLoss,
-  topKAccuracy,
+  rowSums,
+  topKAccuracies,
 } from './probabilistic';
 import { pairwiseSum } from './reductions';
 import { setOwn } from './records';
@@ -26,6 +27,7 @@ import type {
   NumericArray,
   OvrRocCurve,
   PerClassMetrics,
+  RankingAreas,
 } from './types';
 
 /** `np.allclose`'s default relative tolerance, used by scikit-learn's multiclass ROC AUC check. */
@@ -67,6 +69,25 @@ function splitColumn(yTrue: Int32Array, proba: NumericArray, k: number, c: numbe
   return { pos, neg };
 }
 
+/** Class `c`'s one-vs-rest ROC AUC (and, when asked, average precision), from one sort of its scores. */
+function binaryAreas(yTrue: Int32Array, proba: NumericArray, k: number, c: number, withAp = true): RankingAreas {
+  const { pos, neg } = splitColumn(yTrue, proba, k, c);
+  const curve = binaryClfCurveFromSplit(pos, neg);
+  return { positives: pos.length, rocAuc: rocAucFromClfCurve(curve), averagePrecision: withAp ? averagePrecisionFromClfCurve(curve) : NaN };
+}
+
+/** Class `c`'s areas: the precomputed entry when there is one (its positives must be the class's support), else computed. */
+function areasOf(input: ClassificationInput, support: ArrayLike<number>, c: number, withAp: boolean): RankingAreas {
+  const { ranking, numClasses: k } = input;
+  if (ranking !== undefined && ranking.length !== k) throw new MetricsError('length-mismatch', `ranking has ${ranking.length} entries for ${k} classes.`);
+  const given = ranking?.[c];
+  if (given === undefined) return binaryAreas(input.yTrue, input.proba, k, c, withAp);
+  if (given.positives !== support[c]) {
+    throw new MetricsError('length-mismatch', `ranking of class ${c} counts ${given.positives} positive rows; y_true has ${support[c]}.`);
+  }
+  return given;
+}
+
 /**
  * All metrics of a K-class classifier (K ≥ 2). Binary (K = 2) adds the positive-class metrics and curves'
  * areas; multiclass adds the macro one-vs-rest ROC AUC. Undefined values are null with a `warnings` entry.
@@ -87,7 +108,8 @@ export function classificationMetrics(input: ClassificationInput): Classificatio
 
   const eps = proba instanceof Float32Array ? FLOAT32_EPS : FLOAT64_EPS;
   // log_loss's check: np.allclose(row_sums, 1, rtol=sqrt(eps)) with eps of the input's precision.
-  const unnormalized = countUnnormalizedRows(proba, n, k, Math.sqrt(eps));
+  const sums = rowSums(proba, n, k);
+  const unnormalized = countUnnormalizedSums(sums, Math.sqrt(eps));
   if (unnormalized > 0) {
     warnings.push(`${unnormalized} row(s) of probabilities do not sum to 1; the log loss uses them as given (no renormalization).`);
   }
@@ -100,6 +122,7 @@ export function classificationMetrics(input: ClassificationInput): Classificatio
     setOwn(perClass, names[c], { precision: lm.precision[c], recall: lm.recall[c], f1: lm.f1[c], support: lm.support[c] });
   }
 
+  const [top2, top3] = topKAccuracies(yTrue, proba, k, [2, 3]);
   const common: CommonClassificationMetrics = {
     accuracy: lm.accuracy,
     balanced_accuracy: lm.balanced_accuracy,
@@ -113,8 +136,8 @@ export function classificationMetrics(input: ClassificationInput): Classificatio
     mcc: lm.mcc,
     cohen_kappa: lm.cohen_kappa,
     log_loss: logLoss(yTrue, proba, k),
-    top2_accuracy: topKAccuracy(yTrue, proba, k, 2),
-    top3_accuracy: topKAccuracy(yTrue, proba, k, 3),
+    top2_accuracy: top2,
+    top3_accuracy: top3,
     confusion_matrix: Array.from({ length: k }, (_, t) => Array.from(cm.counts.subarray(t * k, (t + 1) * k))),
     per_class: perClass,
     warnings,
@@ -129,18 +152,15 @@ export function classificationMetrics(input: ClassificationInput): Classificatio
       yBin[i] = yTrue[i] === positive ? 1 : 0;
       prob[i] = proba[i * 2 + positive];
     }
-    const split = splitColumn(yTrue, proba, 2, positive);
-    const curve = binaryClfCurveFromSplit(split.pos, split.neg);
-    const rocAuc = rocAucFromClfCurve(curve);
-    if (rocAuc === null) warnings.push('ROC AUC is undefined: only one class is present in y_true.');
-    const positives = curve.tps[curve.tps.length - 1];
-    if (positives === 0) warnings.push('Average precision: no positive rows in y_true, so recall is 1 everywhere and the score is 0.');
+    const areas = areasOf(input, lm.support, positive, true);
+    if (areas.rocAuc === null) warnings.push('ROC AUC is undefined: only one class is present in y_true.');
+    if (areas.positives === 0) warnings.push('Average precision: no positive rows in y_true, so recall is 1 everywhere and the score is 0.');
     const binary: BinaryClassificationMetrics = {
       ...common,
       ...binaryLabelMetrics(cm, positive),
       brier_score: brierScore(yBin, prob),
-      roc_auc: rocAuc,
-      pr_auc_average_precision: averagePrecisionFromClfCurve(curve),
+      roc_auc: areas.rocAuc,
+      pr_auc_average_precision: areas.averagePrecision,
     };
     return binary;
   }
@@ -149,13 +169,12 @@ export function classificationMetrics(input: ClassificationInput): Classificatio
   const aucs: number[] = [];
   const absent: string[] = [];
   for (let c = 0; c < k; c++) {
-    const { pos, neg } = splitColumn(yTrue, proba, k, c);
-    const auc = rocAucFromClfCurve(binaryClfCurveFromSplit(pos, neg));
+    const auc = areasOf(input, lm.support, c, false).rocAuc;
     if (auc === null) absent.push(names[c]);
     else aucs.push(auc);
   }
   let ovr: number | null = null;
-  const notProba = countUnnormalizedRows(proba, n, k, ALLCLOSE_RTOL, 1e-8, true);
+  const notProba = countUnnormalizedSums(sums, ALLCLOSE_RTOL, 1e-8, true);
   if (notProba > 0) {
     warnings.push(
       `ROC AUC (one-vs-rest) is undefined: ${notProba} row(s) of probabilities do not sum to 1 (scikit-learn requires np.allclose(row sums, 1)).`,

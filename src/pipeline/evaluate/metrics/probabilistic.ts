@@ -43,10 +43,27 @@ export function argmaxRows(proba: NumericArray, n: number, k: number): Int32Arra
   return out;
 }
 
+/** Each row's sum as `np.sum` adds it (pairwise), for `countUnnormalizedSums`. */
+export function rowSums(proba: NumericArray, n: number, k: number): Float64Array {
+  const sums = new Float64Array(n);
+  for (let i = 0; i < n; i++) sums[i] = pairwiseSum(proba, i * k, k);
+  return sums;
+}
+
 /**
- * Rows whose probability sum s fails `np.allclose`: |s − 1| ≤ atol + rtol·|b| with b = 1, or b = s when
- * `relativeToSum` (the argument order of `np.allclose(1, row_sums)` in scikit-learn's multiclass ROC AUC).
+ * Row sums s failing `np.allclose`: |s − 1| ≤ atol + rtol·|b| with b = 1, or b = s when `relativeToSum`
+ * (the argument order of `np.allclose(1, row_sums)` in scikit-learn's multiclass ROC AUC).
  */
+export function countUnnormalizedSums(sums: Float64Array, rtol: number, atol = 1e-8, relativeToSum = false): number {
+  let bad = 0;
+  for (let i = 0; i < sums.length; i++) {
+    const s = sums[i]!;
+    if (!(Math.abs(s - 1) <= atol + rtol * (relativeToSum ? Math.abs(s) : 1))) bad++;
+  }
+  return bad;
+}
+
+/** Rows of an n×K matrix whose probability sum fails `np.allclose` (see `countUnnormalizedSums`). */
 export function countUnnormalizedRows(
   proba: NumericArray,
   n: number,
@@ -55,12 +72,7 @@ export function countUnnormalizedRows(
   atol = 1e-8,
   relativeToSum = false,
 ): number {
-  let bad = 0;
-  for (let i = 0; i < n; i++) {
-    const s = pairwiseSum(proba, i * k, k);
-    if (!(Math.abs(s - 1) <= atol + rtol * (relativeToSum ? Math.abs(s) : 1))) bad++;
-  }
-  return bad;
+  return countUnnormalizedSums(rowSums(proba, n, k), rtol, atol, relativeToSum);
 }
 
 /**
@@ -89,13 +101,20 @@ export function logLoss(yTrue: Int32Array, proba: NumericArray, k: number): numb
  * row is a hit (1.0; scikit-learn warns that the score is meaningless).
  */
 export function topKAccuracy(yTrue: Int32Array, proba: NumericArray, numClasses: number, k: number): number {
+  return topKAccuracies(yTrue, proba, numClasses, [k])[0]!;
+}
+
+/** `topKAccuracy` for several k in one pass over the rows. */
+export function topKAccuracies(yTrue: Int32Array, proba: NumericArray, numClasses: number, ks: readonly number[]): number[] {
   const n = yTrue.length;
   if (n === 0) throw new MetricsError('empty', 'No rows to compute the top-k accuracy from.');
-  if (!Number.isInteger(k) || k < 1) throw new MetricsError('invalid-params', `k must be a positive integer, got ${k}.`);
+  for (const k of ks) if (!Number.isInteger(k) || k < 1) throw new MetricsError('invalid-params', `k must be a positive integer, got ${k}.`);
   if (proba.length !== n * numClasses) {
     throw new MetricsError('length-mismatch', `Probabilities have ${proba.length} values; expected ${n * numClasses}.`);
   }
-  let hits = 0;
+  const kMax = Math.max(...ks);
+  // ahead[a]: rows with exactly `a` classes ranked before the true one (a < kMax); such a row is a top-k hit when a < k.
+  const ahead = new Float64Array(kMax);
   for (let i = 0; i < n; i++) {
     const t = yTrue[i];
     if (!(t >= 0 && t < numClasses)) {
@@ -103,14 +122,18 @@ export function topKAccuracy(yTrue: Int32Array, proba: NumericArray, numClasses:
     }
     const base = i * numClasses;
     const s = proba[base + t];
-    let ahead = 0;
-    for (let c = 0; c < numClasses && ahead < k; c++) {
+    let a = 0;
+    for (let c = 0; c < numClasses && a < kMax; c++) {
       const v = proba[base + c];
-      if (v > s || (v === s && c > t)) ahead++;
+      if (v > s || (v === s && c > t)) a++;
     }
-    if (ahead < k) hits++;
+    if (a < kMax) ahead[a]++;
   }
-  return hits / n; // k ≥ K: every row is a hit
+  return ks.map((k) => {
+    let hits = 0;
+    for (let a = 0; a < k; a++) hits += ahead[a]!;
+    return hits / n; // k ≥ K: every row is a hit
+  });
 }
 
 /** `brier_score_loss(y_true, y_prob)` for 0/1 labels: mean of (y − p)². */

@@ -98,3 +98,44 @@ function sortViaFloat32(a: Float64Array): Float64Array {
   for (let i = 0; i < n; i++) a[i] = f[i]!;
   return a;
 }
+
+/**
+ * Ascending sort of unsigned 32-bit keys, in place, by LSD radix sort (three 11-bit digits: the counts fit in
+ * the L1 cache); `tmp` is scratch of the same length. Passes where every key has the same digit are skipped.
+ */
+export function sortUint32(keys: Uint32Array, tmp: Uint32Array): Uint32Array {
+  const n = keys.length;
+  if (tmp.length < n) throw new RangeError(`sortUint32: scratch of ${tmp.length} for ${n} keys`);
+  if (n < 256) return keys.sort();
+  const count = new Uint32Array(2048 * 3);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    count[k & 0x7ff]!++;
+    count[2048 + ((k >>> 11) & 0x7ff)]!++;
+    count[4096 + (k >>> 22)]!++;
+  }
+  let src = keys;
+  let dst = tmp;
+  for (let pass = 0; pass < 3; pass++) {
+    const base = pass * 2048;
+    const shift = pass * 11;
+    let sum = 0;
+    let single = false;
+    for (let d = base; d < base + 2048; d++) {
+      const c = count[d]!;
+      if (c === n) single = true;
+      count[d] = sum;
+      sum += c;
+    }
+    if (single) continue;
+    for (let i = 0; i < n; i++) {
+      const k = src[i]!;
+      dst[count[base + ((k >>> shift) & 0x7ff)]!++] = k;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== keys) keys.set(src.subarray(0, n));
+  return keys;
+}

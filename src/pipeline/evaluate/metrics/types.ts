@@ -44,6 +44,19 @@ export interface ClassificationInput {
   readonly positiveClass?: number;
   /** Predicted class per row; default argmax of `proba` (lowest index on ties, as `np.argmax`). */
   readonly yPred?: Int32Array;
+  /**
+   * Per-class ranking areas computed beforehand (`ovrRanking` of the same yTrue and proba; index = class): the
+   * ROC AUCs and the average precision are taken from there instead of sorting the scores again. Binary models
+   * read the positive class's entry, multiclass models every class's; missing entries are computed.
+   */
+  readonly ranking?: readonly (RankingAreas | undefined)[];
+}
+
+/** The areas of one class's one-vs-rest curves (see metrics/ranking.ts). */
+export interface RankingAreas {
+  readonly positives: number;
+  readonly rocAuc: number | null;
+  readonly averagePrecision: number;
 }
 
 export interface PerClassMetrics {
