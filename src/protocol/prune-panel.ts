@@ -31,6 +31,12 @@ export interface PruneReportChannel {
      * also comes as the `sensitivity` event. Rejected with `cancelled: true` when the user cancels.
      */
     readonly runSensitivity: RequestSpec<null, PruneSensitivityResult | null>;
+    /**
+     * Re-runs the shown pruning with fine-tuning (asks for the training data, its label and the epochs); the new
+     * result also comes as the `snapshot` event. null when the user dismissed the pickers; rejected with
+     * `cancelled: true` when the run was cancelled.
+     */
+    readonly finetune: RequestSpec<null, PruneResult | null>;
     readonly copyJson: RequestSpec<null, PruneExportOutcome>;
     readonly saveJson: RequestSpec<null, PruneExportOutcome>;
   };

@@ -96,6 +96,45 @@ export default function (): void {
       assert.ok((overlay?.overlay.values[conv.name] ?? 0) > 0, `overlay of ${conv.name}: ${JSON.stringify(overlay?.overlay.values)}`);
     });
 
+    it('Prune Model (structured 25%) on the digits ResNet with fine-tuning on digits_train.csv recovers the accuracy, and the report has the fine-tuning', async function () {
+      this.timeout(300_000);
+      const model = fixture('digits_resnet.onnx');
+      const train = fixture('digits_train.csv').fsPath;
+      const output = fixture('digits_resnet.structured25.finetuned.onnx').fsPath;
+      const result = await vscode.commands.executeCommand<PruneResult>('ptp.pruneModel', model, {
+        method: 'structured',
+        sparsity: 0.25,
+        data: fixture('digits_test.csv').fsPath,
+        label: 'label',
+        output,
+        finetune: { data: train, label: 'label', epochs: 2 },
+      });
+      assert.ok(result && typeof result === 'object', `ptp.pruneModel returned ${JSON.stringify(result)}`);
+      assert.ok(fs.existsSync(output), `${output} was not written`);
+      assert.ok(result.params_after < result.params_before, `params ${result.params_before} → ${result.params_after}`);
+      const f = result.finetune;
+      assert.ok(f, 'the result has no finetune part');
+      assert.equal(f.data, train);
+      assert.ok(f.epochs_run >= 1 && f.epochs_run <= 2, `epochs run ${f.epochs_run}`);
+      assert.equal(f.history.length, f.epochs_run);
+      assert.ok(f.best_epoch >= 1 && f.best_epoch <= f.epochs_run, `best epoch ${f.best_epoch}`);
+      assert.ok(f.train_rows > 0 && f.validation_rows > 0, `rows ${f.train_rows} / ${f.validation_rows}`);
+      assert.ok(f.history.every((e) => Number.isFinite(e.train_loss) && Number.isFinite(e.val_loss)), 'losses must be finite');
+      // Without fine-tuning this pruning leaves about 0.2; the fine-tuned model is what metrics_after measures.
+      assert.ok(accuracy(result.metrics_before) > 0.95, `accuracy before ${accuracy(result.metrics_before)}`);
+      assert.ok(accuracy(result.metrics_after) >= 0.9, `accuracy after fine-tuning ${accuracy(result.metrics_after)}`);
+
+      const shown = await waitFor('the Pruning report with fine-tuning', () => api.pruning.panelSnapshot(model.fsPath)?.result.finetune, 10_000);
+      assert.deepEqual(shown.history, f.history);
+      assert.equal(accuracy(api.pruning.panelSnapshot(model.fsPath)?.result.metrics_after ?? null), accuracy(result.metrics_after));
+    });
+
+    it('Prune Model refuses fine-tuning without training data, naming the argument', async function () {
+      const model = fixture('digits_resnet.onnx');
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ptp.pruneModel', model, { method: 'structured', finetune: { epochs: 2 } })), /"finetune\.data"/);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ptp.pruneModel', model, { method: 'structured', finetune: { data: fixture('digits_train.csv').fsPath, epochs: 5000 } })), /"finetune\.epochs"/);
+    });
+
     it('Prune Model explains a layer that cannot be pruned structurally, without a stack, and writes nothing', async function () {
       this.timeout(90_000);
       const model = fixture('digits_cnn.onnx');

@@ -6,7 +6,7 @@
 import type { DistillResult } from '../../src/protocol/distill';
 import { h, type Child } from '../shared/dom';
 import { formatBytes, formatCount, formatDuration } from '../shared/format';
-import { chart, type XYSeries } from '../evaluation/chart';
+import { trainingCurves } from '../shared/training-curves';
 import { button, pageHeader, type HeaderActions } from '../evaluation/header';
 import { formatDate, formatMetric, formatPercent } from '../evaluation/metric-format';
 import { facts } from '../evaluation/run-details';
@@ -49,41 +49,7 @@ function summary(r: DistillResult): HTMLElement {
 
 function curves(r: DistillResult): Child[] {
   if (r.history.length === 0) return [h('p', { class: 'muted' }, 'No epoch was run.')];
-  const epochs = r.history.map((e) => e.epoch);
-  const train = r.history.map((e) => e.train_loss);
-  const val = r.history.map((e) => e.val_loss);
-  const losses = [...train, ...val].filter((v) => Number.isFinite(v));
-  const lo = Math.min(...losses);
-  const hi = Math.max(...losses);
-  const best = (label: string, y0: number, y1: number): XYSeries => ({ label, x: [r.best_epoch, r.best_epoch], y: [y0, y1], style: 'reference' });
-  const out: Child[] = [
-    chart({
-      id: 'loss',
-      title: 'Loss per epoch',
-      xLabel: 'epoch',
-      yLabel: 'loss',
-      series: [
-        { label: 'train', x: epochs, y: train },
-        { label: 'validation', x: epochs, y: val },
-        best(`best epoch ${r.best_epoch}`, lo, hi),
-      ],
-      height: 280,
-    }),
-  ];
-  const metric = r.history.filter((e) => e.val_metric !== null);
-  if (metric.length) {
-    const values = metric.map((e) => e.val_metric as number);
-    out.push(
-      chart({
-        id: 'val-metric',
-        title: r.task === 'regression' ? 'Validation R² per epoch' : 'Validation accuracy per epoch',
-        xLabel: 'epoch',
-        yLabel: r.task === 'regression' ? 'R²' : 'accuracy',
-        series: [{ label: r.task === 'regression' ? 'R²' : 'accuracy', x: metric.map((e) => e.epoch), y: values }, best(`best epoch ${r.best_epoch}`, Math.min(...values), Math.max(...values))],
-        height: 220,
-      }),
-    );
-  }
+  const out = trainingCurves({ history: r.history, bestEpoch: r.best_epoch, task: r.task });
   const last = r.history[r.history.length - 1]!;
   out.push(
     h(
@@ -100,6 +66,7 @@ export function renderDistill(r: DistillResult, store: DistillStore, actions: Di
   const s = r.settings;
   const settings: [string, string | HTMLElement][] = [
     ['Student', studentText(r)],
+    ...(r.student.kind === 'model' ? ([['Student model (trained from)', h('span', { class: 'path', 'data-testid': 'student-path' }, r.student.path)]] as [string, HTMLElement][]) : []),
     ['Output', h('span', { class: 'path', 'data-testid': 'output' }, r.output)],
     ['Temperature', formatMetric(s.temperature)],
     ['Soft-target weight (alpha)', formatMetric(s.alpha)],

@@ -1,7 +1,8 @@
 /**
  * Entry of the Pruning report panel (ptp.pruning): ready → snapshot; re-rendered when the host pushes a new run or
  * a sensitivity analysis, and when the colour theme changes. The buttons ask the host to open the pruned model, to
- * show the sparsity overlay on the source model's graph and to run the sensitivity analysis (busy while it runs).
+ * show the sparsity overlay on the source model's graph, to run the sensitivity analysis (busy while it runs) and to
+ * prune again with fine-tuning.
  * Open sections, the layer table's sort and the scroll position live in the webview state.
  */
 import '../shared/base.css';
@@ -44,6 +45,10 @@ const actions: PruneActions = {
     replaceChildren(failureSlot);
     client.request('runSensitivity', null).catch(fail('The sensitivity analysis failed'));
   },
+  finetune: () => {
+    replaceChildren(failureSlot);
+    client.request('finetune', null).catch(fail('The fine-tuning failed'));
+  },
 };
 
 function render(snapshot: PruneReportSnapshot): void {
@@ -54,6 +59,7 @@ function render(snapshot: PruneReportSnapshot): void {
   root.removeAttribute('aria-busy');
   document.body.dataset.method = snapshot.result.method;
   document.body.dataset.sensitivity = snapshot.sensitivity ? 'ready' : 'none';
+  document.body.dataset.finetune = snapshot.result.finetune ? 'ready' : 'none';
   document.body.dataset.viewState = 'ready';
   if (!restoredScroll) {
     restoredScroll = true;

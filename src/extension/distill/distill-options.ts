@@ -74,7 +74,12 @@ export function parseEpochs(text: string): Parsed<number> {
   return { value };
 }
 
-/** "MLP 64 → 32" / "narrower copy, 50% of the channels". */
+/** Zero weights are kept at zero by default when the student's file name says it was pruned. */
+export function keepZerosSuggested(student: string): boolean {
+  return /pruned/i.test(student.split(/[\\/]/).pop() ?? student);
+}
+
+/** "MLP 64 → 32" / "narrower copy, 50% of the channels" / "the model x.pruned.onnx, zeros kept". */
 export function describeStudent(s: StudentSpec): string {
   if (s.kind === 'model') return `the model ${s.path.split(/[\\/]/).pop() ?? s.path}${s.keepZeros ? ', zeros kept' : ''}`;
   return s.kind === 'mlp' ? `MLP ${s.hidden.join(' → ')}` : `narrower copy, ${Math.round(s.width * 100)}% of the channels`;
@@ -97,8 +102,8 @@ export function distillParams(teacher: string, c: DistillChoices, runtime: Runti
 }
 
 /**
- * `{ data, label?, student?: { kind: 'mlp', hidden: [64, 32] } | { kind: 'narrow', width: 0.5 }, epochs?, temperature?,
- * alpha?, seed?, patience?, output? }` → DistillChoices.
+ * `{ data, label?, student?: { kind: 'mlp', hidden: [64, 32] } | { kind: 'narrow', width: 0.5 } | { kind: 'model', path,
+ * keepZeros? }, epochs?, temperature?, alpha?, seed?, patience?, output? }` → DistillChoices.
  */
 export function parseDistillArgs(command: string, x: Record<string, unknown>, isAbsolute: (p: string) => boolean): DistillChoices {
   const fail = (detail: string): never => {
@@ -114,7 +119,7 @@ export function parseDistillArgs(command: string, x: Record<string, unknown>, is
   const output = file('output');
   const label = x.label;
   if (label !== undefined && label !== null && typeof label !== 'string') fail(`"label" must be a column name or null`);
-  const student = x.student === undefined ? undefined : parseStudent(x.student, fail);
+  const student = x.student === undefined ? undefined : parseStudent(x.student, isAbsolute, fail);
   const num = (key: string, ok: (v: number) => boolean, what: string): number | undefined => {
     const v = x[key];
     if (v === undefined) return undefined;
@@ -139,8 +144,8 @@ export function parseDistillArgs(command: string, x: Record<string, unknown>, is
   };
 }
 
-function parseStudent(s: unknown, fail: (detail: string) => never): StudentSpec {
-  if (typeof s !== 'object' || s === null) return fail(`"student" must be { kind: 'mlp', hidden: [...] } or { kind: 'narrow', width }`);
+function parseStudent(s: unknown, isAbsolute: (p: string) => boolean, fail: (detail: string) => never): StudentSpec {
+  if (typeof s !== 'object' || s === null) return fail(`"student" must be { kind: 'mlp', hidden: [...] }, { kind: 'narrow', width } or { kind: 'model', path, keepZeros? }`);
   const spec = s as Record<string, unknown>;
   if (spec.kind === 'mlp') {
     const hidden = spec.hidden;
@@ -156,5 +161,12 @@ function parseStudent(s: unknown, fail: (detail: string) => never): StudentSpec 
     if (typeof width !== 'number' || !(width > 0 && width < 1)) return fail(`"student.width" must be strictly between 0 and 1, got ${JSON.stringify(width)}`);
     return { kind: 'narrow', width };
   }
-  return fail(`"student.kind" must be mlp or narrow, got ${JSON.stringify(spec.kind)}`);
+  if (spec.kind === 'model') {
+    const file = spec.path;
+    if (typeof file !== 'string' || !isAbsolute(file)) return fail(`"student.path" (the ONNX model to train) must be an absolute path, got ${JSON.stringify(file)}`);
+    const keepZeros = spec.keepZeros;
+    if (keepZeros !== undefined && typeof keepZeros !== 'boolean') return fail(`"student.keepZeros" must be true or false, got ${JSON.stringify(keepZeros)}`);
+    return { kind: 'model', path: file, ...(keepZeros !== undefined ? { keepZeros } : {}) };
+  }
+  return fail(`"student.kind" must be mlp, narrow or model, got ${JSON.stringify(spec.kind)}`);
 }

@@ -2,9 +2,11 @@
  * Prune Model…: asks what it needs (or takes an arguments object from a script or test, which skips the pickers),
  * runs the worker op `prune` with progress and cancel, sets the Graph tab's sparsity overlay on the source model,
  * shows the Pruning report and returns the result. The report's "Sensitivity analysis…" runs `prune-sensitivity`
- * on the same data (asking for data when the run had none).
+ * on the same data (asking for data when the run had none); its "Fine-tune…" runs the same pruning again with
+ * fine-tuning (asking for the training data and epochs).
  *
- *   executeCommand('ptp.pruneModel', uri, { method, scope?, sparsity?, n?, m?, criterion?, layers?, exclude?, data?, label?, output? })
+ *   executeCommand('ptp.pruneModel', uri, { method, scope?, sparsity?, n?, m?, criterion?, layers?, exclude?, data?, label?, output?,
+ *     finetune?: { data, label?, epochs?, learningRate?, patience?, seed?, temperature?, alpha? } })
  *
  * With an arguments object a failure rejects (after the same notification a user gets); interactively it
  * resolves to undefined.
@@ -28,6 +30,7 @@ import { isCancellation, WorkerStoppedError } from '../worker/worker-errors';
 import { PRUNE_COMMANDS } from './prune-ids';
 import { methodLabel, parsePruneArgs, pruneParams, sensitivityParams, sparsityOverlay } from './prune-options';
 import { PrunePanels } from './prune-panels';
+import { pickFinetuneSettings } from './finetune-pickers';
 import { pickEvaluationData, pickPruneChoices } from './prune-pickers';
 import { pickLabel } from './step-pickers';
 
@@ -114,13 +117,25 @@ export function registerPruning({ context, worker, log, overlays }: PruningDeps)
       await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(model), MODEL_EDITOR_VIEW_TYPE);
     },
     runSensitivity,
+    finetune: async (model) => {
+      try {
+        const { params } = lastRun(model);
+        const finetune = await pickFinetuneSettings(model, params.data, `Fine-tune ${path.basename(params.output ?? model)}`);
+        if (!finetune) return null;
+        return await run({ ...params, finetune });
+      } catch (e) {
+        // The panel's request is rejected with this error, and shows it.
+        throw report('Fine-tuning', model, e);
+      }
+    },
   });
 
   const run = async (params: PruneParams): Promise<PruneResult> => {
     const name = path.basename(params.model);
-    log.info(`Pruning ${params.model} (${params.method}${params.sparsity !== undefined ? `, sparsity ${params.sparsity}` : ''}) → ${params.output}`);
+    log.info(`Pruning ${params.model} (${params.method}${params.sparsity !== undefined ? `, sparsity ${params.sparsity}` : ''}${params.finetune ? `, fine-tuned on ${params.finetune.data}` : ''}) → ${params.output}`);
     const result = await runWithProgress(worker, 'prune', params, `Pruning ${name}`, `The pruning of ${name} was cancelled.`);
     log.info(`Pruned ${name}: weight sparsity ${result.achieved_weight_sparsity.toFixed(3)}, params ${result.params_before} → ${result.params_after}, written to ${result.output}`);
+    if (result.finetune) log.info(`Fine-tuned on ${result.finetune.data}: best epoch ${result.finetune.best_epoch} of ${result.finetune.epochs_run}${result.finetune.stopped_early ? ' (stopped early)' : ''}`);
     runs.set(params.model, { params, result });
     overlays.set(params.model, sparsityOverlay(result));
     panels.show(params.model, `Pruning: ${name} (${methodLabel(result)})`, { result, sensitivity: sensitivities.get(params.model) ?? null });

@@ -1,12 +1,12 @@
 /**
  * What Prune Model… sends to the worker: the choices made in the pickers (or passed by a script as an arguments
- * object) plus the runtime settings, turned into PruneParams; the default output file; the sparsity text check of
- * the input box; the sensitivity request of a run; the graph overlay built from a result. No vscode: unit tested
- * on plain Node.
+ * object) plus the runtime settings, turned into PruneParams; the default output file; the sparsity and fine-tuning
+ * epochs text checks of the input boxes; the sensitivity request of a run; the graph overlay built from a result.
+ * No vscode: unit tested on plain Node.
  */
 import * as path from 'node:path';
 import type { OverlayEntry } from '../model/graph-overlays';
-import type { ChannelCriterion, PruneMethod, PruneParams, PruneResult, PruneScope, PruneSensitivityParams } from '../../protocol/prune';
+import type { ChannelCriterion, PruneFinetuneParams, PruneMethod, PruneParams, PruneResult, PruneScope, PruneSensitivityParams } from '../../protocol/prune';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { CommandArgumentsError } from '../evaluation/evaluation-options';
 import { SPARSITY_OVERLAY_ID } from './prune-ids';
@@ -14,6 +14,11 @@ import { SPARSITY_OVERLAY_ID } from './prune-ids';
 export const PRUNE_METHODS: readonly PruneMethod[] = ['magnitude', 'nm', 'structured'];
 const SCOPES: readonly PruneScope[] = ['layer', 'global'];
 const CRITERIA: readonly ChannelCriterion[] = ['l1', 'l2'];
+
+/** The fine-tuning epochs suggested in the input box (the pipeline's default, FINETUNE_DEFAULTS.epochs). */
+export const DEFAULT_FINETUNE_EPOCHS = 10;
+/** Most fine-tuning epochs the pickers and the arguments object accept. */
+export const MAX_FINETUNE_EPOCHS = 1000;
 
 /** The choices of Prune Model… (pickers or arguments object). */
 export interface PruneChoices {
@@ -35,6 +40,8 @@ export interface PruneChoices {
   /** undefined: auto-detect; null: no labels (agreement only). */
   readonly label?: string | null;
   readonly output?: string;
+  /** Fine-tune the pruned model on training data (distilled from the source model) before it is evaluated. */
+  readonly finetune?: PruneFinetuneParams;
 }
 
 /** `<model>.pruned.onnx` next to the model (digits_cnn.onnx → digits_cnn.pruned.onnx). */
@@ -47,6 +54,26 @@ export function defaultPrunedOutput(model: string): string {
 /** The suggested sparsity: a quarter of the channels for structured pruning, half the weights otherwise. */
 export function defaultSparsity(method: PruneMethod): number {
   return method === 'structured' ? 0.25 : 0.5;
+}
+
+/** Fine-tuning is offered first for structured pruning (whole channels gone: accuracy usually drops most). */
+export function finetuneSuggested(method: PruneMethod): boolean {
+  return method === 'structured';
+}
+
+/** The fine-tuning epochs typed in the input box: a whole number from 1 to MAX_FINETUNE_EPOCHS. */
+export function parseFinetuneEpochs(text: string): { value: number } | { error: string } {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return { error: `Enter a whole number of epochs, e.g. ${DEFAULT_FINETUNE_EPOCHS}` };
+  const value = Number(t);
+  if (value < 1 || value > MAX_FINETUNE_EPOCHS) return { error: `The number of fine-tuning epochs must be between 1 and ${MAX_FINETUNE_EPOCHS}, got ${t}` };
+  return { value };
+}
+
+/** Training data files first: a file whose name contains "train" is the likely fine-tuning data (stable otherwise). */
+export function trainFilesFirst(files: readonly string[]): string[] {
+  const isTrain = (f: string): number => Number(/train/i.test(path.basename(f)));
+  return files.map((f, i) => ({ f, i })).sort((a, b) => isTrain(b.f) - isTrain(a.f) || a.i - b.i).map((x) => x.f);
 }
 
 /**
@@ -77,6 +104,7 @@ export function pruneParams(model: string, c: PruneChoices, runtime: RuntimeOpti
     output: c.output ?? defaultPrunedOutput(model),
     ...(c.data ? { data: c.data } : {}),
     ...(c.data && c.label !== undefined ? { label: c.label } : {}),
+    ...(c.finetune ? { finetune: { ...c.finetune } } : {}),
     batchSize,
     ...runtime,
   };
@@ -97,7 +125,10 @@ export function sensitivityParams(params: PruneParams, data: string, label: stri
   };
 }
 
-/** `{ method, scope?, sparsity?, n?, m?, criterion?, layers?, exclude?, data?, label?, output? }` → PruneChoices. */
+/**
+ * `{ method, scope?, sparsity?, n?, m?, criterion?, layers?, exclude?, data?, label?, output?, finetune?: { data, label?,
+ * epochs?, learningRate?, patience?, seed?, temperature?, alpha? } }` → PruneChoices.
+ */
 export function parsePruneArgs(command: string, x: Record<string, unknown>, isAbsolute: (p: string) => boolean): PruneChoices {
   const fail = (detail: string): never => {
     throw new CommandArgumentsError(command, detail);
@@ -137,6 +168,7 @@ export function parsePruneArgs(command: string, x: Record<string, unknown>, isAb
   };
   const data = file('data');
   const output = file('output');
+  const finetune = x.finetune === undefined ? undefined : parseFinetune(x.finetune, isAbsolute, fail);
   return {
     method: method as PruneMethod,
     ...(scope !== undefined ? { scope: scope as PruneScope } : {}),
@@ -149,6 +181,38 @@ export function parsePruneArgs(command: string, x: Record<string, unknown>, isAb
     ...(data ? { data } : {}),
     ...(label !== undefined ? { label: label as string | null } : {}),
     ...(output ? { output } : {}),
+    ...(finetune ? { finetune } : {}),
+  };
+}
+
+/** The `finetune` member of the arguments object: the training data (absolute path) and optional settings. */
+function parseFinetune(v: unknown, isAbsolute: (p: string) => boolean, fail: (detail: string) => never): PruneFinetuneParams {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(`"finetune" must be an object { data, label?, epochs?, … }, got ${JSON.stringify(v)}`);
+  const f = v as Record<string, unknown>;
+  if (typeof f.data !== 'string' || !isAbsolute(f.data)) return fail(`"finetune.data" (the training data) must be an absolute path, got ${JSON.stringify(f.data)}`);
+  const label = f.label;
+  if (label !== undefined && label !== null && typeof label !== 'string') fail(`"finetune.label" must be a column name or null`);
+  const num = (key: string, ok: (n: number) => boolean, what: string): number | undefined => {
+    const n = f[key];
+    if (n === undefined) return undefined;
+    if (typeof n !== 'number' || !ok(n)) fail(`"finetune.${key}" must be ${what}, got ${JSON.stringify(n)}`);
+    return n as number;
+  };
+  const epochs = num('epochs', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_FINETUNE_EPOCHS, `a whole number from 1 to ${MAX_FINETUNE_EPOCHS}`);
+  const learningRate = num('learningRate', (n) => n > 0 && Number.isFinite(n), 'a positive number');
+  const patience = num('patience', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
+  const seed = num('seed', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0');
+  const temperature = num('temperature', (n) => n > 0 && Number.isFinite(n), 'a positive number');
+  const alpha = num('alpha', (n) => n >= 0 && n <= 1, 'a number from 0 to 1');
+  return {
+    data: f.data,
+    ...(label !== undefined ? { label: label as string | null } : {}),
+    ...(epochs !== undefined ? { epochs } : {}),
+    ...(learningRate !== undefined ? { learningRate } : {}),
+    ...(patience !== undefined ? { patience } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(alpha !== undefined ? { alpha } : {}),
   };
 }
 

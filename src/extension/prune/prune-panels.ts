@@ -1,10 +1,10 @@
 /**
  * Pruning report panels (webview app `prune`): one per source model, reused and revealed on the next run. The
  * webview asks for the snapshot on `ready`; its buttons open the pruned model, show the sparsity overlay on the
- * source model's graph and run the sensitivity analysis, which the owner handles through `PrunePanelActions`.
+ * source model's graph, run the sensitivity analysis and re-run the pruning with fine-tuning, which the owner handles through `PrunePanelActions`.
  */
 import * as vscode from 'vscode';
-import type { PruneSensitivityResult } from '../../protocol/prune';
+import type { PruneResult, PruneSensitivityResult } from '../../protocol/prune';
 import type { PruneReportChannel, PruneReportSnapshot } from '../../protocol/prune-panel';
 import type { ErrorInfo } from '../../protocol/webview';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
@@ -17,6 +17,8 @@ export interface PrunePanelActions {
   openOutput(model: string): Promise<void>;
   showOverlay(model: string): Promise<void>;
   runSensitivity(model: string): Promise<PruneSensitivityResult | null>;
+  /** "Fine-tune…": the last run again, with fine-tuning; null when the user dismissed the pickers. */
+  finetune(model: string): Promise<PruneResult | null>;
 }
 
 class PrunePanel extends ReportPanel<PruneReportSnapshot, PruneReportChannel> {
@@ -42,6 +44,7 @@ class PrunePanel extends ReportPanel<PruneReportSnapshot, PruneReportChannel> {
         return null;
       },
       runSensitivity: () => this.actions.runSensitivity(this.model),
+      finetune: () => this.actions.finetune(this.model),
       copyJson: () => copyJson(this.snapshot.result),
       saveJson: () => saveJsonFile(this.snapshot.result.model, 'prune', this.snapshot.result),
     };

@@ -1,11 +1,12 @@
 /**
  * The steps of Prune Model…: method, sparsity (not for N:M), evaluation data (a data file next to the model, any
- * other file, or no accuracy check), its label column, the output file. Each step's first item is the usual answer,
+ * other file, or no accuracy check), its label column, fine-tuning (finetune-pickers.ts), the output file. Each step's first item is the usual answer,
  * so Enter through the steps gives a sensible run. Escape cancels.
  */
 import * as path from 'node:path';
 import type { PruneMethod, PruneScope } from '../../protocol/prune';
 import { dataFilesNear, type DataPicker } from '../evaluation/data-picker';
+import { pickFinetuneStep } from './finetune-pickers';
 import { defaultPrunedOutput, defaultSparsity, parseSparsity, type PruneChoices } from './prune-options';
 import { pickLabel, pickOne, pickOutputFile, pickParsed, type Valued } from './step-pickers';
 
@@ -40,6 +41,8 @@ export async function pickPruneChoices(model: string, data: DataPicker, title: s
     if (label === undefined) return undefined;
     await data.remember(model, evalData);
   }
+  const finetune = await pickFinetuneStep(model, method, evalData || undefined, title);
+  if (finetune === undefined) return undefined;
   const output = await pickOutputFile(model, defaultPrunedOutput(model), `${title}: output file`, 'Where to write the pruned model (absolute path)');
   if (!output) return undefined;
   return {
@@ -47,6 +50,7 @@ export async function pickPruneChoices(model: string, data: DataPicker, title: s
     ...(choice.scope ? { scope: choice.scope } : {}),
     ...(sparsity !== undefined ? { sparsity } : {}),
     ...(evalData ? { data: evalData, label } : {}),
+    ...(finetune ? { finetune } : {}),
     output,
   };
 }

@@ -4,7 +4,7 @@ import { QUICK_INPUT, QUICK_ROW, openModelFromExplorer, runCommand, webviewFrame
 
 export const tests = [
   {
-    name: 'Explorer → Post-Training → Prune Model… (magnitude, global 50%, digits CSV) on digits_cnn.onnx: the Pruning report shows the sparsity and the accuracy before/after; sensitivity curves; sparsity overlay in the graph',
+    name: 'Explorer → Post-Training → Prune Model… (magnitude, global 50%, digits CSV) on digits_cnn.onnx: the Pruning report shows the sparsity and the accuracy before/after; sensitivity curves; Fine-tune… adds the training curves; sparsity overlay in the graph',
     timeout: 240_000,
     async fn({ page }) {
       await closeAllEditors(page);
@@ -19,7 +19,7 @@ export const tests = [
         await input.press('Enter');
       };
       // Method · sparsity (typed: a bad value is refused first) · evaluation data next to the model · auto-detected
-      // label · default output <model>.pruned.onnx.
+      // label · no fine-tuning (the first choice for magnitude pruning) · default output <model>.pruned.onnx.
       await choose(': method', 'Magnitude, global');
       await quickInputStep(page, ': sparsity');
       if ((await input.inputValue()) !== '0.5') throw new Error(`the suggested sparsity is "${await input.inputValue()}"`);
@@ -30,6 +30,10 @@ export const tests = [
       await input.press('Enter');
       await choose(': evaluation data', 'digits_test.csv');
       await choose(': label column');
+      await quickInputStep(page, ': fine-tune');
+      const firstFinetune = (await page.locator(QUICK_ROW).first().innerText()).trim();
+      if (!/^No/.test(firstFinetune)) throw new Error(`the first fine-tuning choice is "${firstFinetune}"`);
+      await input.press('Enter');
       await quickInputStep(page, ': output file');
       const output = await input.inputValue();
       if (!/digits_cnn\.pruned\.onnx$/.test(output)) throw new Error(`the suggested output is "${output}"`);
@@ -44,6 +48,7 @@ export const tests = [
       const after = (await frame.locator('[data-testid="summary"] [data-metric="accuracy"][data-when="after"]').textContent())?.trim() ?? '';
       if (!/^0\.9\d*$/.test(before)) throw new Error(`accuracy before shows "${before}"`);
       if (!/^(0\.\d+|1)$/.test(after)) throw new Error(`accuracy after shows "${after}"`);
+      if ((await frame.locator('[data-action="finetune"]').count()) !== 1) throw new Error('the report without fine-tuning has no "Fine-tune…" button');
       const layers = await frame.locator('[data-testid="layer-table"] tbody tr').count();
       if (layers < 2) throw new Error(`the layer table has ${layers} rows`);
       // Sorting by sparsity (descending first) puts the most pruned layer on top.
@@ -69,6 +74,30 @@ export const tests = [
       await frame.locator('[data-section="sensitivity"]').scrollIntoViewIfNeeded();
       await page.waitForTimeout(500);
       await screenshot(page, 'prune-report-sensitivity');
+
+      // "Fine-tune…" on this report prunes again with fine-tuning: training data (*train* files first), label, epochs.
+      await frame.locator('[data-action="finetune"]').click();
+      await quickInputStep(page, ': training data');
+      const firstTrain = (await page.locator(QUICK_ROW).first().innerText()).trim();
+      if (!/digits_train\.csv/.test(firstTrain)) throw new Error(`the first training data choice is "${firstTrain}"`);
+      await input.press('Enter');
+      await choose(': training label column');
+      await quickInputStep(page, ': fine-tuning epochs');
+      await input.fill('0');
+      await page.locator('.quick-input-widget').getByText(/between 1 and 1000/).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('2');
+      await page.waitForTimeout(300);
+      await input.press('Enter');
+      await frame.locator('body[data-finetune="ready"]').waitFor({ state: 'attached', timeout: 120_000 });
+      await frame.locator('[data-section="finetune"] [data-chart="finetune-loss"] canvas').first().waitFor({ state: 'attached', timeout: 10_000 });
+      const best = (await frame.locator('[data-testid="finetune-best-epoch"]').textContent())?.trim() ?? '';
+      if (!/^[12] of [12]/.test(best)) throw new Error(`the fine-tuning best epoch shows "${best}"`);
+      const headline = (await frame.locator('[data-testid="summary"]').innerText()).toLowerCase();
+      if (!headline.includes('after fine-tuning')) throw new Error(`the summary does not say "after fine-tuning": ${headline}`);
+      if ((await frame.locator('[data-action="finetune"]').count()) !== 0) throw new Error('a fine-tuned report still offers "Fine-tune…"');
+      await frame.locator('[data-section="finetune"]').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(500);
+      await screenshot(page, 'prune-report-finetune');
 
       // "Show sparsity in graph" opens the source model on its Graph tab, which shows the overlay's legend.
       await frame.locator('[data-action="show-overlay"]').click();

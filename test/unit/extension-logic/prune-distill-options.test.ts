@@ -1,8 +1,20 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { PrunedLayer, PruneResult } from '../../../src/protocol/prune';
-import { defaultStudentOutput, describeStudent, distillParams, parseDistillArgs, parseEpochs, parseWidthFraction, parseWidths } from '../../../src/extension/distill/distill-options';
-import { defaultPrunedOutput, defaultSparsity, methodLabel, parsePruneArgs, parseSparsity, pruneParams, sensitivityParams, sparsityOverlay } from '../../../src/extension/prune/prune-options';
+import { defaultStudentOutput, describeStudent, distillParams, keepZerosSuggested, parseDistillArgs, parseEpochs, parseWidthFraction, parseWidths } from '../../../src/extension/distill/distill-options';
+import {
+  defaultPrunedOutput,
+  defaultSparsity,
+  finetuneSuggested,
+  methodLabel,
+  parseFinetuneEpochs,
+  parsePruneArgs,
+  parseSparsity,
+  pruneParams,
+  sensitivityParams,
+  sparsityOverlay,
+  trainFilesFirst,
+} from '../../../src/extension/prune/prune-options';
 import { sizeChange } from '../../../webview/prune/compare-tables';
 import { band, layerPruned, sortLayers } from '../../../webview/prune/layers-table';
 
@@ -80,6 +92,29 @@ describe('Prune Model… options', () => {
     assert.equal(sensitivityParams(p, '/d.csv', undefined).method, 'structured');
   });
 
+  it('offers fine-tuning first for structured pruning, checks the typed epochs (1..1000) and lists *train* files first', () => {
+    assert.equal(finetuneSuggested('structured'), true);
+    assert.equal(finetuneSuggested('magnitude'), false);
+    assert.equal(finetuneSuggested('nm'), false);
+    assert.deepEqual(parseFinetuneEpochs(' 10 '), { value: 10 });
+    assert.deepEqual(parseFinetuneEpochs('1000'), { value: 1000 });
+    for (const bad of ['0', '1001', '2.5', '', 'ten', '-3']) assert.ok('error' in parseFinetuneEpochs(bad), bad);
+    assert.match((parseFinetuneEpochs('1001') as { error: string }).error, /between 1 and 1000/);
+    assert.deepEqual(trainFilesFirst(['/m/digits_test.csv', '/m/digits_train.csv', '/m/other.csv', '/m/TRAIN2.npy']), ['/m/digits_train.csv', '/m/TRAIN2.npy', '/m/digits_test.csv', '/m/other.csv']);
+  });
+
+  it('passes finetune from the arguments object to the worker params and rejects a bad one with the command name', () => {
+    const c = parsePruneArgs('ptp.pruneModel', { method: 'structured', data: '/t.csv', finetune: { data: '/train.csv', label: 'label', epochs: 2, alpha: 0.5 } }, abs);
+    assert.deepEqual(c.finetune, { data: '/train.csv', label: 'label', epochs: 2, alpha: 0.5 });
+    assert.deepEqual(pruneParams('/m/a.onnx', c, {}, 64).finetune, { data: '/train.csv', label: 'label', epochs: 2, alpha: 0.5 });
+    assert.equal(pruneParams('/m/a.onnx', { method: 'structured' }, {}, 64).finetune, undefined);
+    assert.throws(() => parsePruneArgs('ptp.pruneModel', { method: 'structured', finetune: '/train.csv' }, abs), /ptp\.pruneModel: "finetune" must be an object/);
+    assert.throws(() => parsePruneArgs('ptp.pruneModel', { method: 'structured', finetune: { data: 'train.csv' } }, abs), /"finetune\.data" .* must be an absolute path/);
+    assert.throws(() => parsePruneArgs('ptp.pruneModel', { method: 'structured', finetune: { data: '/t.csv', epochs: 0 } }, abs), /"finetune\.epochs" must be a whole number from 1 to 1000/);
+    assert.throws(() => parsePruneArgs('ptp.pruneModel', { method: 'structured', finetune: { data: '/t.csv', alpha: 2 } }, abs), /"finetune\.alpha"/);
+    assert.throws(() => parsePruneArgs('ptp.pruneModel', { method: 'structured', finetune: { data: '/t.csv', label: 3 } }, abs), /"finetune\.label"/);
+  });
+
   it('overlays the per-layer sparsity in % on the source nodes (removed parameters for structured), excluded layers left out', () => {
     const r = result('magnitude', [layer('/conv/Conv', 0.4567, 100, 100), layer('/fc/Gemm', 0.5, 10, 10), layer('skip', 0, 5, 5, { status: 'excluded' })]);
     const entry = sparsityOverlay(r);
@@ -139,6 +174,21 @@ describe('Distill Model… options', () => {
     assert.throws(() => parseDistillArgs('ptp.distillModel', { data: '/d.csv', student: { kind: 'mlp', hidden: [0] } }, abs), /"student.hidden" must be/);
     assert.throws(() => parseDistillArgs('ptp.distillModel', { data: '/d.csv', student: { kind: 'narrow', width: 1 } }, abs), /"student.width" must be strictly between 0 and 1/);
     assert.throws(() => parseDistillArgs('ptp.distillModel', { data: '/d.csv', epochs: 0 }, abs), /"epochs" must be/);
+  });
+
+  it('takes another ONNX model as the student (absolute path, keepZeros optional) and suggests keeping zeros for pruned files', () => {
+    assert.deepEqual(parseDistillArgs('ptp.distillModel', { data: '/d.csv', student: { kind: 'model', path: '/m/t.pruned.onnx', keepZeros: true } }, abs).student, {
+      kind: 'model',
+      path: '/m/t.pruned.onnx',
+      keepZeros: true,
+    });
+    assert.deepEqual(parseDistillArgs('ptp.distillModel', { data: '/d.csv', student: { kind: 'model', path: '/m/s.onnx' } }, abs).student, { kind: 'model', path: '/m/s.onnx' });
+    assert.throws(() => parseDistillArgs('ptp.distillModel', { data: '/d.csv', student: { kind: 'model', path: 's.onnx' } }, abs), /"student\.path" .* must be an absolute path/);
+    assert.throws(() => parseDistillArgs('ptp.distillModel', { data: '/d.csv', student: { kind: 'model', path: '/s.onnx', keepZeros: 'yes' } }, abs), /"student\.keepZeros" must be true or false/);
+    assert.throws(() => parseDistillArgs('ptp.distillModel', { data: '/d.csv', student: { kind: 'cnn' } }, abs), /mlp, narrow or model/);
+    assert.equal(keepZerosSuggested('/m/digits_cnn.pruned.onnx'), true);
+    assert.equal(keepZerosSuggested('/pruned/digits_cnn.onnx'), false);
+    assert.equal(describeStudent({ kind: 'model', path: '/m/a.pruned.onnx', keepZeros: true }), 'the model a.pruned.onnx, zeros kept');
   });
 
   it('builds the worker params with <teacher>.student.onnx and 200 epochs by default', () => {
