@@ -3,7 +3,7 @@
 // each step found. `npm run demo` builds first; `node scripts/demo.mjs [model.onnx]` runs on another model.
 //
 // The demo is a list of steps. Each step runs one `ptp` command, checks its exit code, parses its `--json`
-// output and prints a short human summary. Later commands (evaluate, quantize, …) add a step to STEPS.
+// output and prints a short human summary: inspect, validate, sample, evaluate, quantize, prune (+ fine-tune), distill.
 // Exit code: 0 when every step passed, 1 otherwise.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ const cli = process.env.PTP_DEMO_CLI ?? join(root, 'dist', 'cli.js'); // overrid
 const model = process.argv[2] ?? join(root, 'examples', 'digits', 'digits_mlp.onnx');
 const notOnnx = join(root, 'examples', 'digits', 'digits_test.csv');
 const data = process.env.PTP_DEMO_DATA ?? (process.argv[2] ? null : notOnnx); // held-out data of the shipped model
+const train = process.argv[2] ? null : join(root, 'examples', 'digits', 'digits_train.csv'); // its training split
 const scratch = mkdtempSync(join(tmpdir(), 'ptp-demo-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const rel = (p) => relative(process.cwd(), p) || p;
@@ -155,6 +156,39 @@ const STEPS = [
               ...worst.map((n) => `  ${n.name} (${n.op_type}): activation SQNR ${n.activation_sqnr_db.toFixed(1)} dB`),
             ];
             if (Math.abs(r.metrics_after.accuracy - r.metrics_before.accuracy) > 0.01) throw new StepError('int8 lost more than 1 point of accuracy', lines);
+            return lines;
+          },
+        },
+      ]
+    : []),
+  ...(data && train
+    ? [
+        {
+          title: 'Prune half the weights (global magnitude), fine-tune on the training data, re-evaluate',
+          args: ['prune', model, '--method', 'magnitude', '--scope', 'global', '--sparsity', '0.5', '--data', data, '--finetune', train, '--no-latency', '-o', join(scratch, 'model.pruned.onnx'), '--json'],
+          summarize(r) {
+            need(r, ['achieved_weight_sparsity', 'layers', 'metrics_before', 'metrics_after', 'finetune']);
+            const lines = [
+              `weight sparsity ${(100 * r.achieved_weight_sparsity).toFixed(1)}% (${r.layers.map((l) => `${l.name} ${(100 * l.sparsity).toFixed(0)}%`).join(', ')})`,
+              `gzip size ${fmtBytes(r.compressed_bytes_before)} → ${fmtBytes(r.compressed_bytes_after)}; fine-tuned ${r.finetune.epochs_run} epochs on ${fmtInt(r.finetune.train_rows)} rows (zero weights kept at 0)`,
+              `accuracy ${fmtNum(r.metrics_before.accuracy)} → ${fmtNum(r.metrics_after.accuracy)}, prediction agreement ${fmtNum(r.agreement)}`,
+            ];
+            if (Math.abs(r.achieved_weight_sparsity - 0.5) > 0.01) throw new StepError('sparsity is not 50%', lines);
+            if (r.metrics_before.accuracy - r.metrics_after.accuracy > 0.02) throw new StepError('pruning lost more than 2 points of accuracy', lines);
+            return lines;
+          },
+        },
+        {
+          title: 'Distill into a smaller MLP student (soft targets, early stopping) and compare',
+          args: ['distill', model, '--data', train, '--student', 'mlp:16', '--eval-data', data, '--no-latency', '-o', join(scratch, 'model.student.onnx'), '--json'],
+          summarize(r) {
+            need(r, ['architecture', 'params_teacher', 'params_student', 'metrics_teacher', 'metrics_student', 'best_epoch']);
+            const lines = [
+              `student ${r.architecture}: ${fmtInt(r.params_teacher)} → ${fmtInt(r.params_student)} parameters; best epoch ${r.best_epoch} of ${r.epochs_run}`,
+              `accuracy teacher ${fmtNum(r.metrics_teacher.accuracy)}, student ${fmtNum(r.metrics_student.accuracy)}, agreement ${fmtNum(r.agreement)}`,
+            ];
+            if (!(r.params_student < r.params_teacher)) throw new StepError('the student is not smaller', lines);
+            if (!(r.metrics_student.accuracy > 0.9)) throw new StepError('the student is far below the teacher', lines);
             return lines;
           },
         },
