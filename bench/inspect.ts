@@ -7,14 +7,16 @@
  *   full-decode  what a plain protobufjs reader does: `fs.readFileSync(file)` + `onnx.ModelProto.decode`
  * and a table of wall time and peak RSS, their ratios, the targets with PASS/MISS and one JSON line are printed.
  */
-import { mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync, rmSync, statfsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { inspect, openModel } from '../src/core';
 import { onnx } from '../src/core/proto/onnx';
+import { eachFlag, parseOrUsage } from './args';
 import { planChain, writeChainModel, type ChainFacts, type ChainSpec } from './chain-model';
 import { killChildren, measureInChild, type ChildReport, type Variant } from './child';
 import { fmtBytes, fmtMs, fmtRatio, median, parseSize, table } from './format';
+import { withScratchDir } from './util';
 
 export const description = 'structure-only open (openModel + inspect) vs full protobufjs decode, 100 MB and 1.9 GB models';
 
@@ -85,51 +87,27 @@ const USAGE = `usage: npm run bench -- inspect [--sizes 100MB,1.9GB] [--runs 3] 
 
 function parseArgs(args: readonly string[]): Options {
   const o: Options = { sizes: [100e6, 1.9e9], runs: 3, layers: 200, keep: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+  eachFlag(args, (a, value) => {
     if (a === '--sizes') o.sizes = value().split(',').map(parseSize);
     else if (a === '--runs') o.runs = Math.max(1, Number.parseInt(value(), 10) || 1);
     else if (a === '--layers') o.layers = Math.max(1, Number.parseInt(value(), 10) || 1);
     else if (a === '--keep') o.keep = true;
     else throw new Error(`unknown option '${a}'`);
-  }
+  });
   return o;
 }
 
 export async function run(args: readonly string[]): Promise<number> {
-  let opts: Options;
-  try {
-    opts = parseArgs(args);
-  } catch (e) {
-    console.error(`bench inspect: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'ptp-bench-inspect-'));
-  const cleanup = () => {
-    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
-  };
-  const onSignal = (sig: NodeJS.Signals) => {
-    killChildren();
-    cleanup();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-
-  console.log(`bench inspect — ${description}`);
-  console.log(`node ${process.version}, ${cpus().length} CPUs, ${opts.runs} fresh-process run(s) per variant, temp folder ${dir}\n`);
-  const results: SizeResult[] = [];
-  try {
-    for (const size of opts.sizes) results.push(await benchSize(size, dir, opts));
-  } finally {
-    cleanup();
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  }
-  if (opts.keep) console.log(`\nmodels kept in ${dir}`);
+  const opts = parseOrUsage('inspect', USAGE, args, parseArgs);
+  if (!opts) return 2;
+  const results = await withScratchDir('ptp-bench-inspect-', opts.keep, killChildren, async (dir) => {
+    console.log(`bench inspect — ${description}`);
+    console.log(`node ${process.version}, ${cpus().length} CPUs, ${opts.runs} fresh-process run(s) per variant, temp folder ${dir}\n`);
+    const sizes: SizeResult[] = [];
+    for (const size of opts.sizes) sizes.push(await benchSize(size, dir, opts));
+    if (opts.keep) console.log(`\nmodels kept in ${dir}`);
+    return sizes;
+  });
   return report(results, opts);
 }
 

@@ -16,9 +16,10 @@ import { join } from 'node:path';
 import Long from 'long';
 import { onnx } from '../src/core/proto/onnx';
 import { prune } from '../src/pipeline/prune';
-import { createSession, loadOrt } from '../src/pipeline/runtime';
+import { eachFlag, parseOrUsage } from './args';
 import { killChildren, measureInChild, type ChildReport, type Variant } from './child';
-import { fmtBytes, fmtMs, median, table } from './format';
+import { fmtBytes, fmtMs, table } from './format';
+import { p50ByBatch } from './latency';
 import { withScratchDir, xorshift } from './util';
 
 export const description = 'structured pruning of a generated MLP and CNN at 25/50/75% channels: prune time, size, latency vs unpruned';
@@ -125,28 +126,10 @@ export const variants: Record<string, Variant> = {
       timings: r.timings,
     };
   },
-  async latency([model, dims, batches, runs]) {
-    const ort = loadOrt();
+  latency([model, dims, batches, runs]) {
     const shape = dims!.split(',').map(Number);
     const per = shape.reduce((a, b) => a * b, 1);
-    const session = await createSession(model!, {});
-    const out: Record<string, number> = {};
-    try {
-      for (const b of batches!.split(',').map(Number)) {
-        const x = new ort.Tensor('float32', weights(b * per, 1, 5), [b, ...shape]);
-        for (let i = 0; i < 5; i++) await session.run({ x });
-        const ms: number[] = [];
-        for (let i = 0; i < Number(runs); i++) {
-          const t0 = performance.now();
-          await session.run({ x });
-          ms.push(performance.now() - t0);
-        }
-        out[`p50_ms_batch_${b}`] = median(ms);
-      }
-    } finally {
-      await session.release();
-    }
-    return out;
+    return p50ByBatch(model!, batches!.split(',').map(Number), Number(runs), 5, (b) => ({ data: weights(b * per, 1, 5), dims: [b, ...shape] }));
   },
 };
 
@@ -161,13 +144,7 @@ const USAGE = 'usage: npm run bench -- prune [--sparsities 0.25,0.5,0.75] [--bat
 
 function parseArgs(args: readonly string[]): Options {
   const o: Options = { sparsities: [0.25, 0.5, 0.75], batches: [1, 32], latencyRuns: 50, keep: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+  eachFlag(args, (a, value) => {
     const list = () => {
       const xs = value().split(',').map(Number);
       if (xs.some((x) => !Number.isFinite(x) || x <= 0)) throw new Error(`${a} needs comma-separated positive numbers`);
@@ -180,7 +157,7 @@ function parseArgs(args: readonly string[]): Options {
     else if (a === '--latency-runs') o.latencyRuns = Math.max(1, Math.round(list()[0]!));
     else if (a === '--keep') o.keep = true;
     else throw new Error(`unknown option '${a}'`);
-  }
+  });
   return o;
 }
 
@@ -196,13 +173,8 @@ interface Row {
 }
 
 export async function run(args: readonly string[]): Promise<number> {
-  let o: Options;
-  try {
-    o = parseArgs(args);
-  } catch (e) {
-    console.error(`bench prune: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const o = parseOrUsage('prune', USAGE, args, parseArgs);
+  if (!o) return 2;
   console.log(`bench prune — ${description}`);
   let failed = false;
   const summary = await withScratchDir('ptp-bench-prune-', o.keep, killChildren, async (dir) => {

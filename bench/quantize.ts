@@ -9,16 +9,18 @@
  *                                                         accuracy_level 0, same inputs, threads and batch sizes
  * and prints a table, the targets (quantize ≤ 1.5 s; size ≤ 0.27× int8, ≤ 0.15× int4) with PASS/MISS and one JSON line.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import Long from 'long';
 import { onnx } from '../src/core/proto/onnx';
 import { quantize } from '../src/pipeline/quantize';
-import { createSession, loadOrt } from '../src/pipeline/runtime';
 import type { QuantizeMode, QuantizeResult } from '../src/protocol/quantize';
+import { eachFlag, parseOrUsage } from './args';
 import { killChildren, measureInChild, type ChildReport, type Variant } from './child';
 import { fmtBytes, fmtMs, median, table } from './format';
+import { p50ByBatch } from './latency';
+import { withScratchDir } from './util';
 
 export const description = 'quantize a ~100 MB MatMul chain (dynamic, static, int4): time, size, fp32 vs int8 vs int4 latency';
 
@@ -102,26 +104,9 @@ export const variants: Record<string, Variant> = {
   'quantize-dynamic': ([model, out]) => runQuantize('dynamic', model!, out!),
   'quantize-static': ([model, out, csv]) => runQuantize('static', model!, out!, csv),
   'quantize-int4': ([model, out, level]) => runQuantize('int4', model!, out!, undefined, Number(level ?? 0)),
-  async latency([model, batches, runs, hidden]) {
-    const ort = loadOrt();
-    const session = await createSession(model!, {});
-    const out: Record<string, number> = {};
-    try {
-      for (const b of batches!.split(',').map(Number)) {
-        const x = new ort.Tensor('float32', normals(b * Number(hidden), 3, 1), [b, Number(hidden)]);
-        for (let i = 0; i < 3; i++) await session.run({ x });
-        const ms: number[] = [];
-        for (let i = 0; i < Number(runs); i++) {
-          const t0 = performance.now();
-          await session.run({ x });
-          ms.push(performance.now() - t0);
-        }
-        out[`p50_ms_batch_${b}`] = median(ms);
-      }
-    } finally {
-      await session.release();
-    }
-    return out;
+  latency([model, batches, runs, hidden]) {
+    const h = Number(hidden);
+    return p50ByBatch(model!, batches!.split(',').map(Number), Number(runs), 3, (b) => ({ data: normals(b * h, 3, 1), dims: [b, h] }));
   },
 };
 
@@ -139,13 +124,7 @@ const USAGE = `usage: npm run bench -- quantize [--layers 6] [--hidden 2048] [--
 
 function parseArgs(args: readonly string[]): Options {
   const o: Options = { layers: 6, hidden: 2048, rows: 32, runs: 3, batches: [1, 32], latencyRuns: 20, keep: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+  eachFlag(args, (a, value) => {
     const int = () => {
       const n = Number.parseInt(value(), 10);
       if (!(n > 0)) throw new Error(`${a} needs a positive integer`);
@@ -159,32 +138,17 @@ function parseArgs(args: readonly string[]): Options {
     else if (a === '--batch') o.batches = value().split(',').map(Number);
     else if (a === '--keep') o.keep = true;
     else throw new Error(`unknown option '${a}'`);
-  }
+  });
   return o;
 }
 
 export async function run(args: readonly string[]): Promise<number> {
-  let o: Options;
-  try {
-    o = parseArgs(args);
-  } catch (e) {
-    console.error(`bench quantize: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'ptp-bench-quantize-'));
-  const cleanup = () => {
-    if (!o.keep) rmSync(dir, { recursive: true, force: true });
-  };
-  const onSignal = (sig: NodeJS.Signals) => {
-    killChildren();
-    cleanup();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  console.log(`bench quantize — ${description}`);
-  console.log(`node ${process.version}, ${cpus().length} CPUs, ${o.runs} fresh-process run(s) per quantization, temp folder ${dir}\n`);
-  let failed = false;
-  try {
+  const o = parseOrUsage('quantize', USAGE, args, parseArgs);
+  if (!o) return 2;
+  return withScratchDir('ptp-bench-quantize-', o.keep, killChildren, async (dir) => {
+    console.log(`bench quantize — ${description}`);
+    console.log(`node ${process.version}, ${cpus().length} CPUs, ${o.runs} fresh-process run(s) per quantization, temp folder ${dir}\n`);
+    let failed = false;
     const model = join(dir, 'chain.onnx');
     const csv = join(dir, 'calibration.csv');
     const t0 = performance.now();
@@ -272,12 +236,9 @@ export async function run(args: readonly string[]): Promise<number> {
     console.log(`\nTargets: quantize ≤ ${fmtMs(TARGETS.quantizeMs)} (dynamic ${verdicts.quantize_dynamic_ms}, static incl. calibration and SQNR ${verdicts.quantize_static_ms}); ` +
       `size ≤ ${TARGETS.int8Ratio}× int8 ${verdicts.int8_ratio}, ≤ ${TARGETS.int4Ratio}× int4 ${verdicts.int4_ratio}`);
     console.log(`\n${JSON.stringify({ bench: BENCH, node: process.version, cpus: cpus().length, layers: o.layers, hidden: o.hidden, model_bytes: bytes, calibration_rows: o.rows, results: summary, verdicts })}`);
-  } finally {
-    cleanup();
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  }
-  if (o.keep) console.log(`\nfiles kept in ${dir}`);
-  return failed ? 1 : 0;
+    if (o.keep) console.log(`\nfiles kept in ${dir}`);
+    return failed ? 1 : 0;
+  });
 }
 
 function round(x: number, digits = 2): number | null {

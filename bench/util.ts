@@ -23,20 +23,23 @@ export function xorshift(seed: number): () => number {
 
 /**
  * Runs `body` with a fresh scratch folder under the OS temp dir, removed afterwards (unless `keep`) and also on
- * Ctrl-C, after killing the measured child processes.
+ * Ctrl-C or SIGTERM (unless `keep`), after killing the measured child processes (exit code 130 or 143).
  */
 export async function withScratchDir<T>(prefix: string, keep: boolean, killChildren: () => void, body: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const onSig = (): void => {
-    killChildren();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(130);
+  const cleanup = (): void => {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   };
-  process.once('SIGINT', onSig);
+  const onSignal = (sig: NodeJS.Signals): void => {
+    killChildren();
+    cleanup();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
     return await body(dir);
   } finally {
-    process.removeListener('SIGINT', onSig);
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    cleanup();
   }
 }

@@ -13,6 +13,7 @@ Writes, into examples/digits/:
   README.md         how the files were made, with the accuracies measured here (the section make_pruning_example.py
                     writes into it is kept)
 
+The split, training loop and export are digits_training.py's (shared with make_pruning_example.py).
 Everything is seeded, runs single-threaded on the CPU, and needs no download: the digits data set ships
 inside scikit-learn (load_digits). The models take the raw pixel intensities (0..16) as float32; there is
 no preprocessing outside the graph.
@@ -20,34 +21,12 @@ no preprocessing outside the graph.
 
 from __future__ import annotations
 
-import csv
 import os
-import random
-import sys
 
-import numpy as np
 import torch
 from torch import nn
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
-SEED = 0
-TEST_SIZE = 0.25
-OPSET = 13
-EPOCHS = 60
-BATCH = 64
-LR = 1e-3
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "digits")
-
-
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
+from digits_training import BATCH, EPOCHS, HERE, LR, OPSET, OUT, SEED, TEST_SIZE, common_meta, export, fit, load_split, write_split_csv
 
 
 class DigitsMLP(nn.Module):
@@ -74,78 +53,12 @@ class DigitsCNN(nn.Module):
         return self.fc(self.flatten(self.pool(self.relu(self.conv(x)))))
 
 
-def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, seed: int) -> None:
-    gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    loss_fn = nn.CrossEntropyLoss()
-    model.train()
-    for _ in range(EPOCHS):
-        perm = torch.randperm(x.shape[0], generator=gen)
-        for i in range(0, x.shape[0], BATCH):
-            idx = perm[i : i + BATCH]
-            opt.zero_grad()
-            loss = loss_fn(model(x[idx]), y[idx])
-            loss.backward()
-            opt.step()
-    model.eval()
-
-
-def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    with torch.no_grad():
-        return float((model(x).argmax(dim=1) == y).float().mean())
-
-
-def export(model: nn.Module, example: torch.Tensor, path: str, name: str, doc: str, meta: dict[str, str]) -> None:
-    torch.onnx.export(
-        model,
-        example,
-        path,
-        input_names=["input"],
-        output_names=["logits"],
-        dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
-        opset_version=OPSET,
-        do_constant_folding=True,
-    )
-    try:
-        import onnx
-    except ImportError:  # the model is still valid, only without the descriptive fields
-        print(f"  (python onnx package missing: {os.path.basename(path)} keeps torch's defaults)", file=sys.stderr)
-        return
-    m = onnx.load(path)
-    m.doc_string = doc
-    m.model_version = 1
-    m.graph.name = name
-    m.graph.doc_string = doc
-    del m.metadata_props[:]
-    for k, v in meta.items():
-        p = m.metadata_props.add()
-        p.key, p.value = k, v
-    onnx.checker.check_model(m)
-    onnx.save(m, path)
-
-
 def main() -> None:
     os.makedirs(OUT, exist_ok=True)
-    digits = load_digits()
-    x_all = digits.data.astype(np.float32)  # (1797, 64), values 0..16
-    y_all = digits.target.astype(np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(
-        x_all, y_all, test_size=TEST_SIZE, stratify=y_all, random_state=SEED
-    )
-    xt_tr, xt_te = torch.from_numpy(x_tr), torch.from_numpy(x_te)
-    yt_tr, yt_te = torch.from_numpy(y_tr), torch.from_numpy(y_te)
+    split = load_split()
 
     results: dict[str, tuple[float, float, int]] = {}
-    common_meta = {
-        "dataset": "sklearn digits (load_digits), 8x8 grey images, 10 classes",
-        "split": f"stratified train_test_split test_size={TEST_SIZE} random_state={SEED}",
-        "train_rows": str(len(y_tr)),
-        "test_rows": str(len(y_te)),
-        "input_range": "raw pixel intensities 0..16 as float32, no scaling",
-        "labels": "0,1,2,3,4,5,6,7,8,9",
-        "test_data": "digits_test.csv",
-        "made_by": "examples/make_examples.py",
-    }
+    meta_common = common_meta(split, "examples/make_examples.py")
 
     specs = [
         ("digits_mlp", DigitsMLP, lambda t: t, torch.zeros(1, 64),
@@ -155,28 +68,19 @@ def main() -> None:
          "input raw 8x8 pixels (0..16) as [batch,1,8,8]."),
     ]
     for i, (name, cls, shape, example, doc) in enumerate(specs):
-        seed_everything(SEED + i)
-        model = cls()
-        train(model, shape(xt_tr), yt_tr, SEED + i)
-        tr_acc = accuracy(model, shape(xt_tr), yt_tr)
-        te_acc = accuracy(model, shape(xt_te), yt_te)
-        n_params = sum(p.numel() for p in model.parameters())
+        model, tr_acc, te_acc, n_params = fit(cls, shape, split, SEED + i)
         results[name] = (tr_acc, te_acc, n_params)
-        meta = dict(common_meta, train_accuracy=f"{tr_acc:.4f}", test_accuracy=f"{te_acc:.4f}")
+        meta = dict(meta_common, train_accuracy=f"{tr_acc:.4f}", test_accuracy=f"{te_acc:.4f}")
         path = os.path.join(OUT, f"{name}.onnx")
         export(model, example, path, name, doc, meta)
         print(f"{name}: params={n_params} train_accuracy={tr_acc:.4f} test_accuracy={te_acc:.4f} "
               f"-> {os.path.relpath(path, HERE)} ({os.path.getsize(path)} bytes)")
 
     csv_path = os.path.join(OUT, "digits_test.csv")
-    with open(csv_path, "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow([f"pixel_{i}" for i in range(64)] + ["label"])
-        for row, label in zip(x_te.astype(np.int64), y_te):
-            w.writerow([int(v) for v in row] + [int(label)])
-    print(f"digits_test.csv: {len(y_te)} rows ({os.path.getsize(csv_path)} bytes)")
+    write_split_csv(csv_path, split.x_test, split.y_test)
+    print(f"digits_test.csv: {len(split.y_test)} rows ({os.path.getsize(csv_path)} bytes)")
 
-    write_readme(results, len(y_tr), len(y_te))
+    write_readme(results, len(split.y_train), len(split.y_test))
 
 
 def write_readme(results: dict[str, tuple[float, float, int]], n_train: int, n_test: int) -> None:

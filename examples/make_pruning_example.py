@@ -21,41 +21,23 @@ Writes, into examples/digits/:
   README.md             its "Models for pruning" section (between the section markers): how the files were made,
                         with the accuracies measured here; the rest of the README is make_examples.py's
 
-The split is exactly make_examples.py's (stratified, test_size 0.25, random_state 0), so digits_test.csv (written
-by make_examples.py, not touched here) stays the held-out data of these models too. Everything is seeded and runs
-single-threaded on the CPU; the data set ships inside scikit-learn.
+The split, training loop and export are digits_training.py's, shared with make_examples.py, so the split is exactly
+make_examples.py's (stratified, test_size 0.25, random_state 0) and digits_test.csv (written by make_examples.py, not
+touched here) stays the held-out data of these models too. Everything is seeded and runs single-threaded on the CPU;
+the data set ships inside scikit-learn.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-import random
 import sys
 
 import numpy as np
 import torch
 from torch import nn
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
-SEED = 0
-TEST_SIZE = 0.25
-OPSET = 13
-EPOCHS = 60
-BATCH = 64
-LR = 1e-3
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "digits")
-
-
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
+from digits_training import BATCH, EPOCHS, LR, OPSET, OUT, SEED, TEST_SIZE, common_meta, export, fit, load_split, write_split_csv
 
 
 def conv_bn(cin: int, cout: int) -> tuple[nn.Conv2d, nn.BatchNorm2d]:
@@ -95,86 +77,17 @@ class DigitsMLPWide(nn.Module):
         return self.fc2(self.relu(self.fc1(x / 16.0)))
 
 
-def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, seed: int) -> None:
-    gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    loss_fn = nn.CrossEntropyLoss()
-    model.train()
-    for _ in range(EPOCHS):
-        perm = torch.randperm(x.shape[0], generator=gen)
-        for i in range(0, x.shape[0], BATCH):
-            idx = perm[i : i + BATCH]
-            if len(idx) < 2:  # BatchNorm needs more than one row per batch in training mode
-                continue
-            opt.zero_grad()
-            loss = loss_fn(model(x[idx]), y[idx])
-            loss.backward()
-            opt.step()
-    model.eval()
-
-
-def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    with torch.no_grad():
-        return float((model(x).argmax(dim=1) == y).float().mean())
-
-
-def export(model: nn.Module, example: torch.Tensor, path: str, name: str, doc: str, meta: dict[str, str]) -> None:
-    # PRESERVE with the model in eval mode: the BatchNormalization nodes are exported in inference mode and not
-    # fused into the convolutions (torch's eval-mode export folds them); no constant folding either.
-    torch.onnx.export(
-        model,
-        example,
-        path,
-        input_names=["input"],
-        output_names=["logits"],
-        dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
-        opset_version=OPSET,
-        do_constant_folding=False,
-        training=torch.onnx.TrainingMode.PRESERVE,
-    )
-    import onnx
-
-    m = onnx.load(path)
-    m.doc_string = doc
-    m.model_version = 1
-    m.graph.name = name
-    m.graph.doc_string = doc
-    del m.metadata_props[:]
-    for k, v in meta.items():
-        p = m.metadata_props.add()
-        p.key, p.value = k, v
-    onnx.checker.check_model(m)
-    onnx.save(m, path)
-    ops = [n.op_type for n in m.graph.node]
-    print(f"  {name} graph: {' '.join(ops)}")
-    if isinstance(model, DigitsResNet) and ops.count("BatchNormalization") != 4:
-        sys.exit(f"{path}: expected 4 BatchNormalization nodes in the exported graph, got {ops.count('BatchNormalization')}")
-
-
 def main() -> None:
-    digits = load_digits()
-    x_all = digits.data.astype(np.float32)
-    y_all = digits.target.astype(np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(x_all, y_all, test_size=TEST_SIZE, stratify=y_all, random_state=SEED)
-    xt_tr, xt_te = torch.from_numpy(x_tr), torch.from_numpy(x_te)
-    yt_tr, yt_te = torch.from_numpy(y_tr), torch.from_numpy(y_te)
+    split = load_split()
 
     # The held-out rows must be the ones make_examples.py wrote.
     with open(os.path.join(OUT, "digits_test.csv")) as f:
         shipped = np.array([[int(v) for v in row] for row in list(csv.reader(f))[1:]])
+    x_te, y_te = split.x_test, split.y_test
     if shipped.shape != (len(y_te), 65) or not (shipped[:, :64] == x_te.astype(np.int64)).all() or not (shipped[:, 64] == y_te).all():
         sys.exit("digits_test.csv does not hold this script's held-out split: the split of make_examples.py changed?")
 
-    meta_common = {
-        "dataset": "sklearn digits (load_digits), 8x8 grey images, 10 classes",
-        "split": f"stratified train_test_split test_size={TEST_SIZE} random_state={SEED}",
-        "train_rows": str(len(y_tr)),
-        "test_rows": str(len(y_te)),
-        "input_range": "raw pixel intensities 0..16 as float32, no scaling",
-        "labels": "0,1,2,3,4,5,6,7,8,9",
-        "test_data": "digits_test.csv",
-        "made_by": "examples/make_pruning_example.py",
-    }
+    meta_common = common_meta(split, "examples/make_pruning_example.py")
     specs = [
         ("digits_resnet", DigitsResNet, lambda t: t.reshape(-1, 1, 8, 8), torch.zeros(1, 1, 8, 8), 10,
          "Residual CNN digit classifier with BatchNormalization kept: input /16 -> Conv(1->32)+BN+Relu -> "
@@ -185,25 +98,23 @@ def main() -> None:
     ]
     results: dict[str, tuple[float, float, int]] = {}
     for name, cls, shape, example, seed, doc in specs:
-        seed_everything(SEED + seed)
-        model = cls()
-        train(model, shape(xt_tr), yt_tr, SEED + seed)
-        tr_acc = accuracy(model, shape(xt_tr), yt_tr)
-        te_acc = accuracy(model, shape(xt_te), yt_te)
-        n_params = sum(p.numel() for p in model.parameters())
+        model, tr_acc, te_acc, n_params = fit(cls, shape, split, SEED + seed)
         results[name] = (tr_acc, te_acc, n_params)
         path = os.path.join(OUT, f"{name}.onnx")
-        export(model, example, path, name, doc, dict(meta_common, train_accuracy=f"{tr_acc:.4f}", test_accuracy=f"{te_acc:.4f}"))
+        meta = dict(meta_common, train_accuracy=f"{tr_acc:.4f}", test_accuracy=f"{te_acc:.4f}")
+        # keep_batchnorm: the BatchNormalization nodes stay in the graph (structured pruning rewrites them).
+        m = export(model, example, path, name, doc, meta, keep_batchnorm=True)
+        if m is None:
+            sys.exit(f"{path}: the python onnx package is needed to check the exported graph (apt-get install python3-onnx)")
+        ops = [n.op_type for n in m.graph.node]
+        print(f"  {name} graph: {' '.join(ops)}")
+        if isinstance(model, DigitsResNet) and ops.count("BatchNormalization") != 4:
+            sys.exit(f"{path}: expected 4 BatchNormalization nodes in the exported graph, got {ops.count('BatchNormalization')}")
         print(f"{name}: params={n_params} train_accuracy={tr_acc:.4f} test_accuracy={te_acc:.4f} ({os.path.getsize(path)} bytes)")
 
-    csv_path = os.path.join(OUT, "digits_train.csv")
-    with open(csv_path, "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow([f"pixel_{i}" for i in range(64)] + ["label"])
-        for row, label in zip(x_tr.astype(np.int64), y_tr):
-            w.writerow([int(v) for v in row] + [int(label)])
-    print(f"digits_train.csv: {len(y_tr)} rows")
-    write_readme(results, len(y_tr), len(y_te))
+    write_split_csv(os.path.join(OUT, "digits_train.csv"), split.x_train, split.y_train)
+    print(f"digits_train.csv: {len(split.y_train)} rows")
+    write_readme(results, len(split.y_train), len(split.y_test))
 
 
 SECTION_BEGIN = "<!-- begin: written by make_pruning_example.py -->"

@@ -1,5 +1,5 @@
 /** Option parsers and shared helpers of the `ptp` commands. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { openModel } from '../core';
 import { progress } from './output';
 
@@ -22,6 +22,26 @@ export function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
   return n;
+}
+
+/** A parser that accepts one of `values` (`what` names them in the error, e.g. 'a mode'). */
+export function oneOf<T extends string>(values: readonly T[], what: string): (v: string) => T {
+  return (v: string) => {
+    if ((values as readonly string[]).includes(v)) return v as T;
+    throw new InvalidArgumentError(`expected ${what}: ${values.join(', ')}`);
+  };
+}
+
+/** A finite number (not an empty string). */
+export function numberArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
+  return n;
+}
+
+/** `--threads <n>`: onnxruntime intra-op threads, as every command that runs a model takes it. */
+export function threadsOption(): Option {
+  return new Option('--threads <n>', 'onnxruntime intra-op threads (0 = default)').argParser(positiveInt);
 }
 
 export interface RuntimeFlags {

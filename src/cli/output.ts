@@ -28,6 +28,12 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** A command's result on stdout: the JSON document with --json, else its human-readable `text`. */
+export function printResult<T>(result: T, json: boolean | undefined, text: (result: T) => string): void {
+  if (json) printJson(result);
+  else console.log(text(result));
+}
+
 /** One line for the user: the error's message, never a stack. */
 export function errorLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);

@@ -2,10 +2,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DISTILL_DEFAULTS, distill } from '../../pipeline/distill';
 import type { DistillResult, StudentSpec } from '../../protocol/distill';
-import { collect, intList, positiveInt } from '../options';
-import { printJson, progress } from '../output';
+import { fmt, kb, latencyDeltaLines, metricDeltaLines } from '../before-after-text';
+import { labelOf } from '../data-options';
+import { addLatencyOptions, latencyOf, type LatencyFlags } from '../latency-options';
+import { collect, numberArg, threadsOption } from '../options';
+import { progress, printResult } from '../output';
 
-interface DistillFlags {
+interface DistillFlags extends LatencyFlags {
   data: string;
   label?: string | boolean;
   excludeColumns: string[];
@@ -20,17 +23,9 @@ interface DistillFlags {
   patience?: number;
   seed?: number;
   evalData?: string;
-  latency: boolean;
-  latencyBatch?: number[];
   threads?: number;
   output?: string;
   json?: boolean;
-}
-
-function numberArg(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
-  return n;
 }
 
 function intArg(v: string): number {
@@ -63,7 +58,7 @@ export function studentArg(v: string): StudentSpec | 'default' {
 }
 
 export function registerDistillCommand(program: Command): void {
-  program
+  const command = program
     .command('distill')
     .description(
       'Train a smaller student model to mimic a teacher ONNX model on your data (knowledge distillation) and write it as ONNX ' +
@@ -92,10 +87,9 @@ export function registerDistillCommand(program: Command): void {
     .option('--val-split <f>', `fraction of rows held out for validation and early stopping (default ${DISTILL_DEFAULTS.validationSplit})`, numberArg)
     .option('--patience <n>', `epochs without improvement before stopping (default ${DISTILL_DEFAULTS.patience})`, intArg)
     .option('--seed <n>', `seed of initialisation, split and shuffling (default ${DISTILL_DEFAULTS.seed})`, intArg)
-    .option('--eval-data <file>', 'test data for the teacher vs student report (default: the validation rows)')
-    .option('--no-latency', 'skip the latency measurement')
-    .option('--latency-batch <sizes>', 'batch sizes of the latency measurement (default 1,32)', intList)
-    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .option('--eval-data <file>', 'test data for the teacher vs student report (default: the validation rows)');
+  addLatencyOptions(command)
+    .addOption(threadsOption())
     .option('-o, --output <file>', 'output file (default <teacher>.student.onnx next to the teacher)')
     .option('--json', 'print one JSON document')
     .action(async (file: string, o: DistillFlags) => {
@@ -109,7 +103,7 @@ export function registerDistillCommand(program: Command): void {
         {
           teacher: file,
           data: o.data,
-          label: o.label === false ? null : typeof o.label === 'string' ? o.label : undefined,
+          label: labelOf(o.label),
           exclude_columns: o.excludeColumns,
           ...(student ? { student } : {}),
           temperature: o.temperature,
@@ -122,13 +116,12 @@ export function registerDistillCommand(program: Command): void {
           seed: o.seed,
           evalData: o.evalData,
           output: o.output,
-          latency: o.latency ? (o.latencyBatch ? { batchSizes: o.latencyBatch } : undefined) : false,
+          latency: latencyOf(o),
           intraOpNumThreads: o.threads,
         },
         { onProgress: throttledProgress() },
       );
-      if (o.json) printJson(r);
-      else console.log(distillText(r));
+      printResult(r, o.json, distillText);
     });
 }
 
@@ -145,8 +138,6 @@ function throttledProgress(): (p: { message?: string }) => void {
   };
 }
 
-const fmt = (v: number | undefined | null, digits = 4): string => (typeof v === 'number' ? v.toFixed(digits) : '-');
-const kb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 
 /** The human-readable summary (the --json document is the contract). */
 export function distillText(r: DistillResult): string {
@@ -157,22 +148,11 @@ export function distillText(r: DistillResult): string {
     `  trained ${r.epochs_run} epochs on ${r.train_rows} rows (validation ${r.validation_rows}); best epoch ${r.best_epoch}${r.stopped_early ? ', stopped early' : ''}; ` +
       `T ${r.settings.temperature}, alpha ${r.settings.alpha}, lr ${r.settings.learningRate}, seed ${r.settings.seed}`,
   );
-  const t = (r.metrics_teacher ?? null) as unknown as Record<string, number> | null;
-  const s = (r.metrics_student ?? null) as unknown as Record<string, number> | null;
   lines.push(`  teacher vs student on ${r.eval_data} (${r.samples} rows):`);
-  if (t && s) {
-    const keys = ['accuracy', 'f1_macro', 'log_loss', 'r2', 'rmse', 'mae'].filter((k) => typeof t[k] === 'number');
-    for (const k of keys) lines.push(`    ${k.padEnd(10)} ${fmt(t[k])} → ${fmt(s[k])} (${s[k]! - t[k]! >= 0 ? '+' : ''}${fmt(s[k]! - t[k]!)})`);
-  }
+  if (r.metrics_teacher && r.metrics_student) lines.push(...metricDeltaLines(r.metrics_teacher, r.metrics_student));
   if (r.agreement !== undefined) lines.push(`    agreement  ${fmt(r.agreement)}`);
   lines.push(`    max |output difference| ${fmt(r.max_abs_diff)}`);
-  if (r.latency_teacher && r.latency_student) {
-    lines.push('  latency p50 (ms):');
-    r.latency_teacher.rows.forEach((b, i) => {
-      const a = r.latency_student!.rows[i];
-      lines.push(`    batch ${String(b.batch_size).padEnd(5)} ${fmt(b.p50_ms, 3)} → ${fmt(a?.p50_ms, 3)}`);
-    });
-  }
+  if (r.latency_teacher && r.latency_student) lines.push(...latencyDeltaLines(r.latency_teacher, r.latency_student));
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }

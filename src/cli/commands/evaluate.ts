@@ -2,8 +2,9 @@
 import type { Command } from 'commander';
 import { benchModel, compare, evaluate, saveRun } from '../../pipeline/evaluate';
 import { benchText, compareText, evaluateText } from '../evaluate-text';
-import { collect, intList, onProgress, positiveInt, taskOption } from '../options';
-import { printJson } from '../output';
+import { labelOf } from '../data-options';
+import { collect, intList, onProgress, positiveInt, taskOption, threadsOption } from '../options';
+import { printResult } from '../output';
 
 export function registerEvaluateCommands(program: Command): void {
   const evalOptions = (c: Command): Command =>
@@ -19,7 +20,7 @@ export function registerEvaluateCommands(program: Command): void {
       .option('--bootstrap <n>', 'bootstrap resamples for fairness intervals (0 = none)', positiveInt, 200)
       .option('--seed <n>', 'random seed', positiveInt, 0)
       .option('--max-rows <n>', 'stop after this many rows', positiveInt)
-      .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+      .addOption(threadsOption())
       .option('--json', 'print one JSON document');
 
   interface EvalFlags {
@@ -38,7 +39,7 @@ export function registerEvaluateCommands(program: Command): void {
   }
   const evalParams = (o: EvalFlags) => ({
     data: o.data,
-    label: o.label === false ? null : typeof o.label === 'string' ? o.label : undefined,
+    label: labelOf(o.label),
     task: o.task,
     sensitive: o.sensitive,
     exclude: o.exclude,
@@ -61,8 +62,7 @@ export function registerEvaluateCommands(program: Command): void {
     .action(async (file: string, o: EvalFlags & { robustness?: boolean; outputs?: string; save?: boolean }) => {
       let r = await evaluate({ model: file, ...evalParams(o), robustness: o.robustness ?? false, outputsFile: o.outputs }, { onProgress });
       if (o.save) r = { ...r, saved_to: await saveRun(r) };
-      if (o.json) printJson(r);
-      else console.log(evaluateText(r));
+      printResult(r, o.json, evaluateText);
     });
 
   evalOptions(
@@ -72,8 +72,7 @@ export function registerEvaluateCommands(program: Command): void {
       .argument('<models...>', 'two or more .onnx files'),
   ).action(async (files: string[], o: EvalFlags) => {
     const r = await compare({ models: files, ...evalParams(o) }, { onProgress });
-    if (o.json) printJson(r);
-    else console.log(compareText(r));
+    printResult(r, o.json, compareText);
   });
 
   program
@@ -87,8 +86,7 @@ export function registerEvaluateCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (file: string, o: { batch: number[]; threads: number[]; runs: number; warmup: number; json?: boolean }) => {
       const r = await benchModel({ model: file, batchSizes: o.batch, threads: o.threads, runs: o.runs, warmup: o.warmup }, { onProgress });
-      if (o.json) printJson(r);
-      else console.log(benchText(r));
+      printResult(r, o.json, benchText);
     });
 
 }

@@ -2,8 +2,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { explain } from '../../pipeline/explain';
 import type { ExplainBackground, ExplainMethod, ExplainParams, ExplainResult } from '../../protocol/explain';
-import { collect, intList, onProgress, positiveInt, taskOption } from '../options';
-import { printJson, UsageError } from '../output';
+import { labelOf } from '../data-options';
+import { collect, intList, onProgress, positiveInt, taskOption, threadsOption } from '../options';
+import { UsageError, printResult } from '../output';
 
 interface ExplainFlags {
   data: string;
@@ -65,13 +66,12 @@ export function registerExplainCommand(program: Command): void {
     .option('--sensitive <column>', 'sensitive columns, set aside like evaluation does (repeatable)', collect, [])
     .option('--task <task>', 'auto | classification | regression', taskOption, 'auto')
     .option('--batch <n>', 'masked rows per onnxruntime call, at most (default 65536)', positiveInt)
-    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .addOption(threadsOption())
     .option('--top <n>', 'features listed per row in the text output', positiveInt, 8)
     .option('--json', 'print one JSON document')
     .action(async (model: string, o: ExplainFlags) => {
       const r = await explain(explainParams(model, o), { onProgress });
-      if (o.json) printJson(r);
-      else console.log(explainText(r, o.top));
+      printResult(r, o.json, (x) => explainText(x, o.top));
     });
 }
 
@@ -97,7 +97,7 @@ function explainParams(model: string, o: ExplainFlags): ExplainParams {
     ...(o.patch !== undefined ? { patch: o.patch } : {}),
     ...(o.baseline ? { baseline: o.baseline } : {}),
     seed: o.seed,
-    label: o.label === false ? null : typeof o.label === 'string' ? o.label : undefined,
+    label: labelOf(o.label),
     exclude: o.exclude,
     sensitive: o.sensitive,
     task: o.task,

@@ -4,8 +4,8 @@ import { inspect, validate } from '../../core';
 import type { ValidateResult } from '../../core/report-types';
 import { checkRuntime } from '../../pipeline/runtime';
 import { runSample } from '../../pipeline/sample';
-import { positiveInt, withModel, type RuntimeFlags } from '../options';
-import { EXIT_USER, printJson, progress } from '../output';
+import { positiveInt, threadsOption, withModel, type RuntimeFlags } from '../options';
+import { EXIT_USER, progress, printResult } from '../output';
 import { inspectText, sampleText, validateText } from '../text';
 
 export function registerModelCommands(program: Command): void {
@@ -16,8 +16,7 @@ export function registerModelCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (file: string, o: { json?: boolean }) => {
       const r = await withModel(file, async (m) => inspect(m));
-      if (o.json) printJson(r);
-      else console.log(inspectText(file, r));
+      printResult(r, o.json, (x) => inspectText(file, x));
     });
 
   program
@@ -26,7 +25,7 @@ export function registerModelCommands(program: Command): void {
     .argument('<model>', 'path to a .onnx file')
     .option('--json', 'print one JSON document')
     .option('--no-runtime', 'skip the onnxruntime session check')
-    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .addOption(threadsOption())
     .action(async (file: string, o: { json?: boolean; runtime: boolean } & RuntimeFlags) => {
       let result: ValidateResult = await withModel(file, (m) => validate(m));
       if (o.runtime) {
@@ -39,8 +38,7 @@ export function registerModelCommands(program: Command): void {
           runtime: { ok: rt.ok, message: rt.message, ort_version: rt.ortVersion },
         };
       }
-      if (o.json) printJson(result);
-      else console.log(validateText(file, result));
+      printResult(result, o.json, (x) => validateText(file, x));
       if (!result.valid) {
         process.stderr.write(`ptp: ${file} is invalid (${result.errors} errors)\n`);
         process.exitCode = EXIT_USER;
@@ -55,14 +53,13 @@ export function registerModelCommands(program: Command): void {
     .option('--dim <n>', 'value for symbolic dimensions', positiveInt, 1)
     .option('--seed <n>', 'random seed', positiveInt, 0)
     .option('--repeat <n>', 'extra timed runs', positiveInt, 0)
-    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .addOption(threadsOption())
     .action(async (file: string, o: { json?: boolean; dim: number; seed: number; repeat: number } & RuntimeFlags) => {
       const r = await runSample(
         { model: file, symbolicDimValue: o.dim, seed: o.seed, repeat: o.repeat, intraOpNumThreads: o.threads },
         { onProgress: (p) => p.message && progress(p.message) },
       );
-      if (o.json) printJson(r);
-      else console.log(sampleText(r));
+      printResult(r, o.json, sampleText);
     });
 
 }

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { OPTIMIZATION_PASSES, ORT_LEVELS, optimizeModel } from '../../pipeline/optimize';
 import type { OptimizeParams, OptimizeResult, OrtOptimizationLevel } from '../../protocol/optimize';
-import { onProgress, positiveInt } from '../options';
-import { UsageError, printJson } from '../output';
+import { onProgress, positiveInt, threadsOption } from '../options';
+import { UsageError, printResult } from '../output';
 
 function levelOption(v: string): OrtOptimizationLevel {
   if ((ORT_LEVELS as readonly string[]).includes(v)) return v as OrtOptimizationLevel;
@@ -46,7 +46,7 @@ export function registerOptimizeCommand(program: Command): void {
     .option('--seed <n>', 'seed of the sample inputs', positiveInt, 0)
     .option('--rtol <x>', 'relative tolerance of the output check (default 1e-4)', nonNegative)
     .option('--atol <x>', 'absolute tolerance of the output check (default 1e-5)', nonNegative)
-    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .addOption(threadsOption())
     .option('--json', 'print one JSON document')
     .action(async (file: string, o: Flags) => {
       if (o.ort && o.level && o.ort !== o.level) throw new UsageError('--ort and --level name different levels; give one');
@@ -63,8 +63,7 @@ export function registerOptimizeCommand(program: Command): void {
         intraOpNumThreads: o.threads,
       };
       const r = await optimizeModel(params, { onProgress });
-      if (o.json) printJson(r);
-      else console.log(optimizeText(r));
+      printResult(r, o.json, optimizeText);
     });
 }
 

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { profileModel } from '../../pipeline/profile';
 import { profileText } from '../evaluate-text';
-import { onProgress, positiveInt } from '../options';
-import { UsageError, printJson } from '../output';
+import { onProgress, positiveInt, threadsOption } from '../options';
+import { UsageError, printResult } from '../output';
 
 export function registerProfileCommand(program: Command): void {
   program
@@ -14,7 +14,7 @@ export function registerProfileCommand(program: Command): void {
     .option('--dim <n>', 'value for symbolic dimensions', positiveInt, 1)
     .option('--optimization <level>', 'onnxruntime graph optimization while profiling: disabled|basic|extended|all', 'disabled')
     .option('-o, --output <file>', 'trace file (default <model>.profile.json)')
-    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .addOption(threadsOption())
     .option('--json', 'print one JSON document')
     .action(async (file: string, o: { runs: number; dim: number; optimization: string; output?: string; threads?: number; json?: boolean }) => {
       if (!['disabled', 'basic', 'extended', 'all'].includes(o.optimization)) throw new UsageError(`--optimization must be disabled, basic, extended or all`);
@@ -22,8 +22,7 @@ export function registerProfileCommand(program: Command): void {
         { model: file, runs: o.runs, symbolicDimValue: o.dim, graphOptimizationLevel: o.optimization as 'disabled', outputFile: o.output, intraOpNumThreads: o.threads },
         { onProgress },
       );
-      if (o.json) printJson(r);
-      else console.log(profileText(r));
+      printResult(r, o.json, profileText);
     });
 
 }

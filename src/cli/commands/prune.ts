@@ -2,10 +2,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { FINETUNE_DEFAULTS, METHODS, prune, pruneSensitivity } from '../../pipeline/prune';
 import type { ChannelCriterion, PruneMethod, PruneResult, PruneScope, PruneSensitivityResult } from '../../protocol/prune';
-import { collect, intList, onProgress, positiveInt } from '../options';
-import { UsageError, printJson } from '../output';
+import { fmt, kb, latencyDeltaLines, metricDeltaLines } from '../before-after-text';
+import { addDataOptions, dataParams, labelOf, type DataFlags } from '../data-options';
+import { addLatencyOptions, latencyOf, type LatencyFlags } from '../latency-options';
+import { collect, numberArg, oneOf, onProgress, positiveInt, threadsOption } from '../options';
+import { UsageError, printResult } from '../output';
 
-interface PruneFlags {
+interface PruneFlags extends DataFlags, LatencyFlags {
   method?: PruneMethod;
   sparsity?: number;
   scope?: PruneScope;
@@ -15,12 +18,6 @@ interface PruneFlags {
   exclude?: string[];
   roundTo?: number;
   output?: string;
-  data?: string;
-  label?: string | boolean;
-  sensitive: string[];
-  excludeColumns: string[];
-  latency: boolean;
-  latencyBatch?: number[];
   sensitivity?: boolean;
   sparsities?: number[];
   maxRows?: number;
@@ -30,19 +27,6 @@ interface PruneFlags {
   finetune?: string;
   finetuneEpochs?: number;
   finetuneLabel?: string;
-}
-
-function oneOf<T extends string>(values: readonly T[], what: string): (v: string) => T {
-  return (v: string) => {
-    if ((values as readonly string[]).includes(v)) return v as T;
-    throw new InvalidArgumentError(`expected ${what}: ${values.join(', ')}`);
-  };
-}
-
-function numberArg(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
-  return n;
 }
 
 function numberList(v: string): number[] {
@@ -57,12 +41,8 @@ function pattern(v: string): { n: number; m: number } {
   return { n: Number(m[1]), m: Number(m[2]) };
 }
 
-function labelOf(o: PruneFlags): string | null | undefined {
-  return o.label === false ? null : typeof o.label === 'string' ? o.label : undefined;
-}
-
 export function registerPruneCommand(program: Command): void {
-  program
+  const command = program
     .command('prune')
     .description(
       'Write a pruned copy of a model (never the model itself): unstructured magnitude (per layer or global), N:M, or structured ' +
@@ -78,14 +58,12 @@ export function registerPruneCommand(program: Command): void {
     .option('--layers <nodes>', 'node names to prune (default all prunable; comma-separated, repeatable)', collect)
     .option('--exclude <nodes>', 'node names left alone (comma-separated, repeatable)', collect)
     .option('--round-to <n>', 'structured: round the channels kept up to a multiple of n (default 1)', positiveInt)
-    .option('-o, --output <file>', 'output file (default <model>.pruned.onnx next to the model)')
-    .option('--data <file>', 'evaluation data (CSV/TSV, NPY/NPZ, JSONL, Parquet, image folder): both models are evaluated on it')
-    .option('--label <column>', 'label column of --data (default: label/target/y)')
-    .option('--no-label', 'no labels: compare predictions only')
-    .option('--sensitive <column>', 'columns never fed to the model (repeatable, comma-separated)', collect, [])
-    .option('--exclude-columns <column>', 'other data columns never fed to the model (repeatable, comma-separated)', collect, [])
-    .option('--no-latency', 'skip the latency measurement')
-    .option('--latency-batch <sizes>', 'batch sizes of the latency measurement (default 1,32)', intList)
+    .option('-o, --output <file>', 'output file (default <model>.pruned.onnx next to the model)');
+  addDataOptions(command, {
+    data: 'evaluation data (CSV/TSV, NPY/NPZ, JSONL, Parquet, image folder): both models are evaluated on it',
+    sensitive: 'columns never fed to the model (repeatable, comma-separated)',
+  });
+  addLatencyOptions(command)
     .option('--finetune <file>', 'fine-tune the pruned model on this training data (distillation from the source model; zero weights stay 0), then evaluate it on --data')
     .option('--finetune-epochs <n>', `most fine-tuning epochs (default ${FINETUNE_DEFAULTS.epochs})`, positiveInt)
     .option('--finetune-label <column>', 'label column of the --finetune data (default: label/target/y when present)')
@@ -93,7 +71,7 @@ export function registerPruneCommand(program: Command): void {
     .option('--sparsities <list>', 'sensitivity: sparsities tried (default 0.1,0.3,0.5,0.7,0.9)', numberList)
     .option('--max-rows <n>', 'sensitivity: data rows used at most (default 2000)', positiveInt)
     .option('--batch <n>', 'evaluation batch size', positiveInt)
-    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .addOption(threadsOption())
     .option('--json', 'print one JSON document')
     .action(async (file: string, o: PruneFlags) => {
       if (o.sensitivity) {
@@ -108,7 +86,7 @@ export function registerPruneCommand(program: Command): void {
             ...(o.layers ? { layers: o.layers } : {}),
             ...(o.exclude ? { exclude: o.exclude } : {}),
             data: o.data,
-            label: labelOf(o),
+            label: labelOf(o.label),
             exclude_columns: o.excludeColumns,
             maxRows: o.maxRows,
             batchSize: o.batch,
@@ -116,8 +94,7 @@ export function registerPruneCommand(program: Command): void {
           },
           { onProgress },
         );
-        if (o.json) printJson(r);
-        else console.log(sensitivityText(r));
+        printResult(r, o.json, sensitivityText);
         return;
       }
       if (!o.method) throw new UsageError(`--method is required (${METHODS.join(', ')})`);
@@ -134,11 +111,8 @@ export function registerPruneCommand(program: Command): void {
           ...(o.exclude ? { exclude: o.exclude } : {}),
           ...(o.roundTo !== undefined ? { round_to: o.roundTo } : {}),
           output: o.output,
-          data: o.data,
-          label: labelOf(o),
-          sensitive: o.sensitive,
-          exclude_columns: o.excludeColumns,
-          latency: o.latency ? (o.latencyBatch ? { batchSizes: o.latencyBatch } : undefined) : false,
+          ...dataParams(o),
+          latency: latencyOf(o),
           batchSize: o.batch,
           intraOpNumThreads: o.threads,
           ...(o.finetune
@@ -153,13 +127,10 @@ export function registerPruneCommand(program: Command): void {
         },
         { onProgress },
       );
-      if (o.json) printJson(r);
-      else console.log(pruneText(r));
+      printResult(r, o.json, pruneText);
     });
 }
 
-const fmt = (v: number | undefined | null, digits = 4): string => (typeof v === 'number' ? v.toFixed(digits) : '-');
-const kb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
 /** The human-readable summary of a pruning run (the --json document is the contract). */
@@ -179,21 +150,11 @@ export function pruneText(r: PruneResult): string {
     );
   }
   if (r.metrics_before !== undefined) {
-    const before = (r.metrics_before ?? {}) as unknown as Record<string, number>;
-    const after = (r.metrics_after ?? {}) as unknown as Record<string, number>;
-    const keys = ['accuracy', 'f1_macro', 'log_loss', 'r2', 'rmse', 'mae'].filter((k) => typeof before[k] === 'number');
-    lines.push(`  evaluation on ${r.samples} rows of ${r.data}:`);
-    for (const k of keys) lines.push(`    ${k.padEnd(10)} ${fmt(before[k])} → ${fmt(after[k])} (${after[k]! - before[k]! >= 0 ? '+' : ''}${fmt(after[k]! - before[k]!)})`);
+    lines.push(`  evaluation on ${r.samples} rows of ${r.data}:`, ...metricDeltaLines(r.metrics_before, r.metrics_after));
     if (r.agreement !== undefined) lines.push(`    agreement  ${fmt(r.agreement)}`);
     if (r.max_abs_diff !== undefined) lines.push(`    max |output difference| ${fmt(r.max_abs_diff)}`);
   }
-  if (r.latency_before && r.latency_after) {
-    lines.push('  latency p50 (ms):');
-    r.latency_before.rows.forEach((b, i) => {
-      const a = r.latency_after!.rows[i];
-      lines.push(`    batch ${String(b.batch_size).padEnd(5)} ${fmt(b.p50_ms, 3)} → ${fmt(a?.p50_ms, 3)}`);
-    });
-  }
+  if (r.latency_before && r.latency_after) lines.push(...latencyDeltaLines(r.latency_before, r.latency_after));
   if (r.layers.length) {
     lines.push('  layers:');
     for (const l of r.layers) {

@@ -1,17 +1,16 @@
 /** `ptp quantize`: a quantized copy of a model (dynamic / static int8, fp16, int4) with per-node SQNR and before/after evaluation. */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { MODES, quantize, recipePathFor } from '../../pipeline/quantize';
 import type { QuantizeMode, QuantizeResult, QuantizeSettings } from '../../protocol/quantize';
-import { collect, intList, onProgress, positiveInt } from '../options';
-import { UsageError, printJson } from '../output';
+import { fmt, kb, latencyDeltaLines, metricDeltaLines } from '../before-after-text';
+import { addDataOptions, dataParams, type DataFlags } from '../data-options';
+import { addLatencyOptions, latencyOf, type LatencyFlags } from '../latency-options';
+import { collect, numberArg, oneOf, onProgress, positiveInt, threadsOption } from '../options';
+import { UsageError, printResult } from '../output';
 
-interface QuantizeFlags {
+interface QuantizeFlags extends DataFlags, LatencyFlags {
   mode?: string;
   output?: string;
-  data?: string;
-  label?: string | boolean;
-  sensitive: string[];
-  excludeColumns: string[];
   calibration?: string;
   calibrationRows?: number;
   method?: string;
@@ -27,25 +26,10 @@ interface QuantizeFlags {
   fp16BlockList?: string[];
   recipe?: string | boolean;
   sqnrRows?: number;
-  latency: boolean;
-  latencyBatch?: number[];
   batch?: number;
   threads?: number;
   saveRecipe: boolean;
   json?: boolean;
-}
-
-function oneOf<T extends string>(values: readonly T[], what: string): (v: string) => T {
-  return (v: string) => {
-    if ((values as readonly string[]).includes(v)) return v as T;
-    throw new InvalidArgumentError(`expected ${what}: ${values.join(', ')}`);
-  };
-}
-
-function numberArg(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
-  return n;
 }
 
 /** The settings the flags give (only those given: the rest comes from --recipe or the defaults). */
@@ -69,7 +53,7 @@ function settingsOf(o: QuantizeFlags, mode: QuantizeMode | undefined): QuantizeS
 }
 
 export function registerQuantizeCommand(program: Command): void {
-  program
+  const command = program
     .command('quantize')
     .description(
       'Write a quantized copy of a model (never the model itself): dynamic int8, static int8 (QDQ, calibrated), fp16 or int4 ' +
@@ -77,12 +61,11 @@ export function registerQuantizeCommand(program: Command): void {
     )
     .argument('<model>', 'path to a .onnx file')
     .option('--mode <mode>', `${MODES.join(' | ')} (may come from --recipe)`, oneOf(MODES, 'a mode'))
-    .option('-o, --output <file>', 'output file (default <model>.int8.onnx / .fp16.onnx / .int4.onnx next to the model)')
-    .option('--data <file>', 'evaluation data (CSV/TSV, NPY/NPZ, JSONL, Parquet, image folder); also calibrates static mode without --calibration')
-    .option('--label <column>', 'label column of --data (default: label/target/y)')
-    .option('--no-label', 'no labels: compare predictions only')
-    .option('--sensitive <column>', 'columns never fed to the model (sensitive attributes; repeatable, comma-separated)', collect, [])
-    .option('--exclude-columns <column>', 'other data columns never fed to the model (repeatable, comma-separated)', collect, [])
+    .option('-o, --output <file>', 'output file (default <model>.int8.onnx / .fp16.onnx / .int4.onnx next to the model)');
+  addDataOptions(command, {
+    data: 'evaluation data (CSV/TSV, NPY/NPZ, JSONL, Parquet, image folder); also calibrates static mode without --calibration',
+    sensitive: 'columns never fed to the model (sensitive attributes; repeatable, comma-separated)',
+  })
     .option('--calibration <file>', 'static mode: calibration data (read like --data)')
     .option('--calibration-rows <n>', 'static mode: calibration rows at most (default 1000)', positiveInt)
     .option('--method <method>', 'static mode: minmax | percentile | entropy (default minmax)', oneOf(['minmax', 'percentile', 'entropy'] as const, 'a method'))
@@ -97,11 +80,10 @@ export function registerQuantizeCommand(program: Command): void {
     .option('--activation-type <type>', 'static: int8 (S8S8, default) | uint8 (U8S8)', oneOf(['int8', 'uint8'] as const, 'a type'))
     .option('--fp16-block-list <ops>', 'fp16: op types kept in float32 (replaces the default list; comma-separated)', collect)
     .option('--recipe [file]', 'repeat the settings of a recipe (default <model>.quantize.json); flags override it')
-    .option('--sqnr-rows <n>', 'data rows for activation SQNR (default 64; 0 = skip)', positiveInt)
-    .option('--no-latency', 'skip the latency measurement')
-    .option('--latency-batch <sizes>', 'batch sizes of the latency measurement (default 1,32)', intList)
+    .option('--sqnr-rows <n>', 'data rows for activation SQNR (default 64; 0 = skip)', positiveInt);
+  addLatencyOptions(command)
     .option('--batch <n>', 'evaluation batch size', positiveInt)
-    .option('--threads <n>', 'onnxruntime intra-op threads (0 = default)', positiveInt)
+    .addOption(threadsOption())
     .option('--no-save-recipe', 'do not write <model>.quantize.json')
     .option('--json', 'print one JSON document')
     .action(async (file: string, o: QuantizeFlags) => {
@@ -114,27 +96,21 @@ export function registerQuantizeCommand(program: Command): void {
           ...(mode ? { mode } : {}),
           ...(recipe ? { recipe } : {}),
           output: o.output,
-          data: o.data,
-          label: o.label === false ? null : typeof o.label === 'string' ? o.label : undefined,
-          sensitive: o.sensitive,
-          exclude_columns: o.excludeColumns,
+          ...dataParams(o),
           calibration: o.calibration,
           settings: settingsOf(o, mode),
           sqnrRows: o.sqnrRows,
-          latency: o.latency ? (o.latencyBatch ? { batchSizes: o.latencyBatch } : undefined) : false,
+          latency: latencyOf(o),
           batchSize: o.batch,
           intraOpNumThreads: o.threads,
           saveRecipe: o.saveRecipe,
         },
         { onProgress },
       );
-      if (o.json) printJson(r);
-      else console.log(quantizeText(r));
+      printResult(r, o.json, quantizeText);
     });
 }
 
-const fmt = (v: number | undefined | null, digits = 4): string => (typeof v === 'number' ? v.toFixed(digits) : '-');
-const kb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 
 /** The human-readable summary (the --json document is the contract). */
 export function quantizeText(r: QuantizeResult): string {
@@ -143,21 +119,11 @@ export function quantizeText(r: QuantizeResult): string {
   lines.push(`  ${r.quantized_nodes} nodes ${r.mode === 'fp16' ? 'converted' : 'quantized'}, ${r.skipped.length} skipped`);
   if (r.calibration) lines.push(`  calibration: ${r.calibration.method} on ${r.calibration.rows} rows of ${r.calibration.file}`);
   if (r.metrics_before !== undefined) {
-    const before = (r.metrics_before ?? {}) as unknown as Record<string, number>;
-    const after = (r.metrics_after ?? {}) as unknown as Record<string, number>;
-    const keys = ['accuracy', 'f1_macro', 'log_loss', 'r2', 'rmse', 'mae'].filter((k) => typeof before[k] === 'number');
-    lines.push(`  evaluation on ${r.samples} rows of ${r.data}:`);
-    for (const k of keys) lines.push(`    ${k.padEnd(10)} ${fmt(before[k])} → ${fmt(after[k])} (${after[k]! - before[k]! >= 0 ? '+' : ''}${fmt(after[k]! - before[k]!)})`);
+    lines.push(`  evaluation on ${r.samples} rows of ${r.data}:`, ...metricDeltaLines(r.metrics_before, r.metrics_after));
     if (r.agreement !== undefined) lines.push(`    agreement  ${fmt(r.agreement)}`);
     lines.push(`    max |output difference| ${fmt(r.max_abs_diff)}`);
   }
-  if (r.latency_before && r.latency_after) {
-    lines.push('  latency p50 (ms):');
-    r.latency_before.rows.forEach((b, i) => {
-      const a = r.latency_after!.rows[i];
-      lines.push(`    batch ${String(b.batch_size).padEnd(5)} ${fmt(b.p50_ms, 3)} → ${fmt(a?.p50_ms, 3)}`);
-    });
-  }
+  if (r.latency_before && r.latency_after) lines.push(...latencyDeltaLines(r.latency_before, r.latency_after));
   const worst = r.nodes.filter((n) => n.activation_sqnr_db !== undefined || n.weight_sqnr_db !== undefined).slice(0, 10);
   if (worst.length) {
     lines.push('  worst nodes (SQNR dB, activation / weight):');
