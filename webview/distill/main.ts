@@ -8,25 +8,16 @@ import '../evaluation/evaluation.css';
 import '../quantize/quantize.css';
 import '../prune/prune.css';
 import type { DistillReportChannel, DistillReportSnapshot } from '../../src/protocol/distill-panel';
-import { h, replaceChildren } from '../shared/dom';
-import { HostClient } from '../shared/host-client';
-import { registerToolkit } from '../shared/toolkit';
-import { trackScroll, ViewStateStore } from '../shared/view-state';
-import { vscodeApi } from '../shared/vscode-api';
+import { replaceChildren } from '../shared/dom';
+import { startReportApp } from '../shared/report-app';
+import { errorInfoOf, showFailure, watchTheme } from '../shared/report-shell';
 import { destroyCharts } from '../evaluation/chart';
-import { errorInfoOf, showErrorView, showFailure, watchTheme } from '../prune/report-shell';
 import { renderDistill, type DistillActions } from './distill-view';
 import { DEFAULT_VIEW_STATE, type DistillViewState } from './view-state';
 
-registerToolkit();
-
-const api = vscodeApi<DistillViewState>();
-const store = new ViewStateStore(api, DEFAULT_VIEW_STATE);
-const client = new HostClient<DistillReportChannel>(api);
-const root = document.getElementById('app')!;
-const failureSlot = h('div', { class: 'failure-slot' });
+const app = startReportApp<DistillViewState, DistillReportChannel>(DEFAULT_VIEW_STATE);
+const { store, client, failureSlot } = app;
 let current: DistillReportSnapshot | undefined;
-let restoredScroll = false;
 
 const actions: DistillActions = {
   copyJson: () => client.request('copyJson', null),
@@ -36,28 +27,19 @@ const actions: DistillActions = {
 
 function render(snapshot: DistillReportSnapshot): void {
   current = snapshot;
-  const scrollY = window.scrollY;
-  destroyCharts();
-  replaceChildren(root, failureSlot, ...renderDistill(snapshot.result, store, actions));
-  root.removeAttribute('aria-busy');
   document.body.dataset.task = snapshot.result.task;
-  document.body.dataset.viewState = 'ready';
-  if (!restoredScroll) {
-    restoredScroll = true;
-    const y = store.get().scrollY;
-    if (y > 0) requestAnimationFrame(() => window.scrollTo(0, y));
-  } else if (scrollY > 0) {
-    requestAnimationFrame(() => window.scrollTo(0, scrollY));
-  }
+  app.show(() => {
+    destroyCharts();
+    return [failureSlot, ...renderDistill(snapshot.result, store, actions)];
+  });
 }
 
 client.on('snapshot', (s) => {
   replaceChildren(failureSlot);
   render(s);
 });
-trackScroll((scrollY) => store.update({ scrollY }));
 watchTheme(() => {
   if (current) render(current);
 });
 
-client.request('ready', null).then(render, (e: unknown) => showErrorView(root, e));
+app.ready(render);

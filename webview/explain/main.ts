@@ -12,10 +12,8 @@ import type { ExplainChannel, ExplainExportOutcome, ExplainSnapshot } from '../.
 import type { ErrorInfo } from '../../src/protocol/webview';
 import { h, replaceChildren, type Child } from '../shared/dom';
 import { formatCount } from '../shared/format';
-import { HostClient } from '../shared/host-client';
-import { registerToolkit } from '../shared/toolkit';
-import { trackScroll, ViewStateStore } from '../shared/view-state';
-import { vscodeApi } from '../shared/vscode-api';
+import { startReportApp } from '../shared/report-app';
+import { watchTheme } from '../shared/report-shell';
 import { button } from '../evaluation/header';
 import { facts } from '../evaluation/run-details';
 import { defaultOutput, importanceOrder, num } from './attribution-math';
@@ -32,16 +30,10 @@ interface ExplainViewState {
   readonly scrollY: number;
 }
 
-registerToolkit();
-
-const api = vscodeApi<ExplainViewState>();
-const store = new ViewStateStore<ExplainViewState>(api, { output: null, row: 0, feature: null, open: {}, scrollY: 0 });
-const client = new HostClient<ExplainChannel>(api);
-const root = document.getElementById('app')!;
-const failureSlot = h('div', { class: 'failure-slot' });
+const app = startReportApp<ExplainViewState, ExplainChannel>({ output: null, row: 0, feature: null, open: {}, scrollY: 0 });
+const { store, client, failureSlot } = app;
 const status = h('span', { class: 'export-status muted', role: 'status', 'aria-live': 'polite' });
 let current: ExplainResult | undefined;
-let restoredScroll = false;
 
 function runExport(what: () => Promise<ExplainExportOutcome>): void {
   status.textContent = '';
@@ -210,14 +202,10 @@ function rerender(): void {
 
 function render(snapshot: ExplainSnapshot): void {
   current = snapshot.result;
-  const scrollY = window.scrollY;
-  replaceChildren(failureSlot);
-  replaceChildren(root, failureSlot, ...content(snapshot.result));
-  root.removeAttribute('aria-busy');
-  document.body.dataset.viewState = 'ready';
-  const y = restoredScroll ? scrollY : store.get().scrollY;
-  restoredScroll = true;
-  if (y > 0) requestAnimationFrame(() => window.scrollTo(0, y));
+  app.show(() => {
+    replaceChildren(failureSlot);
+    return [failureSlot, ...content(snapshot.result)];
+  });
 }
 
 function showFailure(error: ErrorInfo): void {
@@ -225,7 +213,7 @@ function showFailure(error: ErrorInfo): void {
 }
 
 /** Plots read the theme's colours when drawn: redraw when VS Code switches themes. */
-new MutationObserver(() => requestAnimationFrame(rerender)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+watchTheme(rerender);
 
 /** Plots are drawn at the panel's width: redraw when it changes. */
 let lastWidth = 0;
@@ -238,9 +226,5 @@ new ResizeObserver(() => {
 
 client.on('snapshot', render);
 client.on('failure', showFailure);
-trackScroll((scrollY) => store.update({ scrollY }));
 
-client.request('ready', null).then(render, (e: unknown) => {
-  replaceChildren(root, h('section', { class: 'error-view', role: 'alert' }, h('h2', null, 'The attributions could not be shown'), h('p', { class: 'message' }, e instanceof Error ? e.message : String(e))));
-  document.body.dataset.viewState = 'error';
-});
+app.ready(render, 'The attributions could not be shown');

@@ -1,6 +1,6 @@
 /**
- * Two models side by side, as the pruning (before / after) and distillation (teacher / student) reports show
- * them: the headline metric, the metrics table with changes, and latency per batch size. Builds DOM from text only.
+ * Two models side by side, as the pruning and quantization (before / after) and distillation (teacher / student)
+ * reports show them: the headline metric, the metrics table with changes, and latency per batch size. Builds DOM from text only.
  */
 import type { BenchRow } from '../../src/protocol/evaluate';
 import { h, type Child } from '../shared/dom';
@@ -92,8 +92,8 @@ function speedClass(speedup: number): 'better' | 'worse' | 'same' {
   return speedup >= 1.05 ? 'better' : speedup <= 0.95 ? 'worse' : 'same';
 }
 
-/** Latency per batch size of both sides, with the speed-up. */
-export function latencyTable(a: readonly BenchRow[] | undefined, b: readonly BenchRow[] | undefined, sides: Sides): Child[] {
+/** Latency per batch size of both sides, with the speed-up, in a grid labelled `title`. */
+export function latencyTable(a: readonly BenchRow[] | undefined, b: readonly BenchRow[] | undefined, sides: Sides, title = 'Latency'): Child[] {
   if (!a?.length || !b?.length) return [h('p', { class: 'muted' }, 'Latency was not measured.')];
   const columns: readonly Column[] = [
     { title: 'Batch size', min: '7em', numeric: true },
@@ -114,7 +114,7 @@ export function latencyTable(a: readonly BenchRow[] | undefined, b: readonly Ben
     ];
   });
   return [
-    h('div', { 'data-testid': 'latency-table' }, dataGrid('Latency', columns, rows)),
+    h('div', { 'data-testid': 'latency-table' }, dataGrid(title, columns, rows)),
     h('p', { class: 'muted small' }, 'session.run on generated inputs, same threads and batch sizes for both models.'),
   ];
 }

@@ -86,7 +86,7 @@ export function layersTable(layers: readonly PrunedLayer[], method: PruneMethod,
       h('td', null, h('span', { class: `status status-${l.status}` }, l.status)),
     );
   });
-  return h('div', { class: 'grid-scroll' }, h('table', { class: 'layer-table', 'data-testid': 'layer-table' }, h('thead', null, header), h('tbody', null, ...rows)));
+  return h('div', { class: 'grid-scroll' }, h('table', { class: 'report-table layer-table', 'data-testid': 'layer-table' }, h('thead', null, header), h('tbody', null, ...rows)));
 }
 
 /** Colour band of a pruned fraction, as the graph overlay's thresholds (25 / 50 / 75 %). */

@@ -8,30 +8,22 @@
 import '../shared/base.css';
 import 'uplot/dist/uPlot.min.css';
 import '../evaluation/evaluation.css';
+import '../shared/report-table.css';
 import '../quantize/quantize.css';
 import './prune.css';
 import type { PruneReportChannel, PruneReportSnapshot } from '../../src/protocol/prune-panel';
 import { h, replaceChildren } from '../shared/dom';
-import { HostClient } from '../shared/host-client';
-import { registerToolkit } from '../shared/toolkit';
-import { trackScroll, ViewStateStore } from '../shared/view-state';
-import { vscodeApi } from '../shared/vscode-api';
+import { startReportApp } from '../shared/report-app';
+import { errorInfoOf, showFailure, watchTheme } from '../shared/report-shell';
 import { destroyCharts } from '../evaluation/chart';
 import { renderPrune, type PruneActions } from './prune-view';
-import { errorInfoOf, showErrorView, showFailure, watchTheme } from './report-shell';
 import { DEFAULT_VIEW_STATE, type PruneViewState } from './view-state';
 
-registerToolkit();
-
-const api = vscodeApi<PruneViewState>();
-const store = new ViewStateStore(api, DEFAULT_VIEW_STATE);
-const client = new HostClient<PruneReportChannel>(api);
-const root = document.getElementById('app')!;
-const failureSlot = h('div', { class: 'failure-slot' });
+const app = startReportApp<PruneViewState, PruneReportChannel>(DEFAULT_VIEW_STATE);
+const { store, client, failureSlot } = app;
 const busySlot = h('div', { class: 'busy-slot' });
 let current: PruneReportSnapshot | undefined;
 let busy = false;
-let restoredScroll = false;
 
 const fail = (what: string) => (e: unknown) => showFailure(failureSlot, errorInfoOf(e), what);
 
@@ -53,21 +45,13 @@ const actions: PruneActions = {
 
 function render(snapshot: PruneReportSnapshot): void {
   current = snapshot;
-  const scrollY = window.scrollY;
-  destroyCharts();
-  replaceChildren(root, busySlot, failureSlot, ...renderPrune(snapshot, store, actions, { busy }, () => render(snapshot)));
-  root.removeAttribute('aria-busy');
   document.body.dataset.method = snapshot.result.method;
   document.body.dataset.sensitivity = snapshot.sensitivity ? 'ready' : 'none';
   document.body.dataset.finetune = snapshot.result.finetune ? 'ready' : 'none';
-  document.body.dataset.viewState = 'ready';
-  if (!restoredScroll) {
-    restoredScroll = true;
-    const y = store.get().scrollY;
-    if (y > 0) requestAnimationFrame(() => window.scrollTo(0, y));
-  } else if (scrollY > 0) {
-    requestAnimationFrame(() => window.scrollTo(0, scrollY));
-  }
+  app.show(() => {
+    destroyCharts();
+    return [busySlot, failureSlot, ...renderPrune(snapshot, store, actions, { busy }, () => render(snapshot))];
+  });
 }
 
 function showBusy(on: boolean): void {
@@ -90,9 +74,8 @@ client.on('sensitivity', (result) => {
 });
 client.on('busy', showBusy);
 client.on('failure', (e) => showFailure(failureSlot, e));
-trackScroll((scrollY) => store.update({ scrollY }));
 watchTheme(() => {
   if (current) render(current);
 });
 
-client.request('ready', null).then(render, (e: unknown) => showErrorView(root, e));
+app.ready(render);

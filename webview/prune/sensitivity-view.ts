@@ -64,7 +64,7 @@ export function sensitivityContent(s: PruneSensitivityResult): Child[] {
     s.layers.length
       ? chart({ id: 'sensitivity', title: `${metricName} with one layer pruned`, xLabel: s.method === 'structured' ? 'channels removed' : 'sparsity', yLabel: metricName, series, height: 300 })
       : h('p', { class: 'muted' }, 'No layer could be analysed.'),
-    h('div', { class: 'grid-scroll' }, h('table', { class: 'layer-table sensitivity-table', 'data-testid': 'sensitivity-table' }, h('thead', null, header), h('tbody', null, ...rows))),
+    h('div', { class: 'grid-scroll' }, h('table', { class: 'report-table layer-table sensitivity-table', 'data-testid': 'sensitivity-table' }, h('thead', null, header), h('tbody', null, ...rows))),
     h('p', { class: 'muted small' }, `Each layer pruned alone, the rest of the model untouched. Red: ${metricName.toLowerCase()} more than 0.05 below the unpruned model; amber: more than 0.01.`),
     ...(s.skipped.length ? [h('ul', { class: 'plan' }, ...s.skipped.map((k) => h('li', null, h('span', { class: 'mono' }, `${k.node} (${k.op_type})`), `: ${k.reason}`)))] : []),
   ];

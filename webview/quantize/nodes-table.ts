@@ -116,6 +116,6 @@ export function nodesTable(nodes: readonly QuantizedNodeReport[], current: reado
     'div',
     { class: 'nodes' },
     h('div', { class: 'requantize-bar' }, button, status, h('span', { class: 'muted legend' }, 'SQNR: ', ...(['poor', 'fair', 'good', 'great'] as const).map((b, i) => h('span', { class: `sqnr sqnr-${b} chip` }, ['< 20', '20–30', '30–40', '≥ 40'][i]!)), ' dB')),
-    h('div', { class: 'grid-scroll' }, h('table', { class: 'node-table', 'data-testid': 'node-table' }, h('thead', null, header), h('tbody', null, ...rows))),
+    h('div', { class: 'grid-scroll' }, h('table', { class: 'report-table node-table', 'data-testid': 'node-table' }, h('thead', null, header), h('tbody', null, ...rows))),
   );
 }

@@ -3,16 +3,17 @@
  * prediction agreement, latency before/after, the per-node error table with the closed loop (exclude →
  * Re-quantize), skipped nodes and warnings.
  */
-import type { QuantizeLatency, QuantizeResult } from '../../src/protocol/quantize';
+import type { QuantizeResult } from '../../src/protocol/quantize';
 import { h, type Child } from '../shared/dom';
 import { dataGrid, type Column } from '../shared/grid';
 import { formatBytes, formatCount } from '../shared/format';
 import { pageHeader, type HeaderActions } from '../evaluation/header';
-import { exactMetric, formatDate, formatDelta, formatMetric, formatMs, formatPercent } from '../evaluation/metric-format';
+import { exactMetric, formatDate, formatDelta, formatMetric, formatPercent } from '../evaluation/metric-format';
 import { metricRows } from '../evaluation/metric-names';
 import { facts } from '../evaluation/run-details';
 import { section } from '../evaluation/section';
 import type { EvaluationStore } from '../evaluation/view-state';
+import { latencyTable, listContent, type Sides } from '../prune/compare-tables';
 import { nodesTable, type NodeTableActions } from './nodes-table';
 import { deltaClass, formatRatio } from './report-format';
 import type { ReportStore } from './view-state';
@@ -109,33 +110,7 @@ function metricsContent(r: QuantizeResult): Child[] {
   return out;
 }
 
-const LATENCY_COLUMNS: readonly Column[] = [
-  { title: 'Batch size', min: '7em', numeric: true },
-  { title: 'Threads', min: '6em', numeric: true },
-  { title: 'p50 before', min: '8em', numeric: true },
-  { title: 'p50 after', min: '8em', numeric: true },
-  { title: 'Speed-up', min: '7em', numeric: true },
-];
-
-function latencyContent(before: QuantizeLatency | undefined, after: QuantizeLatency | undefined): Child[] {
-  if (!before || !after) return [h('p', { class: 'muted' }, 'Latency was not measured.')];
-  const rows = before.rows.map((b) => {
-    const a = after.rows.find((x) => x.batch_size === b.batch_size && x.threads === b.threads);
-    const speedup = a && a.p50_ms > 0 ? b.p50_ms / a.p50_ms : null;
-    return [
-      formatCount(b.batch_size),
-      b.threads === 0 ? 'default' : formatCount(b.threads),
-      formatMs(b.p50_ms),
-      a ? formatMs(a.p50_ms) : '—',
-      h('span', { class: `delta ${speedup === null ? 'same' : speedup >= 1.05 ? 'better' : speedup <= 0.95 ? 'worse' : 'same'}` }, speedup === null ? '—' : `${speedup.toFixed(2)}×`),
-    ];
-  });
-  return [h('div', { 'data-testid': 'latency-table' }, dataGrid('Latency before and after', LATENCY_COLUMNS, rows)), h('p', { class: 'muted small' }, 'session.run on generated inputs, same threads and batch sizes for both models.')];
-}
-
-function listContent(items: readonly string[], empty: string): Child[] {
-  return items.length ? [h('ul', { class: 'plan' }, ...items.map((w) => h('li', null, w)))] : [h('p', { class: 'muted' }, empty)];
-}
+const SIDES: Sides = { titles: ['Before', 'After'], when: ['before', 'after'] };
 
 export function renderQuantize(r: QuantizeResult, store: ReportStore, actions: QuantizeActions, excluded: Set<string>, rerender: () => void): Child[] {
   const s = store as unknown as EvaluationStore;
@@ -156,7 +131,7 @@ export function renderQuantize(r: QuantizeResult, store: ReportStore, actions: Q
     sizeFacts(r),
     section(s, 'metrics', 'Before and after', metricsContent(r)),
     section(s, 'nodes', `Per-node error (${r.nodes.length})`, [nodesTable(r.nodes, recipe.exclude, excluded, store, actions, rerender)]),
-    section(s, 'latency', 'Latency', latencyContent(r.latency_before, r.latency_after)),
+    section(s, 'latency', 'Latency', latencyTable(r.latency_before?.rows, r.latency_after?.rows, SIDES, 'Latency before and after')),
     section(s, 'settings', 'Settings', [facts(settings)], false),
     section(s, 'skipped', `Skipped nodes (${r.skipped.length})`, r.skipped.length ? [h('ul', { class: 'plan' }, ...r.skipped.map((n) => h('li', null, h('span', { class: 'mono' }, `${n.node} (${n.op_type})`), `: ${n.reason}`)))] : [h('p', { class: 'muted' }, 'None.')], false),
     section(s, 'warnings', `Warnings (${warnings})`, listContent(r.warnings, 'None.'), warnings > 0),

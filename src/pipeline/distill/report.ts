@@ -6,11 +6,12 @@ import { longToNumber } from '../../core/long';
 import type { onnx } from '../../core/proto/onnx';
 import type { DistillParams, DistillResult } from '../../protocol/distill';
 import { isDatasetError } from '../data';
-import { benchModel, compare } from '../evaluate';
+import { compare } from '../evaluate';
 import { classSpace } from '../evaluate/classes';
 import type { PreparedModel } from '../evaluate/inference';
 import { classificationMetrics, isMetricsError, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from '../evaluate/metrics';
 import { classBatch, planOutputs, regressionBatch, resolveTransform } from '../evaluate/outputs';
+import { latencyBoth as latencyPair } from '../quantize/compare';
 import type { OperationContext } from '../types';
 import { DistillError } from './errors';
 import { gatherRows, type TrainingRows } from './rows';
@@ -128,25 +129,15 @@ async function predict(model: PreparedModel, rows: TrainingRows, head: TeacherHe
   return { values: b.proba!, predicted: b.predicted, numClasses: b.numClasses };
 }
 
-/** benchModel on both models with identical settings (default batch sizes 1 and 32, 20 runs after 3 warm-up runs). */
+/** The teacher's and the student's latency, measured as the quantize and prune reports measure theirs (latencyBoth). */
 export async function latencyBoth(
   teacher: string,
   student: string,
   params: DistillParams,
   ctx: OperationContext,
 ): Promise<Pick<DistillResult, 'latency_teacher' | 'latency_student'>> {
-  const o = params.latency === false ? {} : (params.latency ?? {});
-  const common = {
-    batchSizes: o.batchSizes ?? [1, 32],
-    runs: o.runs ?? 20,
-    warmup: o.warmup ?? 3,
-    threads: [params.intraOpNumThreads ?? 0],
-    intraOpNumThreads: params.intraOpNumThreads,
-    executionProviders: params.executionProviders,
-  };
-  const t = await benchModel({ model: teacher, ...common }, ctx);
-  const s = await benchModel({ model: student, ...common }, ctx);
-  return { latency_teacher: { rows: t.results }, latency_student: { rows: s.results } };
+  const { before, after } = await latencyPair(teacher, student, params, ctx);
+  return { latency_teacher: { rows: before }, latency_student: { rows: after } };
 }
 
 /** Parameters of a model: initializer elements, plus the numbers ai.onnx.ml operators hold in attributes (coefficients, trees). */

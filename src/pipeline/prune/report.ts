@@ -3,7 +3,7 @@
  * notes that say what the kind of sparsity buys where, the before/after evaluation and latency.
  */
 import type { PruneFinetuneResult, PruneMethod, PruneResult } from '../../protocol/prune';
-import type { Evaluation, LatencyPair } from '../quantize/compare';
+import { comparisonFields, type Evaluation, type LatencyPair } from '../quantize/compare';
 import { ortVersion } from '../runtime';
 import type { PruneGraphOutcome, PruneGraphSettings } from './prune-graph';
 import { reportedSettings } from './settings';
@@ -69,18 +69,7 @@ export function assemble(p: Parts): PruneResult {
     ...(p.gzipBefore !== undefined && p.gzipAfter !== undefined ? { compressed_bytes_before: p.gzipBefore, compressed_bytes_after: p.gzipAfter } : {}),
     notes,
     warnings,
-    ...(p.evaluation
-      ? {
-          data: p.evaluation.data,
-          samples: p.evaluation.samples,
-          task: p.evaluation.task,
-          metrics_before: p.evaluation.metrics_before,
-          metrics_after: p.evaluation.metrics_after,
-          ...(p.evaluation.agreement !== undefined ? { agreement: p.evaluation.agreement } : {}),
-          ...(p.evaluation.max_abs_diff !== undefined ? { max_abs_diff: p.evaluation.max_abs_diff } : {}),
-        }
-      : {}),
-    ...(p.latency ? { latency_before: { rows: p.latency.before }, latency_after: { rows: p.latency.after } } : {}),
+    ...comparisonFields(p.evaluation, p.latency),
     ...(p.finetune ? { finetune: p.finetune } : {}),
     timings: p.timings,
     ort_version: ortVersion(),

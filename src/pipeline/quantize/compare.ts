@@ -81,7 +81,7 @@ export interface LatencyPair {
 }
 
 /** benchModel on both models with identical settings (default batch sizes 1 and 32, 20 runs after 3 warm-up runs). */
-export async function latencyBoth(source: string, output: string, params: BothParams, ctx: OperationContext): Promise<LatencyPair> {
+export async function latencyBoth(source: string, output: string, params: Pick<BothParams, 'latency' | keyof RuntimeOptions>, ctx: OperationContext): Promise<LatencyPair> {
   const o = params.latency === false ? {} : (params.latency ?? {});
   const common = {
     batchSizes: o.batchSizes ?? [1, 32],
@@ -94,4 +94,25 @@ export async function latencyBoth(source: string, output: string, params: BothPa
   const before = await benchModel({ model: source, ...common }, ctx);
   const after = await benchModel({ model: output, ...common }, ctx);
   return { before: before.results, after: after.results };
+}
+
+/** The result fields of the evaluation and the latency of both models; a part not measured leaves its fields out. */
+export function comparisonFields(
+  evaluation: Evaluation | undefined,
+  latency: LatencyPair | undefined,
+): Partial<Pick<QuantizeResult, 'data' | 'samples' | 'task' | 'metrics_before' | 'metrics_after' | 'agreement' | 'max_abs_diff' | 'latency_before' | 'latency_after'>> {
+  return {
+    ...(evaluation
+      ? {
+          data: evaluation.data,
+          samples: evaluation.samples,
+          task: evaluation.task,
+          metrics_before: evaluation.metrics_before,
+          metrics_after: evaluation.metrics_after,
+          ...(evaluation.agreement !== undefined ? { agreement: evaluation.agreement } : {}),
+          ...(evaluation.max_abs_diff !== undefined ? { max_abs_diff: evaluation.max_abs_diff } : {}),
+        }
+      : {}),
+    ...(latency ? { latency_before: { rows: latency.before }, latency_after: { rows: latency.after } } : {}),
+  };
 }

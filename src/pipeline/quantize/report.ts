@@ -4,7 +4,7 @@
  */
 import type { QuantizeParams, QuantizeRecipe, QuantizeResult, QuantizedNodeReport } from '../../protocol/quantize';
 import { ortVersion } from '../runtime';
-import type { Evaluation, LatencyPair } from './compare';
+import { comparisonFields, type Evaluation, type LatencyPair } from './compare';
 import { ORT_CPU_FP16_NATIVE, type Fp16Stats } from './fp16';
 import type { NodeOutcome, RewriteOutcome } from './outcome';
 import { recipePathFor, writeRecipe } from './recipe';
@@ -73,18 +73,7 @@ export function assemble(p: Parts): QuantizeResult {
     nodes,
     skipped: p.outcome.skipped,
     warnings,
-    ...(p.evaluation
-      ? {
-          data: p.evaluation.data,
-          samples: p.evaluation.samples,
-          task: p.evaluation.task,
-          metrics_before: p.evaluation.metrics_before,
-          metrics_after: p.evaluation.metrics_after,
-          agreement: p.evaluation.agreement,
-          max_abs_diff: p.evaluation.max_abs_diff,
-        }
-      : {}),
-    ...(p.latency ? { latency_before: { rows: p.latency.before }, latency_after: { rows: p.latency.after } } : {}),
+    ...comparisonFields(p.evaluation, p.latency),
     ...(p.calibration ? { calibration: p.calibration } : {}),
     sqnr_rows: p.sqnrUsed,
     ...(p.fp16

@@ -1,10 +1,10 @@
 /**
- * What the pruning and distillation report apps share around their content: the failure notice (dismissible,
+ * What the report panel apps share around their content: the failure notice (dismissible,
  * information for a cancellation), the error view when the snapshot cannot be had, and redrawing when VS Code
  * switches colour themes (charts read the theme's colours when drawn).
  */
 import type { ErrorInfo } from '../../src/protocol/webview';
-import { h, replaceChildren } from '../shared/dom';
+import { h, replaceChildren } from './dom';
 
 /** Shows `error` in `slot`: "The last action failed: …", or the cancellation message as information. */
 export function showFailure(slot: HTMLElement, error: ErrorInfo, what = 'The last action failed'): void {
@@ -16,9 +16,9 @@ export function showFailure(slot: HTMLElement, error: ErrorInfo, what = 'The las
   );
 }
 
-/** The page when the report could not be shown at all. */
-export function showErrorView(root: HTMLElement, e: unknown): void {
-  replaceChildren(root, h('section', { class: 'error-view', role: 'alert' }, h('h2', null, 'The report could not be shown'), h('p', { class: 'message' }, e instanceof Error ? e.message : String(e))));
+/** The page when the report could not be shown at all, under `title`. */
+export function showErrorView(root: HTMLElement, e: unknown, title = 'The report could not be shown'): void {
+  replaceChildren(root, h('section', { class: 'error-view', role: 'alert' }, h('h2', null, title), h('p', { class: 'message' }, e instanceof Error ? e.message : String(e))));
   document.body.dataset.viewState = 'error';
 }
 
