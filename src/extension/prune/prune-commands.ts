@@ -33,6 +33,7 @@ import { PrunePanels } from './prune-panels';
 import { pickFinetuneSettings } from './finetune-pickers';
 import { pickEvaluationData, pickPruneChoices } from './prune-pickers';
 import { pickLabel } from './step-pickers';
+import { rejectionFor } from './rejection';
 
 export interface PruningDeps {
   readonly context: vscode.ExtensionContext;
@@ -69,7 +70,7 @@ export function registerPruning({ context, worker, log, overlays }: PruningDeps)
       log.error(`${subject}: ${logText(e)}`);
       if (!(e instanceof WorkerStoppedError)) void vscode.window.showErrorMessage(`${subject}: ${info.message}`);
     }
-    return new Error(info.message);
+    return rejectionFor(e);
   };
 
   const lastRun = (model: string): Run => {

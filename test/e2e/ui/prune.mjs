@@ -1,5 +1,8 @@
 /** UI tests: Prune Model… and Distill Model…. */
-import { screenshot } from '../lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, screenshot } from '../lib.mjs';
 import { QUICK_INPUT, QUICK_ROW, openModelFromExplorer, runCommand, webviewFrameOf, quickInputStep, explorerContextCommand, toggleLightDark, closeAllEditors } from './workbench.mjs';
 
 export const tests = [
@@ -160,6 +163,67 @@ export const tests = [
         await screenshot(page, `distill-report-${tag}`);
       }
       await toggleLightDark(page);
+    },
+  },
+  {
+    name: 'Palette → Distill Model… → student "Another ONNX model (e.g. a pruned copy)…" → digits_mlp.pruned.onnx, keep zeros, 5 epochs: the Distillation report names the student file and shows teacher vs student',
+    timeout: 120_000,
+    async fn({ page, cs, titles }) {
+      await closeAllEditors(page);
+      // The pruned copy the picker suggests: written by the ptp CLI (no UI test prunes the MLP).
+      const pruned = join(cs.dirs.workspace, 'digits_mlp.pruned.onnx');
+      if (!existsSync(pruned)) {
+        execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'prune', join(cs.dirs.workspace, 'digits_mlp.onnx'), '--method', 'magnitude', '--sparsity', '0.5', '-o', pruned], { stdio: 'pipe', timeout: 60_000 });
+      }
+      await openModelFromExplorer(page, 'digits_mlp.onnx');
+      await runCommand(page, titles['ptp.distillModel'] ?? 'Post-Training: Distill Model…');
+      const input = page.locator(QUICK_INPUT);
+      const choose = async (step, text) => {
+        await quickInputStep(page, step);
+        if (text) {
+          await input.fill(text);
+          await page.locator(QUICK_ROW).filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 10_000 });
+        }
+        await input.press('Enter');
+      };
+      await choose(': training data', 'digits_test.csv');
+      await choose(': label column');
+      await choose(': student', 'Another ONNX model');
+      // The pruned copy next to the teacher comes first; a pruned student suggests keeping its zeros.
+      await quickInputStep(page, ': student model');
+      const firstStudent = (await page.locator(QUICK_ROW).first().innerText()).trim();
+      if (!/digits_mlp\.pruned\.onnx/.test(firstStudent)) throw new Error(`the first student model choice is "${firstStudent}"`);
+      await input.press('Enter');
+      await quickInputStep(page, ': keep zero weights');
+      const firstKeep = (await page.locator(QUICK_ROW).first().innerText()).trim();
+      if (!/^Yes/.test(firstKeep)) throw new Error(`the first "keep zero weights" choice is "${firstKeep}"`);
+      await input.press('Enter');
+      await quickInputStep(page, ': epochs');
+      await input.fill('5');
+      await page.waitForTimeout(300);
+      await input.press('Enter');
+      await quickInputStep(page, ': output file');
+      const output = (await input.inputValue()).replace(/digits_mlp\.student\.onnx$/, 'digits_mlp.pruned.trained.onnx');
+      if (!output.endsWith('digits_mlp.pruned.trained.onnx')) throw new Error(`the suggested output is "${await input.inputValue()}"`);
+      await input.fill(output);
+      await page.waitForTimeout(300);
+      await input.press('Enter');
+
+      const frame = await webviewFrameOf(page, 'distill', 90_000);
+      await frame.locator('body[data-view-state="ready"]').waitFor({ state: 'attached', timeout: 30_000 });
+      await frame.locator('[data-testid="student"]').filter({ hasText: 'digits_mlp.pruned.onnx' }).first().waitFor({ state: 'attached', timeout: 30_000 });
+      const student = (await frame.locator('[data-testid="student"]').textContent())?.trim() ?? '';
+      if (!/zeros kept/.test(student)) throw new Error(`the student shows "${student}"`);
+      const studentPath = (await frame.locator('[data-testid="student-path"]').textContent())?.trim() ?? '';
+      if (!studentPath.endsWith('digits_mlp.pruned.onnx')) throw new Error(`the student path shows "${studentPath}"`);
+      const teacherAcc = (await frame.locator('[data-testid="summary"] [data-metric="accuracy"][data-when="teacher"]').textContent())?.trim() ?? '';
+      const studentAcc = (await frame.locator('[data-testid="summary"] [data-metric="accuracy"][data-when="student"]').textContent())?.trim() ?? '';
+      if (!/^0\.9\d*$/.test(teacherAcc)) throw new Error(`teacher accuracy shows "${teacherAcc}"`);
+      if (!/^(0\.\d+|1)$/.test(studentAcc)) throw new Error(`student accuracy shows "${studentAcc}"`);
+      const best = (await frame.locator('[data-testid="best-epoch"]').textContent())?.trim() ?? '';
+      if (!/^\d of [1-5]\b/.test(best)) throw new Error(`best epoch shows "${best}" (5 epochs at most)`);
+      if (!existsSync(output)) throw new Error(`${output} was not written`);
+      await screenshot(page, 'distill-report-pruned-student');
     },
   },
 ];
