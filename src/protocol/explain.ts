@@ -45,6 +45,16 @@ export interface ExplainParams extends RuntimeOptions {
   readonly patch?: number;
   /** Occlusion: replace patches by the background's mean image (default) or by each background row (interventional). */
   readonly baseline?: 'mean' | 'background';
+  /**
+   * Permutation / Kernel without an explicit maxEvals / nsamples: the estimated relative error each row's budget
+   * grows to (expected Σ_j |φ̂_j − φ_j| ÷ Σ_j |φ̂_j| ≈ √(2/π)·Σ SE ÷ Σ|φ̂|, as the bench measures error; default 0.02).
+   */
+  readonly targetError?: number;
+  /**
+   * The adaptive budget's time cap: seconds of estimation per explained row, over the run as a whole (default 0.2);
+   * rows still above the target then stop, and the notes say how many.
+   */
+  readonly timeCap?: number;
   readonly seed?: number;
   /** Label column; undefined = auto-detect (label/target/y); null = none. Never a feature. */
   readonly label?: string | null;
@@ -80,6 +90,25 @@ export interface ExplainImage {
   readonly pixels: readonly (readonly number[])[];
 }
 
+/**
+ * How far the sampled φ may be from the exact Shapley values. Permutation: the standard error of the mean over
+ * antithetic pairs (σ_j / √pairs). Kernel: the sandwich (delta-method) standard error of the weighted least-squares
+ * fit over its sampled coalitions. Over the reported outputs.
+ */
+export interface ExplainErrorEstimate {
+  /** [row] the largest standard error of any φ of the row. */
+  readonly max_std_error: readonly number[];
+  /**
+   * [row] the expected relative L1 error √(2/π)·Σ_jk SE_jk ÷ Σ_jk |φ_jk| over the reported outputs (0: exact;
+   * NaN: unknown, e.g. a single antithetic pair).
+   */
+  readonly relative: readonly number[];
+  /** [row][feature][output] the standard error of each φ. */
+  readonly std_errors: readonly (readonly (readonly number[])[])[];
+  /** Rows whose relative error is above 2% (or the adaptive target). */
+  readonly above_target: number;
+}
+
 export interface ExplainResult {
   readonly model: string;
   readonly data: string;
@@ -109,7 +138,8 @@ export interface ExplainResult {
   readonly background: { readonly rows: number; readonly source: string; readonly how: 'all' | 'sample' | 'kmeans' | 'mean' };
   /**
    * Distinct coalitions evaluated for each explained row besides ∅ and the full set (each costs one model row per
-   * background row). Features whose value equals every background row's are left out (φ = 0 exactly).
+   * background row). Features whose value equals every background row's are left out (φ = 0 exactly). Adaptive
+   * budgets: the sum over their rounds.
    */
   readonly coalitions_per_row: readonly number[];
   /** Features that vary against the background, per explained row (the M the estimator worked with). */
@@ -121,7 +151,12 @@ export interface ExplainResult {
     readonly top_k?: number;
     readonly max_evals?: number;
     readonly permutation_pairs?: number;
+    /** Adaptive budget (no explicit nsamples / maxEvals): the target relative error and the time cap (s/row). */
+    readonly target_error?: number;
+    readonly time_cap?: number;
   };
+  /** The estimated sampling error (Permutation, Kernel, occlusion by permutation; absent for exact values). */
+  readonly error?: ExplainErrorEstimate;
   /** onnxruntime calls and model rows evaluated (all rows, background included). */
   readonly model_calls: number;
   readonly model_rows: number;

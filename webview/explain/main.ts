@@ -78,6 +78,20 @@ function efficiencyFact(r: ExplainResult): HTMLElement {
   );
 }
 
+/** "± 1.3% (this row) · worst 1.9%": the sampled values' estimated relative error, warned above 2%. */
+function errorFact(r: ExplainResult, row: number): HTMLElement | null {
+  if (!r.error) return null;
+  const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? 'n/a' : `${(v * 100).toFixed(v < 0.1 ? 2 : 1)}%`);
+  const known = r.error.relative.filter((v) => !Number.isNaN(v));
+  const target = r.settings.target_error ?? 0.02;
+  const ok = r.error.above_target === 0;
+  return h(
+    'span',
+    { 'data-testid': 'error-estimate', class: ok ? 'ok' : 'warn', title: 'estimated Σ|φ − exact φ| ÷ Σ|φ| from the standard errors of the sampled values' },
+    `± ${pct(r.error.relative[row])} (this row) · worst ${pct(known.length ? Math.max(...known) : undefined)}${ok ? '' : ` · ${r.error.above_target} rows above ${pct(target)}`}`,
+  );
+}
+
 function content(r: ExplainResult): Child[] {
   const st = store.get();
   const outputs = r.output_names.length;
@@ -187,6 +201,7 @@ function content(r: ExplainResult): Child[] {
         ['Background', `${formatCount(r.background.rows)} rows (${r.background.how})`],
         ['Base value E[f(x)]', num(r.base_value[output])],
         ['Efficiency', efficiencyFact(r)],
+        ...(r.error ? [['Estimated error', errorFact(r, row)!] as const] : []),
         ['Model rows', `${formatCount(r.model_rows)} in ${r.seconds.toFixed(2)} s`],
       ],
       { 'data-testid': 'explain-facts' },

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { explain } from '../../pipeline/explain';
 import type { ExplainBackground, ExplainMethod, ExplainParams, ExplainResult } from '../../protocol/explain';
 import { labelOf } from '../data-options';
-import { collect, intList, onProgress, positiveInt, taskOption, threadsOption } from '../options';
+import { collect, intList, numberArg, onProgress, positiveInt, taskOption, threadsOption } from '../options';
 import { UsageError, printResult } from '../output';
 
 interface ExplainFlags {
@@ -15,6 +15,8 @@ interface ExplainFlags {
   output?: string;
   nsamples?: number;
   maxEvals?: number;
+  targetError?: number;
+  timeCap?: number;
   topK?: number;
   patch?: number;
   baseline?: 'mean' | 'background';
@@ -52,9 +54,11 @@ export function registerExplainCommand(program: Command): void {
     .option('--background-kmeans <k>', 'background: k weighted k-means centroids of the background file or the data', positiveInt)
     .option('--method <method>', 'exact | kernel | permutation | occlusion (default: occlusion for images, exact for ≤ 14 features, else kernel)', methodOption)
     .option('--output <k>', 'output to explain: class index or name, or all (default all)')
-    .option('--nsamples <n>', 'Kernel SHAP coalitions (default 2·M + 2048)', positiveInt)
+    .option('--nsamples <n>', 'Kernel SHAP coalitions (default: adaptive, see --target-error)', positiveInt)
     .option('--top-k <k>', 'Kernel SHAP: keep only the k largest features per output (re-solved)', positiveInt)
-    .option('--max-evals <n>', 'Permutation/occlusion budget of coalition evaluations (default 500, at least 2·M + 1)', positiveInt)
+    .option('--max-evals <n>', 'Permutation/occlusion budget of coalition evaluations (default: permutation adaptive; occlusion 500; at least 2·M + 1)', positiveInt)
+    .option('--target-error <f>', 'without --nsamples/--max-evals: add work until the estimated relative error ≤ f (default 0.02)', numberArg)
+    .option('--time-cap <s>', 'the adaptive budget stops at s seconds per explained row (default 0.2)', numberArg)
     .option('--patch <px>', 'occlusion patch side in pixels (default ⌈max(H, W) / 8⌉)', positiveInt)
     .option('--baseline <kind>', 'occlusion: replace patches by the mean image (mean) or by each background row (background)', baselineOption)
     .option('--seed <n>', 'random seed', positiveInt, 0)
@@ -94,6 +98,8 @@ function explainParams(model: string, o: ExplainFlags): ExplainParams {
     ...(o.nsamples !== undefined ? { nsamples: o.nsamples } : {}),
     ...(o.topK !== undefined ? { topK: o.topK } : {}),
     ...(o.maxEvals !== undefined ? { maxEvals: o.maxEvals } : {}),
+    ...(o.targetError !== undefined ? { targetError: o.targetError } : {}),
+    ...(o.timeCap !== undefined ? { timeCap: o.timeCap } : {}),
     ...(o.patch !== undefined ? { patch: o.patch } : {}),
     ...(o.baseline ? { baseline: o.baseline } : {}),
     seed: o.seed,
@@ -107,6 +113,11 @@ function explainParams(model: string, o: ExplainFlags): ExplainParams {
 }
 
 const BAR = 24;
+
+/** An estimated relative error as a percentage ("n/a" when unknown). */
+function pct(v: number): string {
+  return Number.isNaN(v) ? 'n/a' : `${(v * 100).toFixed(v < 0.1 ? 2 : 1)}%`;
+}
 
 function num(v: number): string {
   if (v === 0) return '0';
@@ -156,7 +167,8 @@ export function explainText(r: ExplainResult, top = 8): string {
     const label = r.labels ? `, label ${r.labels[i]}` : '';
     const what = K > 1 ? `output "${r.output_names[k]}"${r.task === 'classification' ? ' (predicted)' : ''}` : `output "${r.output_names[k]}"`;
     lines.push('');
-    lines.push(`  row ${r.rows[i]}${label}: ${what} f(x) = ${num(r.f_x[i]![k]!)}, base ${num(r.base_value[k]!)}`);
+    const err = r.error ? ` · est. error ${pct(r.error.relative[i]!)} (max SE ${num(r.error.max_std_error[i]!)})` : '';
+    lines.push(`  row ${r.rows[i]}${label}: ${what} f(x) = ${num(r.f_x[i]![k]!)}, base ${num(r.base_value[k]!)}${err}`);
     lines.push(...bars(r.feature_names, r.shap_values[i]!.map((f) => f[k]!), tabular ? r.feature_values[i]! : null, top));
   }
   if (r.rows.length > 1) {

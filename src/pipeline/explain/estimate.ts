@@ -10,6 +10,8 @@ import type { Estimator } from './estimator';
 import { exactEstimator } from './exact';
 import { defaultNsamples, kernelEstimator } from './kernel';
 import type { ExplainedModel, RowBuffer } from './model-fn';
+import { expandMasks, rowSeed, toFullSpace, varyingFeatures } from './row-space';
+import { estimateAdaptive } from './adaptive';
 import { DEFAULT_MAX_EVALS, minMaxEvals, permutationEstimator, permutationPairs } from './permutation';
 
 /** Rows queued before their coalitions are evaluated, at most. */
@@ -33,6 +35,11 @@ export interface EstimateInput {
   /** Occlusion's default budget: at least this many antithetic pairs. */
   readonly minPairs?: number;
   readonly seed: number;
+  /**
+   * Adaptive budget (Permutation / Kernel without an explicit budget): rounds of more pairs / coalitions until each
+   * row's estimated relative error ≤ `targetError`, or the run reaches `timeCap` seconds per explained row.
+   */
+  readonly adaptive?: { readonly targetError: number; readonly timeCap: number };
   readonly maxRows: number;
   readonly maxValues: number;
 }
@@ -48,6 +55,11 @@ export interface EstimateOutput {
   readonly evalsRaised: number;
   /** Kernel: a ridge was needed for some row. */
   readonly regularized: boolean;
+  /** Per row: the standard error of each φ (M × K), or null (exact, or nothing to estimate). */
+  readonly stdError: (Float64Array | null)[];
+  /** Adaptive runs: rows that stopped at the time cap above the target, and the largest Kernel nsamples used. */
+  readonly capped?: number;
+  readonly nsamples?: number;
 }
 
 interface Queued {
@@ -59,6 +71,7 @@ interface Queued {
 
 /** Estimates φ for every row; `onRow` is called as rows complete. */
 export async function estimateRows(input: EstimateInput, ctx: OperationContext, onRow: () => void): Promise<EstimateOutput> {
+  if (input.adaptive && input.estimator !== 'exact') return estimateAdaptive(input, input.adaptive, ctx, onRow);
   const { model, groups, background, xs, count, fx, base } = input;
   const D = xs.length / Math.max(count, 1);
   const M = groups.count;
@@ -66,6 +79,7 @@ export async function estimateRows(input: EstimateInput, ctx: OperationContext, 
   const phi: Float64Array[] = new Array(count);
   const coalitions: number[] = new Array(count);
   const varying: number[] = new Array(count);
+  const stdError: (Float64Array | null)[] = new Array(count).fill(null);
   let pairs = 0;
   let maxEvals = 0;
   let evalsRaised = 0;
@@ -80,9 +94,8 @@ export async function estimateRows(input: EstimateInput, ctx: OperationContext, 
     await evaluateCoalitions(model, groups, background, batch.map((q) => q.task), { maxRows: input.maxRows, maxValues: input.maxValues }, ctx, onRow);
     for (const { r, task, est, map } of batch) {
       const reduced = est.solve(task.values!, fx.subarray(r * K, (r + 1) * K), base, K);
-      const full = new Float64Array(M * K);
-      for (let i = 0; i < map.length; i++) for (let k = 0; k < K; k++) full[map[i]! * K + k] = reduced[i * K + k]!;
-      phi[r] = full;
+      phi[r] = toFullSpace(reduced, map, M, K);
+      if (est.stdError) stdError[r] = toFullSpace(est.stdError(task.values!, fx.subarray(r * K, (r + 1) * K), base, K), map, M, K);
       if ('regularized' in est && est.regularized) regularized = true;
     }
   };
@@ -121,39 +134,5 @@ export async function estimateRows(input: EstimateInput, ctx: OperationContext, 
     if (queuedRows >= input.maxRows || queue.length >= MAX_QUEUED_ROWS) await flush();
   }
   if (queue.length) await flush();
-  return { phi, coalitions, varying, pairs, maxEvals, evalsRaised, regularized };
-}
-
-/** Features whose values differ from some background row's (the others have φ = 0 exactly under v). */
-function varyingFeatures(groups: FeatureGroups, x: RowBuffer, bg: Background): Int32Array {
-  const D = x.length;
-  const out: number[] = [];
-  for (let j = 0; j < groups.count; j++) {
-    let varies = false;
-    for (let e = groups.start[j]!; e < groups.start[j + 1]! && !varies; e++) {
-      const i = groups.elems[e]!;
-      const v = x[i]!;
-      for (let b = 0; b < bg.count; b++) {
-        if (!(bg.rows[b * D + i] === v)) {
-          varies = true;
-          break;
-        }
-      }
-    }
-    if (varies) out.push(j);
-  }
-  return Int32Array.from(out);
-}
-
-/** Masks over the m varying features → masks over all M features (the others 0: background = x there anyway). */
-function expandMasks(masks: Uint8Array, count: number, m: number, map: Int32Array, M: number): Uint8Array {
-  if (m === M) return masks;
-  const out = new Uint8Array(count * M);
-  for (let c = 0; c < count; c++) for (let i = 0; i < m; i++) out[c * M + map[i]!] = masks[c * m + i]!;
-  return out;
-}
-
-/** A per-row seed from the run's seed and the data-row index: a row's values do not depend on which others are explained. */
-function rowSeed(seed: number, row: number): number {
-  return (seed % 2 ** 21) * 2 ** 32 + (Math.imul(row + 1, 0x9e3779b1) >>> 0);
+  return { phi, coalitions, varying, pairs, maxEvals, evalsRaised, regularized, stdError };
 }

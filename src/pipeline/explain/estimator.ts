@@ -8,4 +8,9 @@ export interface Estimator {
   readonly permutations: number;
   /** φ, M × K, from v of each coalition (count × K), f(x) and the base value (K each). */
   solve(v: Float64Array, fx: Float64Array, base: Float64Array, K: number): Float64Array;
+  /**
+   * Per-feature standard error of φ (M × K) from the same v, for sampling estimators (NaN where it cannot be told;
+   * absent for exact).
+   */
+  stdError?(v: Float64Array, fx: Float64Array, base: Float64Array, K: number): Float64Array;
 }

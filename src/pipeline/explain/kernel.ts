@@ -65,6 +65,8 @@ export function kernelEstimator(M: number, nsamples: number, rng: Rng32, topK?: 
 
   // Sample the remaining sizes.
   const fixed = set.count;
+  /** For each sampled coalition (index − fixed): its draw; a drawn subset and its complement share one. */
+  const draw: number[] = [];
   if (full !== sizes && left > 0) {
     const rest = kernel.map((w, i) => (i < paired ? w / 2 : w)).slice(full);
     const restSum = rest.reduce((a, b) => a + b, 0);
@@ -89,6 +91,7 @@ export function kernelEstimator(M: number, nsamples: number, rng: Rng32, topK?: 
       const r = set.add(mask);
       if (r.added) {
         weights.push(1);
+        draw.push(draws);
         left--;
       } else weights[r.index]! += 1;
       if (left > 0 && s <= paired) {
@@ -96,6 +99,7 @@ export function kernelEstimator(M: number, nsamples: number, rng: Rng32, topK?: 
         const c = set.add(mask);
         if (c.added) {
           weights.push(1);
+          draw.push(draws);
           left--;
         } else weights[c.index]! += 1;
       }
@@ -136,7 +140,100 @@ export function kernelEstimator(M: number, nsamples: number, rng: Rng32, topK?: 
       }
       return phi;
     },
+    stdError(v, fx, base, K) {
+      return sandwichStdError(masks, count, fixed, draw, M, weights, v, fx, base, K);
+    },
   };
+}
+
+/**
+ * Standard error of the (full, efficiency-constrained) Kernel SHAP fit from its sampled coalitions: the sampled
+ * rows are draws, the enumerated sizes are fixed, so the estimate's sampling covariance is the sandwich
+ * A⁻¹ (Σ_d g_d g_dᵀ − S·ḡḡᵀ) A⁻¹ over the S draws d, g_d = Σ w_r · residual_r · e_r over the draw's coalitions (a
+ * subset and its complement: the pair is the independent unit, and its two terms largely cancel) — the delta
+ * method of weighted least squares, A the fit's normal matrix. Costs one (M−1)² inverse and (M−1)² per sampled
+ * coalition. Zero when every coalition was enumerated (then φ is exact).
+ */
+function sandwichStdError(
+  masks: Uint8Array,
+  count: number,
+  fixed: number,
+  draw: readonly number[],
+  M: number,
+  weights: readonly number[],
+  v: Float64Array,
+  fx: Float64Array,
+  base: Float64Array,
+  K: number,
+): Float64Array {
+  const se = new Float64Array(M * K);
+  if (M <= 1 || count <= fixed) return se;
+  let S = 1;
+  for (let i = 1; i < count - fixed; i++) if (draw[i] !== draw[i - 1]) S++;
+  if (S < 2) return se.fill(NaN);
+  const n = M - 1;
+  const last = M - 1;
+  const total = Float64Array.from({ length: K }, (_, k) => fx[k]! - base[k]!);
+  const A = new Float64Array(n * n);
+  const B = new Float64Array(n * K);
+  const e = new Float64Array(n);
+  const y = new Float64Array(K);
+  const load = (r: number): number => {
+    const row = r * M;
+    const zl = masks[row + last]!;
+    for (let i = 0; i < n; i++) e[i] = masks[row + i]! - zl;
+    for (let k = 0; k < K; k++) y[k] = v[r * K + k]! - base[k]! - zl * total[k]!;
+    return weights[r]!;
+  };
+  for (let r = 0; r < count; r++) {
+    const w = load(r);
+    for (let i = 0; i < n; i++) {
+      const we = w * e[i]!;
+      if (we === 0) continue;
+      for (let j = 0; j < n; j++) A[i * n + j]! += we * e[j]!;
+      for (let k = 0; k < K; k++) B[i * K + k]! += we * y[k]!;
+    }
+  }
+  const x = solveSpd(A, B, n, K).x;
+  const identity = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) identity[i * n + i] = 1;
+  const inv = solveSpd(A, identity, n, n).x;
+  // Σ u and Σ u² per (feature, output) over draws, u = A⁻¹ g_d; the eliminated feature's u is −Σ_i u_i.
+  const s1 = new Float64Array(M * K);
+  const s2 = new Float64Array(M * K);
+  const a = new Float64Array(n);
+  const g = new Float64Array(M * K);
+  const flushDraw = (): void => {
+    for (let i = 0; i < M * K; i++) {
+      s1[i]! += g[i]!;
+      s2[i]! += g[i]! * g[i]!;
+    }
+    g.fill(0);
+  };
+  for (let r = fixed; r < count; r++) {
+    if (r > fixed && draw[r - fixed] !== draw[r - fixed - 1]) flushDraw();
+    const w = load(r);
+    for (let i = 0; i < n; i++) {
+      let t = 0;
+      for (let j = 0; j < n; j++) t += inv[i * n + j]! * e[j]!;
+      a[i] = t;
+    }
+    for (let k = 0; k < K; k++) {
+      let fit = 0;
+      for (let i = 0; i < n; i++) fit += e[i]! * x[i * K + k]!;
+      const c = w * (y[k]! - fit);
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const u = c * a[i]!;
+        sum += u;
+        g[i * K + k]! += u;
+      }
+      g[last * K + k]! -= sum;
+    }
+  }
+  flushDraw();
+  for (let i = 0; i < M * K; i++) se[i] = Math.sqrt(Math.max(0, s2[i]! - (s1[i]! * s1[i]!) / S));
+  return se;
 }
 
 /**

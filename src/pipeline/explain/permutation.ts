@@ -23,7 +23,7 @@ export function minMaxEvals(M: number): number {
   return 2 * M + 1;
 }
 
-export function permutationEstimator(M: number, pairs: number, rng: Rng32): Estimator {
+export function permutationEstimator(M: number, pairs: number, rng: Rng32): Estimator & { moments(v: Float64Array, fx: Float64Array, base: Float64Array, K: number): PairMoments } {
   const set = new MaskSet(M, Math.min(pairs * 2 * Math.max(M - 1, 0), 1 << 16));
   /** For each pair and step: the coalition index of the forward set S_i and of the backward set N ∖ {π_1..π_i} (−1: ∅ / N). */
   const forward = new Int32Array(pairs * (M + 1));
@@ -53,25 +53,67 @@ export function permutationEstimator(M: number, pairs: number, rng: Rng32): Esti
       backward[f + i] = i === M ? -1 : set.add(mask).index;
     }
   }
+  /** Per pair p: its estimate φ^(p) = (forward + backward contributions) / 2; returns Σ_p φ^(p) and Σ_p (φ^(p))². */
+  const moments = (v: Float64Array, fx: Float64Array, base: Float64Array, K: number): PairMoments => {
+    const sum = new Float64Array(M * K);
+    const sq = new Float64Array(M * K);
+    const one = new Float64Array(M * K);
+    const at = (c: number, k: number): number => (c === -1 ? base[k]! : c === -2 ? fx[k]! : v[c * K + k]!);
+    for (let p = 0; p < pairs; p++) {
+      const f = p * (M + 1);
+      for (let i = 1; i <= M; i++) {
+        const j = orders[p * M + i - 1]!;
+        for (let k = 0; k < K; k++) {
+          const fw = at(forward[f + i]!, k) - at(forward[f + i - 1]!, k);
+          const bw = at(backward[f + i - 1]!, k) - at(backward[f + i]!, k);
+          one[j * K + k] = (fw + bw) / 2;
+        }
+      }
+      for (let i = 0; i < one.length; i++) {
+        sum[i]! += one[i]!;
+        sq[i]! += one[i]! * one[i]!;
+      }
+    }
+    return { sum, sq, pairs };
+  };
   return {
     masks: set.masks(),
     count: set.count,
     permutations: pairs,
+    moments,
     solve(v, fx, base, K) {
-      const phi = new Float64Array(M * K);
-      const at = (c: number, k: number): number => (c === -1 ? base[k]! : c === -2 ? fx[k]! : v[c * K + k]!);
-      for (let p = 0; p < pairs; p++) {
-        const f = p * (M + 1);
-        for (let i = 1; i <= M; i++) {
-          const j = orders[p * M + i - 1]!;
-          for (let k = 0; k < K; k++) {
-            phi[j * K + k]! += at(forward[f + i]!, k) - at(forward[f + i - 1]!, k);
-            phi[j * K + k]! += at(backward[f + i - 1]!, k) - at(backward[f + i]!, k);
-          }
-        }
-      }
-      for (let i = 0; i < phi.length; i++) phi[i]! /= 2 * pairs;
-      return phi;
+      const { sum } = moments(v, fx, base, K);
+      for (let i = 0; i < sum.length; i++) sum[i]! /= pairs;
+      return sum;
+    },
+    stdError(v, fx, base, K) {
+      return pairStdError(moments(v, fx, base, K));
     },
   };
+}
+
+/** Sums over antithetic pairs of each pair's φ estimate and of its square (M × K each). */
+export interface PairMoments {
+  readonly sum: Float64Array;
+  readonly sq: Float64Array;
+  readonly pairs: number;
+}
+
+/** Σ of two rounds' moments (disjoint pairs of the same row). */
+export function addMoments(a: PairMoments, b: PairMoments): PairMoments {
+  return { sum: a.sum.map((x, i) => x + b.sum[i]!), sq: a.sq.map((x, i) => x + b.sq[i]!), pairs: a.pairs + b.pairs };
+}
+
+/**
+ * Standard error of the mean over pairs, σ_j / √pairs with σ_j the sample standard deviation of the per-pair
+ * estimates (pairs are independent; the two orders within a pair are not, which is why the pair is the unit).
+ * NaN with fewer than 2 pairs.
+ */
+export function pairStdError(m: PairMoments): Float64Array {
+  const n = m.pairs;
+  return m.sum.map((s, i) => {
+    if (n < 2) return NaN;
+    const variance = Math.max(0, (m.sq[i]! - (s * s) / n) / (n - 1));
+    return Math.sqrt(variance / n);
+  });
 }

@@ -16,6 +16,7 @@ import { defaultPatch, imageGeometry, patchGrid, type PatchGrid } from './image'
 import { defaultNsamples } from './kernel';
 import { allocBuffer, bufferKind, explainedModel, type ExplainedModel, type RowBuffer } from './model-fn';
 import { selectOutputs } from './outputs';
+import { errorEstimate, errorNotes } from './error-report';
 import { describeMethod, efficiencyError, featureValues, imageResult, weightedMean } from './result';
 import { readRows, rowLayout } from './rows';
 
@@ -25,6 +26,9 @@ const DEFAULT_BATCH_ROWS = 65_536;
 const MAX_VALUES_PER_CALL = 1 << 24;
 /** Occlusion's default permutation budget gives at least this many antithetic pairs. */
 const OCCLUSION_MIN_PAIRS = 10;
+/** The adaptive budget's defaults: estimated relative error to reach, and seconds per explained row at most. */
+const DEFAULT_TARGET_ERROR = 0.02;
+const DEFAULT_TIME_CAP = 0.2;
 /** Kernel SHAP solves an (M−1)² system per row: refused above this many features. */
 const KERNEL_MAX_FEATURES = 1000;
 
@@ -65,6 +69,11 @@ export async function explain(params: ExplainParams, ctx: OperationContext = {})
     /** Occlusion: exact Shapley values over few patches, else permutation. */
     const estimator = method === 'occlusion' ? (M <= EXACT_MAX_FEATURES ? 'exact' : 'permutation') : method;
     const baseline = method === 'occlusion' ? (params.baseline ?? 'mean') : 'background';
+    const targetError = params.targetError ?? DEFAULT_TARGET_ERROR;
+    const adaptive =
+      (method === 'permutation' && params.maxEvals === undefined) || (method === 'kernel' && params.nsamples === undefined)
+        ? { targetError, timeCap: params.timeCap ?? DEFAULT_TIME_CAP }
+        : undefined;
 
     // Background (occlusion's default: one row, the background's weighted mean image).
     const bg = await loadBackground(params.background, { data: source, dataPlan: plan, layout, inputs: prepared.inputs, planOptions, seed }, ctx);
@@ -116,6 +125,7 @@ export async function explain(params: ExplainParams, ctx: OperationContext = {})
         maxEvals: params.maxEvals,
         minPairs: method === 'occlusion' ? OCCLUSION_MIN_PAIRS : 0,
         seed,
+        ...(adaptive ? { adaptive } : {}),
         maxRows,
         maxValues: MAX_VALUES_PER_CALL,
       },
@@ -131,6 +141,8 @@ export async function explain(params: ExplainParams, ctx: OperationContext = {})
     );
 
     // Notes and the result.
+    const error = estimator === 'exact' ? undefined : errorEstimate(est, M, K, outputs, targetError);
+    if (error) notes.push(...errorNotes(error, targetError, adaptive, est.capped ?? 0, method === 'occlusion'));
     const varyingMax = Math.max(...est.varying);
     if (est.evalsRaised) notes.push(`max_evals raised to ${est.evalsRaised} = 2·M + 1, the least one antithetic permutation pair needs`);
     if (estimator === 'kernel' && est.coalitions.every((c, r) => est.varying[r]! <= 1 || c === 2 ** est.varying[r]! - 2)) {
@@ -162,9 +174,11 @@ export async function explain(params: ExplainParams, ctx: OperationContext = {})
       varying_features: est.varying,
       settings: {
         seed,
-        ...(estimator === 'kernel' ? { nsamples: params.nsamples ?? defaultNsamples(varyingMax), ...(params.topK !== undefined ? { top_k: params.topK } : {}) } : {}),
+        ...(estimator === 'kernel' ? { nsamples: params.nsamples ?? est.nsamples ?? defaultNsamples(varyingMax), ...(params.topK !== undefined ? { top_k: params.topK } : {}) } : {}),
         ...(estimator === 'permutation' ? { max_evals: est.maxEvals, permutation_pairs: est.pairs } : {}),
+        ...(adaptive ? { target_error: adaptive.targetError, time_cap: adaptive.timeCap } : {}),
       },
+      ...(error ? { error } : {}),
       model_calls: model.calls,
       model_rows: model.rows,
       seconds: (performance.now() - t0) / 1000,
@@ -205,6 +219,8 @@ function checkOptions(p: ExplainParams): void {
   int(p.patch, 'patch', 1);
   int(p.batchSize, 'batchSize', 1);
   int(p.seed, 'seed', 0);
+  if (p.targetError !== undefined && !(p.targetError > 0 && p.targetError < 1)) throw new ExplainError('invalid-option', `targetError must be a fraction in (0, 1), e.g. 0.02; got ${p.targetError}`);
+  if (p.timeCap !== undefined && !(p.timeCap > 0 && Number.isFinite(p.timeCap))) throw new ExplainError('invalid-option', `timeCap must be a positive number of seconds per row, got ${p.timeCap}`);
   if (p.rows && p.rows.length === 0) throw new ExplainError('invalid-option', 'rows is empty; give at least one row index');
   if (p.method && !['exact', 'kernel', 'permutation', 'occlusion'].includes(p.method)) {
     throw new ExplainError('invalid-option', `unknown method '${p.method}' (exact, kernel, permutation, occlusion)`);

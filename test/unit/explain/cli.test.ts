@@ -44,6 +44,16 @@ describe('explain: ptp explain and the worker op', function () {
     assert.match(r.stdout, /efficiency max error \d/);
   });
 
+  it("text: sampled values show each row's estimated error; the adaptive default says what it reached", () => {
+    const r = ptp(...credit, '--max-rows', '2', '--output', '1', '--method', 'permutation', '--target-error', '0.05');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /row 0, label 0: output "1" f\(x\) = 0\.\d+, base 0\.\d+ · est\. error \d+\.\d+% \(max SE [\d.e+−-]+\)/);
+    assert.match(r.stdout, /note: adaptive budget: \d of 2 rows reached an estimated error ≤ 5\.00% \(relative L1; largest \d+\.\d+%\)/);
+    const bad = ptp(...credit, '--method', 'kernel', '--target-error', '5');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /targetError must be a fraction in \(0, 1\)/);
+  });
+
   it('exact on 64 features: exit code 2, one line with the cost and what to use', () => {
     const r = ptp('explain', ex('digits/digits_mlp.onnx'), '--data', ex('digits/digits_test.csv'), '--method', 'exact');
     assert.equal(r.code, 2);
