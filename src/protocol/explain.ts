@@ -51,8 +51,13 @@ export interface ExplainParams extends RuntimeOptions {
    */
   readonly targetError?: number;
   /**
-   * The adaptive budget's time cap: seconds of estimation per explained row, over the run as a whole (default 0.2);
-   * rows still above the target then stop, and the notes say how many.
+   * The adaptive budget's cap: coalitions evaluated per explained row, over all rounds (default 16,384). Rows still
+   * above the target then stop, and the notes say how many. A count, not a time, so a seed repeats the result.
+   */
+  readonly maxCoalitions?: number;
+  /**
+   * Optional wall-clock cap of the adaptive budget: seconds of estimation per explained row, over the run as a whole
+   * (no default). With it, the values depend on the machine's speed and load, not only on the seed.
    */
   readonly timeCap?: number;
   readonly seed?: number;
@@ -151,8 +156,9 @@ export interface ExplainResult {
     readonly top_k?: number;
     readonly max_evals?: number;
     readonly permutation_pairs?: number;
-    /** Adaptive budget (no explicit nsamples / maxEvals): the target relative error and the time cap (s/row). */
+    /** Adaptive budget (no explicit nsamples / maxEvals): the target relative error, the coalition cap per row, the time cap (s/row) if one was set. */
     readonly target_error?: number;
+    readonly max_coalitions?: number;
     readonly time_cap?: number;
   };
   /** The estimated sampling error (Permutation, Kernel, occlusion by permutation; absent for exact values). */

@@ -17,6 +17,7 @@ interface ExplainFlags {
   maxEvals?: number;
   targetError?: number;
   timeCap?: number;
+  maxCoalitions?: number;
   topK?: number;
   patch?: number;
   baseline?: 'mean' | 'background';
@@ -58,7 +59,8 @@ export function registerExplainCommand(program: Command): void {
     .option('--top-k <k>', 'Kernel SHAP: keep only the k largest features per output (re-solved)', positiveInt)
     .option('--max-evals <n>', 'Permutation/occlusion budget of coalition evaluations (default: permutation adaptive; occlusion 500; at least 2·M + 1)', positiveInt)
     .option('--target-error <f>', 'without --nsamples/--max-evals: add work until the estimated relative error ≤ f (default 0.02)', numberArg)
-    .option('--time-cap <s>', 'the adaptive budget stops at s seconds per explained row (default 0.2)', numberArg)
+    .option('--max-coalitions <n>', 'the adaptive budget stops at n coalitions per explained row (default 16384)', positiveInt)
+    .option('--time-cap <s>', 'also stop the adaptive budget at s seconds per explained row (results then depend on machine speed)', numberArg)
     .option('--patch <px>', 'occlusion patch side in pixels (default ⌈max(H, W) / 8⌉)', positiveInt)
     .option('--baseline <kind>', 'occlusion: replace patches by the mean image (mean) or by each background row (background)', baselineOption)
     .option('--seed <n>', 'random seed', positiveInt, 0)
@@ -100,6 +102,7 @@ function explainParams(model: string, o: ExplainFlags): ExplainParams {
     ...(o.maxEvals !== undefined ? { maxEvals: o.maxEvals } : {}),
     ...(o.targetError !== undefined ? { targetError: o.targetError } : {}),
     ...(o.timeCap !== undefined ? { timeCap: o.timeCap } : {}),
+    ...(o.maxCoalitions !== undefined ? { maxCoalitions: o.maxCoalitions } : {}),
     ...(o.patch !== undefined ? { patch: o.patch } : {}),
     ...(o.baseline ? { baseline: o.baseline } : {}),
     seed: o.seed,

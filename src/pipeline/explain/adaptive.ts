@@ -4,8 +4,8 @@
  * work to the rows whose estimated relative error (≈ E Σ_j |φ̂_j − φ_j| ÷ Σ_j |φ̂_j| from the standard errors, see
  * row-error.ts) is above the target — Permutation: more antithetic pairs, pooled with the earlier ones; Kernel: a fresh fit with
  * a larger nsamples (its enumerated sizes make draws of different budgets not poolable) — until every row meets the
- * target or the run has used `timeCap` seconds per explained row (a round that would not fit is shrunk, then
- * skipped). The coalitions of all pending rows are evaluated together, as in the fixed path.
+ * target or has used `maxCoalitions` coalitions (a round that would not fit is shrunk, then skipped; a count, so the
+ * result depends only on the seed), or the run has used `timeCap` seconds per explained row when that is finite. The coalitions of all pending rows are evaluated together, as in the fixed path.
  */
 import { createRng32, type Rng32 } from '../evaluate/fairness/rng';
 import { throwIfAborted, type OperationContext } from '../types';
@@ -40,7 +40,7 @@ interface RowState {
 
 export async function estimateAdaptive(
   input: EstimateInput,
-  options: { readonly targetError: number; readonly timeCap: number },
+  options: { readonly targetError: number; readonly maxCoalitions: number; readonly timeCap: number },
   ctx: OperationContext,
   onRow: () => void,
 ): Promise<EstimateOutput> {
@@ -142,15 +142,17 @@ export async function estimateAdaptive(
     const scale = planned * msPerCoalition > left ? left / (planned * msPerCoalition) : 1;
     pending = [];
     for (const st of still) {
+      // What the row may still spend: Kernel refits with `next` coalitions, Permutation adds `next` pairs of 2·m − 2.
+      const room = options.maxCoalitions - coalitions[st.r]!;
       if (kernel) {
-        const shrunk = kernelCap(st.map.length, Math.floor(st.next * scale));
+        const shrunk = kernelCap(st.map.length, Math.min(room, Math.floor(st.next * scale)));
         if (shrunk > st.nsamples * 1.2) {
           st.next = shrunk;
           pending.push(st);
           continue;
         }
       } else {
-        const shrunk = Math.floor(st.next * scale);
+        const shrunk = Math.min(Math.floor(room / (2 * st.map.length - 2)), Math.floor(st.next * scale));
         if (shrunk >= 1) {
           st.next = shrunk;
           pending.push(st);

@@ -16,7 +16,7 @@ export function errorEstimate(est: EstimateOutput, M: number, K: number, outputs
 }
 
 /** What the estimate says: the adaptive budget's outcome, or a warning when a fixed budget left rows noisy. */
-export function errorNotes(e: ExplainErrorEstimate, target: number, adaptive: { readonly timeCap: number } | undefined, capped: number, occlusion: boolean): string[] {
+export function errorNotes(e: ExplainErrorEstimate, target: number, adaptive: { readonly maxCoalitions: number; readonly timeCap: number } | undefined, capped: number, occlusion: boolean): string[] {
   const rows = e.relative.length;
   const known = e.relative.filter((v) => !Number.isNaN(v));
   const worst = known.length ? Math.max(...known) : NaN;
@@ -25,7 +25,11 @@ export function errorNotes(e: ExplainErrorEstimate, target: number, adaptive: { 
   if (adaptive) {
     notes.push(
       `adaptive budget: ${rows - e.above_target} of ${rows} rows reached an estimated error ≤ ${pct(target)} (relative L1; largest ${pct(worst)})` +
-        (capped ? `; ${capped} stopped at the time cap of ${adaptive.timeCap} s/row — raise timeCap (--time-cap) for more accurate values` : ''),
+        (capped
+          ? `; ${capped} stopped at the cap of ${adaptive.maxCoalitions.toLocaleString('en-US')} coalitions per row` +
+            (Number.isFinite(adaptive.timeCap) ? ` or ${adaptive.timeCap} s/row` : '') +
+            ' — raise maxCoalitions (--max-coalitions) for more accurate values'
+          : ''),
     );
   } else if (known.length < rows) {
     notes.push(`the error of ${rows - known.length} rows cannot be estimated from a single antithetic pair; raise the budget (max evals) to at least 2 pairs`);

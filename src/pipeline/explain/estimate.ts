@@ -37,9 +37,10 @@ export interface EstimateInput {
   readonly seed: number;
   /**
    * Adaptive budget (Permutation / Kernel without an explicit budget): rounds of more pairs / coalitions until each
-   * row's estimated relative error ≤ `targetError`, or the run reaches `timeCap` seconds per explained row.
+   * row's estimated relative error ≤ `targetError`, or the row has used `maxCoalitions` coalitions (or the run
+   * `timeCap` seconds per explained row, when finite).
    */
-  readonly adaptive?: { readonly targetError: number; readonly timeCap: number };
+  readonly adaptive?: { readonly targetError: number; readonly maxCoalitions: number; readonly timeCap: number };
   readonly maxRows: number;
   readonly maxValues: number;
 }
@@ -57,7 +58,7 @@ export interface EstimateOutput {
   readonly regularized: boolean;
   /** Per row: the standard error of each φ (M × K), or null (exact, or nothing to estimate). */
   readonly stdError: (Float64Array | null)[];
-  /** Adaptive runs: rows that stopped at the time cap above the target, and the largest Kernel nsamples used. */
+  /** Adaptive runs: rows that stopped at the coalition or time cap above the target, and the largest Kernel nsamples used. */
   readonly capped?: number;
   readonly nsamples?: number;
 }

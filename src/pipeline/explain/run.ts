@@ -28,7 +28,8 @@ const MAX_VALUES_PER_CALL = 1 << 24;
 const OCCLUSION_MIN_PAIRS = 10;
 /** The adaptive budget's defaults: estimated relative error to reach, and seconds per explained row at most. */
 const DEFAULT_TARGET_ERROR = 0.02;
-const DEFAULT_TIME_CAP = 0.2;
+/** Coalitions per row the adaptive budget may use (about 0.2 s/row for a 30-feature MLP on a 2-core machine). */
+const DEFAULT_MAX_COALITIONS = 16_384;
 /** Kernel SHAP solves an (M−1)² system per row: refused above this many features. */
 const KERNEL_MAX_FEATURES = 1000;
 
@@ -72,7 +73,7 @@ export async function explain(params: ExplainParams, ctx: OperationContext = {})
     const targetError = params.targetError ?? DEFAULT_TARGET_ERROR;
     const adaptive =
       (method === 'permutation' && params.maxEvals === undefined) || (method === 'kernel' && params.nsamples === undefined)
-        ? { targetError, timeCap: params.timeCap ?? DEFAULT_TIME_CAP }
+        ? { targetError, maxCoalitions: params.maxCoalitions ?? DEFAULT_MAX_COALITIONS, timeCap: params.timeCap ?? Infinity }
         : undefined;
 
     // Background (occlusion's default: one row, the background's weighted mean image).
@@ -176,7 +177,7 @@ export async function explain(params: ExplainParams, ctx: OperationContext = {})
         seed,
         ...(estimator === 'kernel' ? { nsamples: params.nsamples ?? est.nsamples ?? defaultNsamples(varyingMax), ...(params.topK !== undefined ? { top_k: params.topK } : {}) } : {}),
         ...(estimator === 'permutation' ? { max_evals: est.maxEvals, permutation_pairs: est.pairs } : {}),
-        ...(adaptive ? { target_error: adaptive.targetError, time_cap: adaptive.timeCap } : {}),
+        ...(adaptive ? { target_error: adaptive.targetError, max_coalitions: adaptive.maxCoalitions, ...(Number.isFinite(adaptive.timeCap) ? { time_cap: adaptive.timeCap } : {}) } : {}),
       },
       ...(error ? { error } : {}),
       model_calls: model.calls,
@@ -220,6 +221,7 @@ function checkOptions(p: ExplainParams): void {
   int(p.batchSize, 'batchSize', 1);
   int(p.seed, 'seed', 0);
   if (p.targetError !== undefined && !(p.targetError > 0 && p.targetError < 1)) throw new ExplainError('invalid-option', `targetError must be a fraction in (0, 1), e.g. 0.02; got ${p.targetError}`);
+  if (p.maxCoalitions !== undefined && !(Number.isInteger(p.maxCoalitions) && p.maxCoalitions >= 1)) throw new ExplainError('invalid-option', `maxCoalitions must be a positive whole number, got ${p.maxCoalitions}`);
   if (p.timeCap !== undefined && !(p.timeCap > 0 && Number.isFinite(p.timeCap))) throw new ExplainError('invalid-option', `timeCap must be a positive number of seconds per row, got ${p.timeCap}`);
   if (p.rows && p.rows.length === 0) throw new ExplainError('invalid-option', 'rows is empty; give at least one row index');
   if (p.method && !['exact', 'kernel', 'permutation', 'occlusion'].includes(p.method)) {

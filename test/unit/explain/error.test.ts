@@ -66,9 +66,10 @@ describe('explain: estimated error and the adaptive default budget', function ()
 
     for (const method of ['permutation', 'kernel'] as const) {
       it(`${method} without a budget runs adaptively until the estimated error is at the target`, async () => {
-        const res = await explain({ model, data, background: bg, method, label: null, targetError: 0.01, timeCap: 30 });
+        const res = await explain({ model, data, background: bg, method, label: null, targetError: 0.01, maxCoalitions: 1_000_000 });
         assert.equal(res.settings.target_error, 0.01);
-        assert.equal(res.settings.time_cap, 30);
+        assert.equal(res.settings.max_coalitions, 1_000_000);
+        assert.equal(res.settings.time_cap, undefined);
         assert.equal(res.error!.above_target, 0);
         for (const e of res.error!.relative) assert.ok(e <= 0.01, `estimated ${e}`);
         // The true error is of the same size (not 10× the target).
@@ -81,10 +82,20 @@ describe('explain: estimated error and the adaptive default budget', function ()
       });
     }
 
-    it('the time cap stops the adaptive rounds above the target, and says so', async () => {
+    it('the coalition cap stops the adaptive rounds above the target, says so, and the seed repeats the values', async () => {
+      const run = () => explain({ model, data, background: bg, method: 'permutation', label: null, targetError: 0.0001, maxCoalitions: 2000 });
+      const res = await run();
+      assert.ok(res.error!.above_target > 0);
+      assert.ok(res.coalitions_per_row.every((c) => c <= 2000), res.coalitions_per_row.join());
+      assert.ok(res.notes.some((n) => /stopped at the cap of 2,000 coalitions per row/.test(n)), res.notes.join('\n'));
+      assert.deepEqual((await run()).shap_values, res.shap_values);
+    });
+
+    it('an optional time cap also stops the adaptive rounds, and says so', async () => {
       const res = await explain({ model, data, background: bg, method: 'permutation', label: null, targetError: 0.0001, timeCap: 0.001 });
       assert.ok(res.error!.above_target > 0);
-      assert.ok(res.notes.some((n) => /stopped at the time cap of 0\.001 s\/row/.test(n)), res.notes.join('\n'));
+      assert.equal(res.settings.time_cap, 0.001);
+      assert.ok(res.notes.some((n) => /or 0\.001 s\/row/.test(n)), res.notes.join('\n'));
     });
 
     it('explicit budgets keep the fixed behaviour, and a noisy one is warned about', async () => {
