@@ -5,7 +5,7 @@
  * (`alpha` = 1 without labels), mean squared error to the teacher's outputs (mixed with the labels likewise) for
  * regression. The student is exported as ONNX with the teacher's input and output names.
  */
-import type { BenchRow } from './evaluate';
+import type { LatencyRows } from './evaluate';
 import type { ClassificationMetrics, RegressionMetrics } from '../pipeline/evaluate/metrics/types';
 import type { RuntimeOptions } from './worker';
 
@@ -102,8 +102,8 @@ export interface DistillResult {
   /** Fraction of rows where student and teacher predict the same class (classification). */
   readonly agreement?: number;
   readonly max_abs_diff?: number;
-  readonly latency_teacher?: { readonly rows: readonly BenchRow[] };
-  readonly latency_student?: { readonly rows: readonly BenchRow[] };
+  readonly latency_teacher?: LatencyRows;
+  readonly latency_student?: LatencyRows;
   readonly warnings: readonly string[];
   readonly timings: Readonly<Record<string, number>>;
   readonly library: string;

@@ -184,3 +184,26 @@ export interface ProfileResult {
   readonly graph_optimization_level: string;
   readonly ort_version: string;
 }
+
+/** Latency of one model of a comparison: benchModel on generated inputs, same threads and batch sizes for both. */
+export interface LatencyRows {
+  readonly rows: readonly BenchRow[];
+}
+
+/**
+ * A source model and the model an operation wrote (quantized, pruned …), evaluated on the same data (present when
+ * data was given) and timed the same way.
+ */
+export interface BeforeAfterComparison {
+  readonly data?: string;
+  readonly samples?: number;
+  readonly task?: 'classification' | 'regression';
+  readonly metrics_before?: ClassificationMetrics | RegressionMetrics | null;
+  readonly metrics_after?: ClassificationMetrics | RegressionMetrics | null;
+  /** Fraction of rows where both models predict the same class (classification). */
+  readonly agreement?: number;
+  /** Largest |output difference| between the two models. */
+  readonly max_abs_diff?: number;
+  readonly latency_before?: LatencyRows;
+  readonly latency_after?: LatencyRows;
+}

@@ -13,8 +13,7 @@
  *   residual Add are removed in every layer of the group alike, or the group is left alone.
  */
 import type { DistillEpoch } from './distill';
-import type { BenchRow } from './evaluate';
-import type { ClassificationMetrics, RegressionMetrics } from '../pipeline/evaluate/metrics/types';
+import type { BeforeAfterComparison, LatencyRows } from './evaluate';
 import type { RuntimeOptions } from './worker';
 
 export type PruneMethod = 'magnitude' | 'nm' | 'structured';
@@ -123,11 +122,9 @@ export interface PruneSkipped {
   readonly reason: string;
 }
 
-export interface PruneLatency {
-  readonly rows: readonly BenchRow[];
-}
+export type PruneLatency = LatencyRows;
 
-export interface PruneResult {
+export interface PruneResult extends BeforeAfterComparison {
   readonly model: string;
   readonly output: string;
   readonly method: PruneMethod;
@@ -160,15 +157,6 @@ export interface PruneResult {
   readonly compressed_bytes_after?: number;
   readonly notes: readonly string[];
   readonly warnings: readonly string[];
-  readonly data?: string;
-  readonly samples?: number;
-  readonly task?: 'classification' | 'regression';
-  readonly metrics_before?: ClassificationMetrics | RegressionMetrics | null;
-  readonly metrics_after?: ClassificationMetrics | RegressionMetrics | null;
-  readonly agreement?: number;
-  readonly max_abs_diff?: number;
-  readonly latency_before?: PruneLatency;
-  readonly latency_after?: PruneLatency;
   /** Present when the pruned model was fine-tuned (PruneParams.finetune); the `*_after` fields are the fine-tuned model's. */
   readonly finetune?: PruneFinetuneResult;
   readonly timings: Readonly<Record<string, number>>;

@@ -4,8 +4,7 @@
  * Settings follow onnxruntime's Python quantizer (`quantize_dynamic`, `quantize_static`, `MatMulNBitsQuantizer`,
  * float16 conversion) and its names where one exists.
  */
-import type { BenchRow } from './evaluate';
-import type { ClassificationMetrics, RegressionMetrics } from '../pipeline/evaluate/metrics/types';
+import type { BeforeAfterComparison, LatencyRows } from './evaluate';
 import type { RuntimeOptions } from './worker';
 
 /**
@@ -136,12 +135,10 @@ export interface SkippedNode {
   readonly reason: string;
 }
 
-export interface QuantizeLatency {
-  /** Timed by benchModel on generated inputs, same threads and batch sizes for both models. */
-  readonly rows: readonly BenchRow[];
-}
+export type QuantizeLatency = LatencyRows;
 
-export interface QuantizeResult {
+/** The comparison fields (metrics, agreement, latency before/after) are present when `data` was given / latency measured. */
+export interface QuantizeResult extends BeforeAfterComparison {
   readonly model: string;
   readonly output: string;
   readonly mode: QuantizeMode;
@@ -158,17 +155,6 @@ export interface QuantizeResult {
   readonly nodes: readonly QuantizedNodeReport[];
   readonly skipped: readonly SkippedNode[];
   readonly warnings: readonly string[];
-  /** Present when `data` was given. */
-  readonly data?: string;
-  readonly samples?: number;
-  readonly task?: 'classification' | 'regression';
-  readonly metrics_before?: ClassificationMetrics | RegressionMetrics | null;
-  readonly metrics_after?: ClassificationMetrics | RegressionMetrics | null;
-  /** Fraction of rows where both models predict the same class (classification) or max |difference| (regression, see max_abs_diff). */
-  readonly agreement?: number;
-  readonly max_abs_diff?: number;
-  readonly latency_before?: QuantizeLatency;
-  readonly latency_after?: QuantizeLatency;
   /** Static mode: where the ranges came from. */
   readonly calibration?: {
     readonly file: string;

@@ -9,7 +9,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { StudentSpec } from '../../protocol/distill';
 import type { DataPicker } from '../evaluation/data-picker';
-import { pickLabel, pickOne, pickOutputFile, pickParsed, type Valued } from '../prune/step-pickers';
+import { pickOutputFile } from '../commands/output-file-picker';
+import { pickLabel, pickOne, pickParsed, type Valued } from '../prune/step-pickers';
 import { defaultPrunedOutput } from '../prune/prune-options';
 import { DEFAULT_EPOCHS, defaultStudentOutput, keepZerosSuggested, parseEpochs, parseWidthFraction, parseWidths, type DistillChoices } from './distill-options';
 

@@ -12,7 +12,7 @@ import { resolveModelUri } from '../commands/model-target';
 import { isArgsObject } from '../evaluation/evaluation-options';
 import { fileName, modelPath } from '../model/model-file';
 import { QUANTIZE_COMMANDS } from '../quantize/quantize-ids';
-import { confirmOverwrite } from '../quantize/quantize-pickers';
+import { pickOutputFile } from '../commands/output-file-picker';
 import { reportKey, type ReportPanels } from '../quantize/report-panels';
 import { runWithProgress } from '../quantize/worker-progress';
 import { logText, toErrorInfo } from '../user-errors';
@@ -90,15 +90,7 @@ async function pickOptimizeChoices(model: string, title: string): Promise<Optimi
     { title: `${title}: onnxruntime level`, placeHolder: 'Also run onnxruntime offline optimization after our passes?', ignoreFocusOut: true },
   );
   if (!level) return undefined;
-  const suggested = defaultOptimizedOutput(model);
-  const typed = await vscode.window.showInputBox({
-    title: `${title}: output file`,
-    value: suggested,
-    prompt: 'Where to write the optimized model (absolute path)',
-    ignoreFocusOut: true,
-    validateInput: (v) => (!path.isAbsolute(v.trim()) ? 'Enter an absolute path' : path.resolve(v.trim()) === path.resolve(model) ? 'The output cannot be the source model' : undefined),
-  });
-  const output = typed?.trim();
-  if (!output || !(await confirmOverwrite(output))) return undefined;
+  const output = await pickOutputFile(model, defaultOptimizedOutput(model), `${title}: output file`, 'Where to write the optimized model (absolute path)');
+  if (!output) return undefined;
   return { passes, ...(level.value ? { ortLevel: level.value } : {}), output };
 }

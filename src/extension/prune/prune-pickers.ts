@@ -8,7 +8,8 @@ import type { PruneMethod, PruneScope } from '../../protocol/prune';
 import { dataFilesNear, type DataPicker } from '../evaluation/data-picker';
 import { pickFinetuneStep } from './finetune-pickers';
 import { defaultPrunedOutput, defaultSparsity, parseSparsity, type PruneChoices } from './prune-options';
-import { pickLabel, pickOne, pickOutputFile, pickParsed, type Valued } from './step-pickers';
+import { pickOutputFile } from '../commands/output-file-picker';
+import { pickLabel, pickOne, pickParsed, type Valued } from './step-pickers';
 
 type MethodChoice = { readonly method: PruneMethod; readonly scope?: PruneScope };
 

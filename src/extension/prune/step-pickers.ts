@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { describeValues, readDataColumns } from '../evaluation/data-columns';
-import { confirmOverwrite } from '../quantize/quantize-pickers';
 
 export type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 
@@ -47,25 +46,4 @@ export async function pickLabel(file: string, title: string, noLabel: string): P
   for (const c of columns.columns) if (c.name !== detected && c.kind !== 'tensor') items.push({ label: c.name, description: describeValues(c), value: c.name });
   items.push({ label: noLabel, value: null });
   return pickOne(items, title, detected !== null ? `Label column (auto-detected: ${detected})` : 'Label column (none was auto-detected)');
-}
-
-/** The output file, `suggested` by default, never the model itself; an existing file needs a confirmation. */
-export async function pickOutputFile(model: string, suggested: string, title: string, prompt: string): Promise<string | undefined> {
-  const typed = await vscode.window.showInputBox({
-    title,
-    value: suggested,
-    valueSelection: [path.dirname(suggested).length + 1, suggested.length - '.onnx'.length],
-    prompt,
-    ignoreFocusOut: true,
-    validateInput: (v) => {
-      const p = v.trim();
-      if (!p) return 'Enter a file path';
-      if (!path.isAbsolute(p)) return 'Enter an absolute path';
-      if (path.resolve(p) === path.resolve(model)) return 'The output cannot be the source model';
-      return undefined;
-    },
-  });
-  const output = typed?.trim();
-  if (!output) return undefined;
-  return (await confirmOverwrite(output)) ? output : undefined;
 }

@@ -4,10 +4,10 @@
  * Each step's first item is the usual answer, so Enter through the steps gives a sensible run. Escape cancels.
  */
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CalibrationMethod, QuantizeMode, QuantizeRecipe } from '../../protocol/quantize';
 import { readRecipe, recipePathFor } from '../../pipeline/quantize/recipe';
+import { pickOutputFile } from '../commands/output-file-picker';
 import { describeValues, readDataColumns } from '../evaluation/data-columns';
 import type { DataPicker } from '../evaluation/data-picker';
 import { defaultQuantizedOutput, type QuantizeChoices } from './quantize-options';
@@ -113,35 +113,8 @@ async function pickLabel(file: string, title: string): Promise<string | null | u
 }
 
 /** The output file: `<model>.<mode>.onnx` by default, never the model itself; an existing file needs a confirmation. */
-export async function pickOutput(model: string, mode: QuantizeMode, title: string): Promise<string | undefined> {
-  const suggested = defaultQuantizedOutput(model, mode);
-  const typed = await vscode.window.showInputBox({
-    title: `${title}: output file`,
-    value: suggested,
-    valueSelection: [path.dirname(suggested).length + 1, suggested.length - '.onnx'.length],
-    prompt: 'Where to write the quantized model (absolute path)',
-    ignoreFocusOut: true,
-    validateInput: (v) => {
-      const p = v.trim();
-      if (!p) return 'Enter a file path';
-      if (!path.isAbsolute(p)) return 'Enter an absolute path';
-      if (path.resolve(p) === path.resolve(model)) return 'The output cannot be the source model';
-      return undefined;
-    },
-  });
-  const output = typed?.trim();
-  if (!output) return undefined;
-  return (await confirmOverwrite(output)) ? output : undefined;
-}
-
-export async function confirmOverwrite(file: string): Promise<boolean> {
-  try {
-    await fs.stat(file);
-  } catch {
-    return true;
-  }
-  const answer = await vscode.window.showWarningMessage(`${path.basename(file)} already exists. Overwrite it?`, { modal: true, detail: file }, 'Overwrite');
-  return answer === 'Overwrite';
+export function pickOutput(model: string, mode: QuantizeMode, title: string): Promise<string | undefined> {
+  return pickOutputFile(model, defaultQuantizedOutput(model, mode), `${title}: output file`, 'Where to write the quantized model (absolute path)');
 }
 
 async function existingRecipe(model: string): Promise<QuantizeRecipe | undefined> {

@@ -1,6 +1,6 @@
 /** UI tests: Quantize Model… and Optimize Graph…. */
 import { screenshot } from '../lib.mjs';
-import { QUICK_INPUT, QUICK_ROW, runCommand, webviewFrameOf, quickInputStep, explorerContextCommand, toggleLightDark } from './workbench.mjs';
+import { QUICK_INPUT, QUICK_ROW, runCommand, webviewFrameOf, quickInputStep, explorerContextCommand, toggleLightDark, chooseStep } from './workbench.mjs';
 
 export const tests = [
   {
@@ -10,14 +10,7 @@ export const tests = [
       await runCommand(page, 'View: Close All Editors');
       await explorerContextCommand(page, 'digits_mlp.onnx', 'Post-Training', 'Quantize Model…');
       const input = page.locator(QUICK_INPUT);
-      const choose = async (step, text) => {
-        await quickInputStep(page, step);
-        if (text) {
-          await input.fill(text);
-          await page.locator(QUICK_ROW).filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 10_000 });
-        }
-        await input.press('Enter');
-      };
+      const choose = (step, text) => chooseStep(page, step, text);
       // Mode · calibration data (the CSV next to the model) · method MinMax · per tensor · evaluate on the
       // calibration data · auto-detected label · default output <model>.static.onnx.
       await choose(': mode', 'Static int8');

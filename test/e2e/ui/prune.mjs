@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, screenshot } from '../lib.mjs';
-import { QUICK_INPUT, QUICK_ROW, openModelFromExplorer, runCommand, webviewFrameOf, quickInputStep, explorerContextCommand, toggleLightDark, closeAllEditors } from './workbench.mjs';
+import { QUICK_INPUT, QUICK_ROW, openModelFromExplorer, runCommand, webviewFrameOf, quickInputStep, explorerContextCommand, toggleLightDark, closeAllEditors, chooseStep } from './workbench.mjs';
 
 export const tests = [
   {
@@ -13,14 +13,7 @@ export const tests = [
       await closeAllEditors(page);
       await explorerContextCommand(page, 'digits_cnn.onnx', 'Post-Training', 'Prune Model…');
       const input = page.locator(QUICK_INPUT);
-      const choose = async (step, text) => {
-        await quickInputStep(page, step);
-        if (text) {
-          await input.fill(text);
-          await page.locator(QUICK_ROW).filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 10_000 });
-        }
-        await input.press('Enter');
-      };
+      const choose = (step, text) => chooseStep(page, step, text);
       // Method · sparsity (typed: a bad value is refused first) · evaluation data next to the model · auto-detected
       // label · no fine-tuning (the first choice for magnitude pruning) · default output <model>.pruned.onnx.
       await choose(': method', 'Magnitude, global');
@@ -178,14 +171,7 @@ export const tests = [
       await openModelFromExplorer(page, 'digits_mlp.onnx');
       await runCommand(page, titles['ptp.distillModel'] ?? 'Post-Training: Distill Model…');
       const input = page.locator(QUICK_INPUT);
-      const choose = async (step, text) => {
-        await quickInputStep(page, step);
-        if (text) {
-          await input.fill(text);
-          await page.locator(QUICK_ROW).filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 10_000 });
-        }
-        await input.press('Enter');
-      };
+      const choose = (step, text) => chooseStep(page, step, text);
       await choose(': training data', 'digits_test.csv');
       await choose(': label column');
       await choose(': student', 'Another ONNX model');

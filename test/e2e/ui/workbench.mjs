@@ -85,6 +85,17 @@ export async function quickInputStep(page, text, timeout = 30_000) {
   await title.first().waitFor({ state: 'visible', timeout });
 }
 
+/** One step of a multi-step quick pick: waits for the step title, filters by `text` (if given) and accepts. */
+export async function chooseStep(page, step, text) {
+  const input = page.locator(QUICK_INPUT);
+  await quickInputStep(page, step);
+  if (text) {
+    await input.fill(text);
+    await page.locator(QUICK_ROW).filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  }
+  await input.press('Enter');
+}
+
 /** Explorer → right-click `name` → `submenu` → `item`, as a user does. */
 export async function explorerContextCommand(page, name, submenu, item) {
   const row = await explorerRow(page, name);
