@@ -1,12 +1,17 @@
 /**
- * Client side of the worker IPC contract (src/protocol/worker.ts). The worker (`node dist/cli.js worker`)
- * runs onnxruntime outside the extension host, whose thread a blocking `session.run` would freeze.
+ * Client side of the worker IPC contract (src/protocol/worker.ts). Workers (`node dist/cli.js worker`) run
+ * onnxruntime outside the extension host, whose thread a blocking `session.run` would freeze.
  *
- * - The process starts lazily on the first request and is reused; an idle one is stopped after a while.
- * - One id counter for all requests; progress messages are routed to the request's listener.
- * - Cancellation kills the process (the only way to stop `session.run`); the next request starts a new one.
- * - If the process ends on its own, its pending requests are rejected with a WorkerStoppedError and
- *   `onUnexpectedExit` is told; the next request starts a fresh process.
+ * A small pool of processes, one request per process at a time (a blocking `session.run` would make two
+ * requests in one process wait for each other anyway):
+ * - A request takes an idle process, or starts one while fewer than `maxProcesses` are busy; beyond that it
+ *   waits in a FIFO queue (a queued request can be cancelled before any process is started for it).
+ * - `dedicated: true` (a model server, a pipeline run: work that holds a process for long) always gets a
+ *   fresh process of its own, outside the cap, which is stopped when the request ends and never reused.
+ * - A finished process goes back to the idle set; an idle one is stopped after `idleTimeoutMs`.
+ * - Cancelling a request kills its process only (the one way to stop `session.run`): the other requests go on.
+ * - A process that ends on its own rejects its request with a WorkerStoppedError and `onUnexpectedExit` is
+ *   told; the next request starts a fresh process.
  * No vscode import: a CancellationToken fits `CancellationSignal`, and the unit tests fork a fake worker.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -29,13 +34,17 @@ export interface WorkerClientOptions {
   /** Script to fork, e.g. `<extension>/dist/cli.js`. */
   readonly modulePath: string;
   readonly args?: readonly string[];
+  /** Node options of the worker (default none; tests pass `--import tsx` to run a TypeScript entry). */
+  readonly execArgv?: readonly string[];
   /** Environment of the worker (default: this process's plus ELECTRON_RUN_AS_NODE=1). */
   readonly env?: NodeJS.ProcessEnv;
   readonly log: WorkerLogger;
-  /** Told when the worker ended on its own (not after cancel, idle stop or dispose). */
+  /** Told when a worker ended on its own (not after cancel, idle stop or dispose). */
   readonly onUnexpectedExit?: (error: WorkerStoppedError, hadPendingRequests: boolean) => void;
-  /** Stop an idle worker after this many ms (0 = keep it). Default 5 minutes. */
+  /** Stop a process after it has been idle this many ms (0 = keep it). Default 5 minutes. */
   readonly idleTimeoutMs?: number;
+  /** Processes that may run shared (non-dedicated) requests at once; more wait in a queue. Default 3. */
+  readonly maxProcesses?: number;
 }
 
 export interface RequestOptions {
@@ -43,61 +52,60 @@ export interface RequestOptions {
   readonly onProgress?: (progress: WorkerProgress) => void;
   /** Message of the OperationCancelledError the request rejects with when cancelled. */
   readonly cancelMessage?: string;
+  /** A process of its own, outside the pool's cap, stopped when the request ends (long-running work). */
+  readonly dedicated?: boolean;
 }
 
-type StopReason = 'cancel' | 'idle' | 'dispose';
+type StopReason = 'cancel' | 'idle' | 'dispose' | 'done';
 
-/** One worker process and the requests sent to it. */
+/** One worker process and the request it serves (at most one). */
 interface WorkerProcess {
   readonly child: ChildProcess;
   readonly generation: number;
-  readonly requests: Set<number>;
+  readonly dedicated: boolean;
+  request: number | undefined;
   stopping: StopReason | null;
   gone: boolean;
   stderrTail: string;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** A request: waiting in the queue until `proc` is set, then sent. */
+interface Job {
+  readonly id: number;
+  readonly message: WorkerRequest;
+  readonly dedicated: boolean;
+  proc: WorkerProcess | undefined;
 }
 
 const DEFAULT_IDLE_MS = 5 * 60_000;
+const DEFAULT_MAX_PROCESSES = 3;
 
 export class WorkerClient {
   private readonly tracker = new RequestTracker<WorkerProgress>();
-  private current: WorkerProcess | undefined;
+  private readonly processes = new Set<WorkerProcess>();
+  private readonly idle: WorkerProcess[] = [];
+  private readonly queue: Job[] = [];
+  private readonly jobs = new Map<number, Job>();
   private generation = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
   constructor(private readonly options: WorkerClientOptions) {}
 
-  /** Sends `op` to the worker (starting it if needed) and resolves with its result. */
+  /** Sends `op` to a worker (starting one if needed, or queueing) and resolves with its result. */
   request<K extends WorkerOp>(op: K, params: WorkerOps[K]['params'], options: RequestOptions = {}): Promise<WorkerOps[K]['result']> {
     if (this.disposed) return Promise.reject(new Error('The ONNX Runtime worker has been shut down.'));
     const cancelMessage = options.cancelMessage ?? 'The operation was cancelled.';
     if (options.token?.isCancellationRequested) return Promise.reject(new OperationCancelledError(cancelMessage));
-    this.clearIdleTimer();
 
-    let proc: WorkerProcess;
-    try {
-      proc = this.ensureStarted();
-    } catch (e) {
-      return Promise.reject(new WorkerStoppedError(null, null, `Could not start the ONNX Runtime worker: ${errorText(e)}`));
-    }
     const started = Date.now();
     const { id, promise } = this.tracker.create<WorkerOps[K]['result']>(op, options.onProgress);
-    proc.requests.add(id);
-    this.options.log.info(`worker: request #${id} ${op}`);
-
-    const subscription = options.token?.onCancellationRequested(() => this.cancel(proc, id, cancelMessage));
-    const request = { kind: 'request', id, op, params } as WorkerRequest;
-    try {
-      proc.child.send(request, (err) => {
-        if (err && proc.requests.delete(id)) {
-          this.tracker.reject(id, new WorkerStoppedError(null, null, `Could not send the request to the ONNX Runtime worker: ${err.message}`));
-        }
-      });
-    } catch (e) {
-      proc.requests.delete(id);
-      this.tracker.reject(id, new WorkerStoppedError(null, null, `Could not send the request to the ONNX Runtime worker: ${errorText(e)}`));
-    }
+    const job: Job = { id, message: { kind: 'request', id, op, params } as WorkerRequest, dedicated: options.dedicated === true, proc: undefined };
+    this.jobs.set(id, job);
+    this.options.log.info(`worker: request #${id} ${op}${job.dedicated ? ' (dedicated process)' : ''}`);
+    const subscription = options.token?.onCancellationRequested(() => this.cancel(id, cancelMessage));
+    this.queue.push(job);
+    this.pump();
 
     return promise.then(
       (result) => {
@@ -112,42 +120,133 @@ export class WorkerClient {
       },
     ).finally(() => {
       subscription?.dispose();
-      proc.requests.delete(id);
-      this.armIdleTimer();
+      this.finish(job);
     });
   }
 
-  /** True while a worker process is running. */
+  /** True while at least one worker process is running. */
   get running(): boolean {
-    return this.current !== undefined;
+    return this.processes.size > 0;
   }
 
-  /** Requests waiting for a reply. */
+  /** Worker processes running now (busy or idle). */
+  get processCount(): number {
+    return this.processes.size;
+  }
+
+  /** Requests waiting for a reply (queued or sent). */
   get pendingCount(): number {
     return this.tracker.size;
+  }
+
+  /** Requests waiting for a process. */
+  get queuedCount(): number {
+    return this.queue.length;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.clearIdleTimer();
-    const proc = this.current;
-    if (proc) this.stop(proc, 'dispose');
+    this.queue.length = 0;
+    for (const proc of [...this.processes]) this.stop(proc, 'dispose');
     this.tracker.rejectAll(new OperationCancelledError('The ONNX Runtime worker was shut down.'));
   }
 
-  private ensureStarted(): WorkerProcess {
-    if (this.current) return this.current;
+  /** Starts what can start: queued jobs in order, each on an idle process, a new one, or (dedicated) its own. */
+  private pump(): void {
+    for (let i = 0; i < this.queue.length; ) {
+      const job = this.queue[i]!;
+      const proc = job.dedicated ? this.tryStart(job, true) : this.takeIdle() ?? (this.sharedBusy() < this.maxProcesses() ? this.tryStart(job, false) : undefined);
+      if (!proc) {
+        if (!this.tracker.has(job.id)) this.queue.splice(i, 1); // failed to start: already rejected
+        else i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.send(job, proc);
+    }
+  }
+
+  private maxProcesses(): number {
+    return Math.max(1, this.options.maxProcesses ?? DEFAULT_MAX_PROCESSES);
+  }
+
+  private sharedBusy(): number {
+    let n = 0;
+    for (const p of this.processes) if (!p.dedicated && p.request !== undefined) n++;
+    return n;
+  }
+
+  private takeIdle(): WorkerProcess | undefined {
+    const proc = this.idle.pop();
+    if (proc) clearTimeout(proc.idleTimer);
+    return proc;
+  }
+
+  private tryStart(job: Job, dedicated: boolean): WorkerProcess | undefined {
+    try {
+      return this.start(dedicated);
+    } catch (e) {
+      this.tracker.reject(job.id, new WorkerStoppedError(null, null, `Could not start the ONNX Runtime worker: ${errorText(e)}`));
+      return undefined;
+    }
+  }
+
+  private send(job: Job, proc: WorkerProcess): void {
+    job.proc = proc;
+    proc.request = job.id;
+    const fail = (e: unknown) => {
+      if (proc.request !== job.id) return;
+      proc.request = undefined;
+      this.tracker.reject(job.id, new WorkerStoppedError(null, null, `Could not send the request to the ONNX Runtime worker: ${errorText(e)}`));
+    };
+    try {
+      proc.child.send(job.message, (err) => {
+        if (err) fail(err);
+      });
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  /** A request settled: its process goes back to the pool (or is stopped if dedicated), the queue moves. */
+  private finish(job: Job): void {
+    this.jobs.delete(job.id);
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    const proc = job.proc;
+    if (proc && proc.request === job.id) proc.request = undefined;
+    if (proc && !proc.gone && proc.stopping === null && proc.request === undefined) {
+      if (proc.dedicated || this.disposed) this.stop(proc, 'done');
+      else this.park(proc);
+    }
+    if (!this.disposed) this.pump();
+  }
+
+  private park(proc: WorkerProcess): void {
+    this.idle.push(proc);
+    const ms = this.options.idleTimeoutMs ?? DEFAULT_IDLE_MS;
+    if (ms <= 0) return;
+    proc.idleTimer = setTimeout(() => {
+      const at = this.idle.indexOf(proc);
+      if (at < 0) return;
+      this.idle.splice(at, 1);
+      this.stop(proc, 'idle');
+    }, ms);
+    proc.idleTimer.unref?.();
+  }
+
+  private start(dedicated: boolean): WorkerProcess {
     const generation = ++this.generation;
     const child = fork(this.options.modulePath, [...(this.options.args ?? [])], {
-      execArgv: [],
+      execArgv: [...(this.options.execArgv ?? [])],
       serialization: 'advanced',
       silent: true,
       env: this.options.env ?? { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
-    const proc: WorkerProcess = { child, generation, requests: new Set(), stopping: null, gone: false, stderrTail: '' };
-    this.current = proc;
-    this.options.log.info(`worker: started process ${child.pid ?? '?'} (#${generation})`);
+    const proc: WorkerProcess = { child, generation, dedicated, request: undefined, stopping: null, gone: false, stderrTail: '', idleTimer: undefined };
+    this.processes.add(proc);
+    this.options.log.info(`worker: started process ${child.pid ?? '?'} (#${generation}${dedicated ? ', dedicated' : ''})`);
 
     child.on('message', (message: unknown) => this.onMessage(proc, message));
     child.stdout?.on('data', (chunk: Buffer) => this.logOutput(proc, 'stdout', chunk));
@@ -169,17 +268,15 @@ export class WorkerClient {
       this.options.log.warn(`worker: ignored a malformed message`);
       return;
     }
-    if (!proc.requests.has(message.id)) return; // late reply to a cancelled request
+    if (proc.request !== message.id) return; // late reply to a cancelled request
     switch (message.kind) {
       case 'progress':
         this.tracker.progress(message.id, message);
         return;
       case 'result':
-        proc.requests.delete(message.id);
         this.tracker.resolve(message.id, message.result);
         return;
       case 'error':
-        proc.requests.delete(message.id);
         this.tracker.reject(message.id, new WorkerRequestError(message.error.message, message.error.type, message.error.code));
         return;
     }
@@ -189,63 +286,57 @@ export class WorkerClient {
   private onGone(proc: WorkerProcess, code: number | null, signal: string | null, detail?: string): void {
     if (proc.gone) return;
     proc.gone = true;
-    if (this.current === proc) this.current = undefined;
-    const pending = [...proc.requests];
-    proc.requests.clear();
+    clearTimeout(proc.idleTimer);
+    this.processes.delete(proc);
+    const at = this.idle.indexOf(proc);
+    if (at >= 0) this.idle.splice(at, 1);
+    const pending = proc.request;
+    proc.request = undefined;
     const reason = proc.stopping;
     if (reason === null) {
       const error = new WorkerStoppedError(code, signal, detail);
       const tail = proc.stderrTail.trim();
       this.options.log.error(`worker: process #${proc.generation} ended: ${error.message}${tail ? `\n${tail}` : ''}`);
-      for (const id of pending) this.tracker.reject(id, error);
-      const hadPending = pending.length > 0;
+      if (pending !== undefined) this.tracker.reject(pending, error);
+      const hadPending = pending !== undefined;
       if (hadPending || (code !== 0 && code !== null) || signal !== null || detail !== undefined) {
         this.options.onUnexpectedExit?.(error, hadPending);
       }
-      return;
+    } else {
+      this.options.log.info(`worker: process #${proc.generation} stopped (${reason})`);
+      if (pending !== undefined) this.tracker.reject(pending, new OperationCancelledError('The ONNX Runtime worker was shut down.'));
     }
-    this.options.log.info(`worker: process #${proc.generation} stopped (${reason})`);
-    const error =
-      reason === 'cancel'
-        ? new OperationCancelledError('The ONNX Runtime worker was restarted because another operation was cancelled.')
-        : new OperationCancelledError('The ONNX Runtime worker was shut down.');
-    for (const id of pending) this.tracker.reject(id, error);
+    if (!this.disposed) this.pump();
   }
 
-  private cancel(proc: WorkerProcess, id: number, message: string): void {
-    if (!proc.requests.has(id)) return;
-    proc.requests.delete(id);
+  /** Cancels request `id`: a queued one leaves the queue; a running one takes its process down with it. */
+  private cancel(id: number, message: string): void {
+    const job = this.jobs.get(id);
+    if (!job || !this.tracker.has(id)) return;
+    const proc = job.proc;
     this.tracker.reject(id, new OperationCancelledError(message));
-    this.options.log.info(`worker: request #${id} cancelled; stopping process #${proc.generation}`);
-    this.stop(proc, 'cancel');
+    if (proc && proc.request === id) {
+      proc.request = undefined;
+      this.options.log.info(`worker: request #${id} cancelled; stopping process #${proc.generation}`);
+      this.stop(proc, 'cancel');
+    } else {
+      this.options.log.info(`worker: queued request #${id} cancelled`);
+    }
   }
 
   private stop(proc: WorkerProcess, reason: StopReason): void {
-    if (proc.stopping !== null) return;
+    if (proc.stopping !== null || proc.gone) return;
     proc.stopping = reason;
-    if (this.current === proc) this.current = undefined;
+    clearTimeout(proc.idleTimer);
+    const at = this.idle.indexOf(proc);
+    if (at >= 0) this.idle.splice(at, 1);
+    // Not counted as running from here on; 'exit' completes the bookkeeping.
+    this.processes.delete(proc);
     try {
-      proc.child.kill(reason === 'idle' ? 'SIGTERM' : 'SIGKILL');
+      proc.child.kill(reason === 'idle' || reason === 'done' ? 'SIGTERM' : 'SIGKILL');
     } catch {
       // Already gone.
     }
-  }
-
-  private armIdleTimer(): void {
-    this.clearIdleTimer();
-    const ms = this.options.idleTimeoutMs ?? DEFAULT_IDLE_MS;
-    if (this.disposed || ms <= 0 || !this.current || this.current.requests.size > 0) return;
-    const proc = this.current;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.current === proc && proc.requests.size === 0) this.stop(proc, 'idle');
-    }, ms);
-    this.idleTimer.unref?.();
-  }
-
-  private clearIdleTimer(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
   }
 
   private logOutput(proc: WorkerProcess, stream: 'stdout' | 'stderr', chunk: Buffer): void {
