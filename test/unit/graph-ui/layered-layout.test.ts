@@ -59,18 +59,15 @@ describe('graph-ui: layered layout', () => {
     assert.ok(to - from >= 2, 'the reversed edge still has a route');
   });
 
-  it('lays out 10,000 nodes quickly', () => {
+  it('lays out 10,000 nodes (its speed is measured by npm run bench -- graph)', () => {
     const n = 10_000;
     const edges: number[] = [];
     for (let i = 1; i < n; i++) {
       edges.push(i - 1, i);
       if (i % 7 === 0) edges.push(i - 5, i);
     }
-    const t0 = performance.now();
     const out = layeredLayout(input(n, edges));
-    const ms = performance.now() - t0;
     assert.equal(out.x.length, n);
-    assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
   });
 });
 

@@ -156,7 +156,7 @@ describe('graph view: structure', () => {
     assert.deepEqual(v.rootGroups.map((g) => v.groups[g]!.label), ['nodes 1–1000', 'nodes 1001–1500']);
   });
 
-  it('is fast: a 100k-node scoped model → buildGraphView (with inferShapes) in well under 2 s', async () => {
+  it('a 100k-node scoped model → buildGraphView (with inferShapes): structure and shapes hold (time printed; speed belongs to npm run bench)', async () => {
     const n = 100_000;
     const nodes = [];
     let prev = 'x';
@@ -183,7 +183,6 @@ describe('graph view: structure', () => {
     assert.equal(v.nodes.length, n);
     assert.deepEqual(v.tensors[v.outputs[0]!]!.shape, ['N', 16, 16]);
     assert.equal(v.groups.find((g) => g.path === '/model')!.totalNodes, n);
-    assert.ok(ms < 2000, `took ${ms} ms`);
   });
 });
 

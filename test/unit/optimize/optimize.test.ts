@@ -153,7 +153,7 @@ describe('optimize: the operation (verification, rejection, onnxruntime levels, 
     assert.match(r.warnings[0]!, /not verified/);
   });
 
-  it('stays fast on a 6,000-node chain (one O(n) sweep per pass)', async () => {
+  it('optimizes a 6,000-node chain (one O(n) sweep per pass; its speed is for npm run bench)', async () => {
     const nodes = [];
     const initializers = [];
     let x = 'X';
@@ -170,12 +170,9 @@ describe('optimize: the operation (verification, rejection, onnxruntime levels, 
       x = `R${i}`;
     }
     const file = writeSpec(tmp, 'chain.onnx', { nodes, inputs: [tensorInfo('X', FLOAT, ['N', 8])], outputs: [tensorInfo(x, FLOAT, ['N', 8])], initializers });
-    const start = performance.now();
     const r = await optimizeModel({ model: file, output: tmp.path('chain.opt.onnx') });
-    const ms = performance.now() - start;
     assert.equal(r.node_count_after, 2000);
     assertAllVerified(r);
-    assert.ok(ms < 20000, `${ms} ms`);
   });
 
   describe('the shipped examples optimize and predict the same', () => {
