@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import Long from 'long';
 import { onnx } from '../src/core/proto/onnx';
 import { evaluate } from '../src/pipeline/evaluate';
-import { createEvaluationSession } from '../src/pipeline/evaluate/inference';
+import { createEvaluationSession } from '../src/pipeline/shared/inference';
 import { createSession, loadOrt } from '../src/pipeline/runtime';
 import { numberArg, withScratchDir, xorshift } from './util';
 import { killChildren, measureInChild, type ChildReport, type Variant } from './child';

@@ -16,7 +16,7 @@ import { optimizeModel } from '../pipeline/optimize/optimize';
 import { explain } from '../pipeline/explain';
 import { prune, pruneSensitivity } from '../pipeline/prune';
 import { distill } from '../pipeline/distill';
-import type { OperationContext } from '../pipeline/types';
+import type { OperationContext } from '../pipeline/shared/types';
 
 type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: OperationContext) => Promise<WorkerOps[K]['result']>;
 

@@ -1,7 +1,5 @@
-import type { onnx } from './proto/onnx';
+import type { Graph, Node } from './onnx-types';
 
-type Graph = onnx.GraphProto.$Properties;
-type Node = onnx.NodeProto.$Properties;
 
 export interface GraphVisit {
   readonly graph: Graph;

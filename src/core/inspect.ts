@@ -6,8 +6,8 @@ import type { onnx } from './proto/onnx';
 import type { ExternalDataRef, InspectResult, ValueSummary } from './report-types';
 import { dataTypeName } from './tensor/dtypes';
 import { describeType } from './types-text';
+import type { TensorProto } from './onnx-types';
 
-type TensorProto = onnx.TensorProto.$Properties;
 
 /**
  * The model overview: everything `ptp inspect --json` prints. Reads no tensor data.

@@ -9,8 +9,8 @@ import { onnx } from './proto/onnx';
 import { decodeTensorFields } from './tensor/decode';
 import { tensorFieldsOf } from './tensor/fields';
 import type { DecodedTensor } from './tensor/types';
+import type { TensorProto } from './onnx-types';
 
-type TensorProto = onnx.TensorProto.$Properties;
 
 /** Where an initializer's full TensorProto lies in the source (its data stays there until asked for). */
 export interface LazyTensorRef {

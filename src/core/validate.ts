@@ -3,14 +3,12 @@ import { externalDataInfo, resolveExternalPath } from './external-data';
 import { normalizeDomain, walkGraphs, type GraphVisit } from './graph-walk';
 import { longToNumber } from './long';
 import type { OnnxModel } from './model';
-import type { onnx } from './proto/onnx';
 import type { Finding, ValidateResult } from './report-types';
 import { dataTypeName, rawByteLength } from './tensor/dtypes';
 import { describeType } from './types-text';
 import { elementCount } from './inspect';
+import type { Graph, TensorProto } from './onnx-types';
 
-type Graph = onnx.GraphProto.$Properties;
-type TensorProto = onnx.TensorProto.$Properties;
 
 /** Newest IR version this build knows (ONNX 1.20). */
 export const MAX_KNOWN_IR_VERSION = 13;

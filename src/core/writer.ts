@@ -11,8 +11,8 @@ import { decodeTensorFields, encodeTensorValues } from './tensor/decode';
 import { tensorFieldsOf } from './tensor/fields';
 import { readExternalData } from './external-data';
 import { elementCount } from './inspect';
+import type { TensorProto } from './onnx-types';
 
-type TensorProto = onnx.TensorProto.$Properties;
 
 export interface WriteOptions {
   /**

@@ -19,9 +19,8 @@ import { describeType } from '../types-text';
 import { opCategory } from './categories';
 import { buildHierarchy } from './hierarchy';
 import { breadcrumbOf, calledFunction, functionPath, resolveGraph, subgraphPaths, type ResolvedGraph } from './resolve';
+import type { Graph, ModelProto } from '../onnx-types';
 
-type Graph = onnx.GraphProto.$Properties;
-type ModelProto = onnx.ModelProto.$Properties;
 
 export interface GraphViewOptions {
   /** Values of lazily held initializers (see `loadShapeConstants`), so shape chains through them resolve. */

@@ -6,9 +6,8 @@ import { tensorDims } from '../shape-inference/constants';
 import { dataTypeName } from '../tensor/dtypes';
 import { formatAttribute } from './node-detail';
 import { resolveGraph, subgraphPaths, type ResolvedGraph } from './resolve';
+import type { Node, Attribute } from '../onnx-types';
 
-type Node = onnx.NodeProto.$Properties;
-type Attribute = onnx.AttributeProto.$Properties;
 
 export interface GraphDiff {
   /** Nodes only in B (name, or `OpType #k` for unnamed ones). */

@@ -8,9 +8,8 @@ import { dataTypeName } from '../tensor/dtypes';
 import { describeType } from '../types-text';
 import { elementFormatter, formatFloat32, listText } from './format';
 import { resolveGraph, subgraphPaths } from './resolve';
+import type { Attribute, TensorProto } from '../onnx-types';
 
-type Attribute = onnx.AttributeProto.$Properties;
-type TensorProto = onnx.TensorProto.$Properties;
 const T = onnx.AttributeProto.AttributeType;
 
 /** Tensor elements shown inline in an attribute's text. */

@@ -6,10 +6,8 @@
 import { normalizeDomain, subgraphsOf } from '../graph-walk';
 import type { onnx } from '../proto/onnx';
 import { functionAsGraph } from '../shape-inference';
+import type { Graph, Node, FunctionProto } from '../onnx-types';
 
-type Graph = onnx.GraphProto.$Properties;
-type Node = onnx.NodeProto.$Properties;
-type FunctionProto = onnx.FunctionProto.$Properties;
 
 /** The path names a graph the model does not hold. */
 export class GraphPathError extends Error {

@@ -2,7 +2,6 @@
 import type { TensorDetail } from '../../protocol/graph';
 import { longToNumber } from '../long';
 import type { OnnxModel } from '../model';
-import type { onnx } from '../proto/onnx';
 import { tensorDims } from '../shape-inference/constants';
 import { DataType, dataTypeName } from '../tensor/dtypes';
 import { tensorStats } from '../tensor/stats';
@@ -10,9 +9,8 @@ import type { DecodedTensor, TensorValues } from '../tensor/types';
 import { elementFormatter } from './format';
 import { parseTensorRef } from './node-detail';
 import { resolveGraph } from './resolve';
+import type { TensorProto, SparseTensorProto } from '../onnx-types';
 
-type TensorProto = onnx.TensorProto.$Properties;
-type SparseTensorProto = onnx.SparseTensorProto.$Properties;
 
 export const HISTOGRAM_BINS = 32;
 export const PREVIEW_VALUES = 64;

@@ -1,12 +1,11 @@
 /** Small constants: decoding inline tensors, and folding values through integer arithmetic. */
 import { longToNumber } from '../long';
-import type { onnx } from '../proto/onnx';
 import { DataType } from '../tensor/dtypes';
 import { decodeTensorFields } from '../tensor/decode';
 import { tensorFieldsOf } from '../tensor/fields';
 import { MAX_CONST_ELEMENTS, type ConstValue, type Dim } from './types';
+import type { TensorProto } from '../onnx-types';
 
-type TensorProto = onnx.TensorProto.$Properties;
 
 /** Element types whose values we keep (numbers; strings and complex are skipped). */
 export function isNumericType(t: number): boolean {

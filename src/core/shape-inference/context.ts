@@ -1,13 +1,9 @@
 /** What an operator rule sees of one node: its inputs' types and values, its attributes, and a way to set outputs. */
 import { longToNumber } from '../long';
-import type { onnx } from '../proto/onnx';
 import { inlineConst } from './constants';
 import type { ConstValue, Dim, TypeInfo } from './types';
+import type { Node, Attribute, Graph, TensorProto } from '../onnx-types';
 
-type Node = onnx.NodeProto.$Properties;
-type Attribute = onnx.AttributeProto.$Properties;
-type Graph = onnx.GraphProto.$Properties;
-type TensorProto = onnx.TensorProto.$Properties;
 
 /** Name lookups in the graph being inferred and, through it, its enclosing graphs. */
 export interface Scope {

@@ -6,7 +6,6 @@
  */
 import { longToNumber } from '../long';
 import { normalizeDomain } from '../graph-walk';
-import type { onnx } from '../proto/onnx';
 import { inlineConst, tensorDims } from './constants';
 import { NodeCtx, type Scope } from './context';
 import { RULES } from './ops/registry';
@@ -18,11 +17,8 @@ import './ops/select';
 import './ops/values';
 import './ops/control';
 import type { ConstValue, Dim, InferOptions, InferResult, Opsets, TypeInfo } from './types';
+import type { Graph, Node, TypeProto, FunctionProto } from '../onnx-types';
 
-type Graph = onnx.GraphProto.$Properties;
-type Node = onnx.NodeProto.$Properties;
-type TypeProto = onnx.TypeProto.$Properties;
-type FunctionProto = onnx.FunctionProto.$Properties;
 
 /** A function body seen as a graph (inputs and outputs are names only; value_info from IR 10 kept). */
 export function functionAsGraph(f: FunctionProto): Graph {

@@ -5,7 +5,7 @@
 import { longToNumber } from '../../core/long';
 import { onnx } from '../../core/proto/onnx';
 import { DataType } from '../../core/tensor/dtypes';
-import { floatTensor } from '../optimize/tensors';
+import { floatTensor } from '../shared/tensors';
 import type { Standardization, StudentGraph } from './student';
 
 /** Mean and standard deviation of each of `width` columns over rows `index` (a deviation of 0 becomes 1). */

@@ -8,13 +8,12 @@ import { longToNumber } from '../../core/long';
 import type { onnx } from '../../core/proto/onnx';
 import { DataType } from '../../core/tensor/dtypes';
 import type { DecodedTensor } from '../../core/tensor/types';
-import { findAttr, floatAttr, intAttr, intsAttr } from '../optimize/nodes';
+import { findAttr, floatAttr, intAttr, intsAttr } from '../shared/nodes';
 import { conv2dNhwc, type Pads2D } from './conv';
 import { DistillError } from './errors';
 import { tf } from './tf';
+import type { Node, TensorProto } from '../../core/onnx-types';
 
-type Node = onnx.NodeProto.$Properties;
-type TensorProto = onnx.TensorProto.$Properties;
 
 export const SUPPORTED_OPS = [
   'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'LeakyRelu', 'Tanh', 'Sigmoid', 'Softmax', 'Conv',

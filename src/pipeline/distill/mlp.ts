@@ -7,17 +7,15 @@
 import { longToNumber, toLong } from '../../core/long';
 import { onnx } from '../../core/proto/onnx';
 import { DataType } from '../../core/tensor/dtypes';
-import type { Rng32 } from '../evaluate/fairness/rng';
-import { makeIntAttr } from '../optimize/nodes';
-import { floatTensor, int64Vector, tensorProtoOf } from '../optimize/tensors';
+import type { Rng32 } from '../shared/rng';
+import { makeIntAttr } from '../shared/nodes';
+import { floatTensor, int64Vector, tensorProtoOf } from '../shared/tensors';
 import { DistillError } from './errors';
 import type { TrainingRows } from './rows';
 import type { StudentGraph } from './student';
 import type { TeacherHead } from './teacher';
+import type { Node, TensorProto, ValueInfo } from '../../core/onnx-types';
 
-type Node = onnx.NodeProto.$Properties;
-type TensorProto = onnx.TensorProto.$Properties;
-type ValueInfo = onnx.ValueInfoProto.$Properties;
 
 const OPSET = 13;
 const P = 'student';

@@ -4,9 +4,9 @@
  * weights). The trainer fits the teacher's logits (student-graph.ts).
  */
 import type { OnnxModel } from '../../core';
-import { isPruneError } from '../prune/errors';
-import { pruneGraph } from '../prune/prune-graph';
-import type { OperationContext } from '../types';
+import { isPruneError } from '../prune-graph/errors';
+import { pruneGraph } from '../prune-graph/prune-graph';
+import type { OperationContext } from '../shared/types';
 import { DistillError } from './errors';
 import type { StudentGraph } from './student';
 import { describeLayers, scoresOf } from './student-graph';

@@ -14,11 +14,11 @@ import { rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { deriveModel, isOnnxError, openModel, writeModel, type OnnxModel } from '../../core';
 import type { DistillParams, DistillResult, StudentSpec } from '../../protocol/distill';
-import { createRng32 } from '../evaluate/fairness/rng';
-import { prepareModel, type PreparedModel } from '../evaluate/inference';
+import { createRng32 } from '../shared/rng';
+import { prepareModel, type PreparedModel } from '../shared/inference';
 import { ortMessage, ortVersion } from '../runtime';
 import { isRuntimeError } from '../runtime/errors';
-import type { OperationContext } from '../types';
+import type { OperationContext } from '../shared/types';
 import { DistillError } from './errors';
 import { columnStats, exportStudent, standardize } from './export';
 import { trainableGraph, type TrainableGraph } from './interpreter';
@@ -32,11 +32,12 @@ import type { Standardization, StudentGraph } from './student';
 import { labelTargets, teacherTargets } from './teacher';
 import { ensureTf, TRAINER_LIBRARY } from './tf';
 import { train } from './train';
-import { phaseTimer, stagingPath } from '../artifact';
+import { phaseTimer, stagingPath } from '../shared/artifact';
+import { defaultOutputPath as sharedOutputPath } from '../shared/output-name';
 
 /** `<teacher>.student.onnx` next to the teacher. */
 export function defaultOutputFor(teacher: string): string {
-  return teacher.replace(/(\.onnx)?$/i, '.student.onnx');
+  return sharedOutputPath('distill', teacher);
 }
 
 export async function distill(params: DistillParams, ctx: OperationContext = {}): Promise<DistillResult> {

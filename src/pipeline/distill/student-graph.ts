@@ -7,8 +7,8 @@ import { longToNumber } from '../../core/long';
 import type { onnx } from '../../core/proto/onnx';
 import { DistillError } from './errors';
 import type { TeacherHead } from './teacher';
+import type { Node } from '../../core/onnx-types';
 
-type Node = onnx.NodeProto.$Properties;
 
 /**
  * The tensor of `proto` to fit to the teacher's targets. `whose` names the graph in messages ("the teacher's",

@@ -7,12 +7,12 @@
 import { DataType } from '../../core/tensor/dtypes';
 import type { DecodedTensor, TensorValues } from '../../core/tensor/types';
 import { allocateValues } from '../data/feed';
-import { classSpace, labelsToIndices, type ClassSpace } from '../evaluate/classes';
-import type { PreparedModel } from '../evaluate/inference';
-import { planOutputs, resolveTransform, type BatchOutput } from '../evaluate/outputs';
-import type { ZipMapRewrite } from '../evaluate/zipmap';
+import { classSpace, labelsToIndices, type ClassSpace } from '../shared/class-space';
+import type { PreparedModel } from '../shared/inference';
+import { planOutputs, resolveTransform, type BatchOutput } from '../shared/outputs';
+import type { ZipMapRewrite } from '../shared/zipmap';
 import { isDatasetError } from '../data';
-import { throwIfAborted, type OperationContext } from '../types';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 import { DistillError } from './errors';
 import type { TrainingRows } from './rows';
 

@@ -7,8 +7,8 @@
  * its batch.
  */
 import type { DistillEpoch } from '../../protocol/distill';
-import type { Rng32 } from '../evaluate/fairness/rng';
-import { throwIfAborted, type OperationContext } from '../types';
+import type { Rng32 } from '../shared/rng';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 import { DistillError } from './errors';
 import type { TrainableGraph } from './interpreter';
 import { batchLoss, type LossSpec } from './loss';

@@ -6,9 +6,9 @@ import { openModel } from '../../core';
 import type { BenchParams, BenchResult, BenchRow } from '../../protocol/evaluate';
 import { createSession, ortVersion, toOrtTensor } from '../runtime';
 import { RuntimeError } from '../runtime/errors';
-import { createRng, generateTensor } from '../sample/random';
-import { sampleInputSpecs } from '../sample/inputs';
-import { throwIfAborted, type OperationContext } from '../types';
+import { createRng, generateTensor } from '../shared/random-inputs';
+import { sampleInputSpecs } from '../shared/input-specs';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 import { percentile } from './growable';
 
 export async function benchModel(params: BenchParams, ctx: OperationContext = {}): Promise<BenchResult> {

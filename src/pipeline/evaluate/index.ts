@@ -2,4 +2,4 @@
 export { evaluate, compare } from './run';
 export { benchModel } from './bench';
 export { saveRun } from './save';
-export { planOutputs, type OutputPlan } from './outputs';
+export { planOutputs, type OutputPlan } from '../shared/outputs';

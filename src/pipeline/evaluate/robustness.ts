@@ -8,9 +8,9 @@ import type { DecodedTensor } from '../../core/tensor/types';
 import type { RobustnessOptions, RobustnessReport, RobustnessRow } from '../../protocol/evaluate';
 import { createRng32 } from './fairness';
 import { regressionMetrics } from './metrics';
-import type { PreparedModel } from './inference';
-import { classBatch, regressionBatch, type OutputPlan, type ScoreTransform } from './outputs';
-import { throwIfAborted, type OperationContext } from '../types';
+import type { PreparedModel } from '../shared/inference';
+import { classBatch, regressionBatch, type OutputPlan, type ScoreTransform } from '../shared/outputs';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 
 export interface RobustnessInput {
   readonly model: PreparedModel;

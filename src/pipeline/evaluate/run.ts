@@ -16,12 +16,12 @@ import type {
 } from '../../protocol/evaluate';
 import { DatasetError, openDataset, planFeatures, type DatasetSource, type FeaturePlan, type PlanOptions } from '../data';
 import { startPrefetch, type StartedPrefetch } from '../data/prefetch';
-import type { OperationContext } from '../types';
-import { classSpace, labelsToIndices, positiveIndex, type ClassSpace } from './classes';
+import type { OperationContext } from '../shared/types';
+import { classSpace, labelsToIndices, positiveIndex, type ClassSpace } from '../shared/class-space';
 import { binarize, fairnessReport } from './fairness';
 import type { FairnessReport } from './fairness/types';
 import { percentile } from './growable';
-import { prepareModel, readModelInputs, type PreparedModel } from './inference';
+import { prepareModel, readModelInputs, type PreparedModel } from '../shared/inference';
 import {
   calibrationCurve,
   classificationMetrics,
@@ -32,7 +32,7 @@ import {
 } from './metrics';
 import { checkProba } from './metrics/probabilistic';
 import { ovrRanking, RankingScratch, type RankingSummary } from './metrics/ranking';
-import { planOutputs, type OutputPlan } from './outputs';
+import { planOutputs, type OutputPlan } from '../shared/outputs';
 import { robustnessReport } from './robustness';
 import { prefetchJob, streamPredictions, type ModelPredictions, type StreamResult } from './stream';
 

@@ -7,8 +7,8 @@
  * target or has used `maxCoalitions` coalitions (a round that would not fit is shrunk, then skipped; a count, so the
  * result depends only on the seed), or the run has used `timeCap` seconds per explained row when that is finite. The coalitions of all pending rows are evaluated together, as in the fixed path.
  */
-import { createRng32, type Rng32 } from '../evaluate/fairness/rng';
-import { throwIfAborted, type OperationContext } from '../types';
+import { createRng32, type Rng32 } from '../shared/rng';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 import { evaluateCoalitions, type CoalitionTask } from './coalitions';
 import type { EstimateInput, EstimateOutput } from './estimate';
 import type { Estimator } from './estimator';

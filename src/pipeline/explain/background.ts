@@ -5,9 +5,9 @@
  */
 import type { ExplainBackground } from '../../protocol/explain';
 import { DatasetError, openDataset, planFeatures, type DatasetSource, type FeaturePlan, type PlanOptions } from '../data';
-import { createRng32 } from '../evaluate/fairness/rng';
+import { createRng32 } from '../shared/rng';
 import type { ValueSummary } from '../../core/report-types';
-import type { OperationContext } from '../types';
+import type { OperationContext } from '../shared/types';
 import { ExplainError } from './errors';
 import { kmeansSummary } from './kmeans';
 import { readRows, rowLayout, type RowLayout } from './rows';

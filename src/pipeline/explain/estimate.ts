@@ -3,8 +3,8 @@
  * an estimator (exact / Kernel / Permutation) in their space, and its coalitions queued; the queued coalitions of
  * several rows are evaluated together (≥ one full onnxruntime call's worth), then each row's φ is solved.
  */
-import { createRng32 } from '../evaluate/fairness/rng';
-import { throwIfAborted, type OperationContext } from '../types';
+import { createRng32 } from '../shared/rng';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 import { evaluateCoalitions, type Background, type CoalitionTask, type FeatureGroups } from './coalitions';
 import type { Estimator } from './estimator';
 import { exactEstimator } from './exact';

@@ -10,7 +10,7 @@
  * Optional `topK`: keep the k features with the largest |φ| of that solve and re-solve on them (others 0) — a
  * simple stand-in for shap's `l1_reg="num_features(k)"` (which selects with LARS). Off by default.
  */
-import type { Rng32 } from '../evaluate/fairness/rng';
+import type { Rng32 } from '../shared/rng';
 import { MaskSet } from './coalitions';
 import type { Estimator } from './estimator';
 import { solveSpd } from './linalg';

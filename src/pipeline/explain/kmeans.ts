@@ -3,7 +3,7 @@
  * iterations, best of several seeded starts), each value then snapped to the nearest value that feature takes in
  * the data (so categorical and integer features keep valid values), weighted by cluster size.
  */
-import type { Rng32 } from '../evaluate/fairness/rng';
+import type { Rng32 } from '../shared/rng';
 
 export interface KMeansSummary {
   /** k × D centroid values, row-major. */

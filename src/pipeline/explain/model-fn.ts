@@ -6,9 +6,9 @@
 import { allocateValues } from '../data/feed';
 import { DataType } from '../../core/tensor/dtypes';
 import type { DecodedTensor, TensorValues } from '../../core/tensor/types';
-import { classSpace } from '../evaluate/classes';
-import type { PreparedModel } from '../evaluate/inference';
-import { planOutputs, regressionBatch, resolveTransform, type OutputPlan, type ScoreTransform } from '../evaluate/outputs';
+import { classSpace } from '../shared/class-space';
+import type { PreparedModel } from '../shared/inference';
+import { planOutputs, regressionBatch, resolveTransform, type OutputPlan, type ScoreTransform } from '../shared/outputs';
 import { ExplainError } from './errors';
 import type { FeedSlot, RowLayout } from './rows';
 

@@ -5,7 +5,7 @@
  * costs 2(M − 1) coalitions besides ∅ and N (shared by all pairs; shap counts 2M + 1); coalitions met twice are
  * evaluated once. Every permutation's contributions telescope to f(x) − v(∅), so efficiency holds exactly.
  */
-import type { Rng32 } from '../evaluate/fairness/rng';
+import type { Rng32 } from '../shared/rng';
 import { MaskSet } from './coalitions';
 import type { Estimator } from './estimator';
 

@@ -5,8 +5,8 @@
  */
 import { DataType } from '../../core/tensor/dtypes';
 import { buildBatchInputs, type DatasetSource, type FeaturePlan } from '../data';
-import { throwIfAborted, type OperationContext } from '../types';
-import type { Rng32 } from '../evaluate/fairness/rng';
+import { throwIfAborted, type OperationContext } from '../shared/types';
+import type { Rng32 } from '../shared/rng';
 import { ExplainError } from './errors';
 
 /** One model input's slice of the composite row. */

@@ -5,8 +5,8 @@
  */
 import type { ExplainMethod, ExplainParams, ExplainResult } from '../../protocol/explain';
 import { DatasetError, openDataset, planFeatures, type PlanOptions } from '../data';
-import { prepareModel } from '../evaluate/inference';
-import type { OperationContext } from '../types';
+import { prepareModel } from '../shared/inference';
+import type { OperationContext } from '../shared/types';
 import { loadBackground } from './background';
 import { singleGroups, type Background, type FeatureGroups } from './coalitions';
 import { ExplainError } from './errors';

@@ -10,8 +10,8 @@ import { fromOrtTensor } from '../runtime/convert';
 import { RuntimeError } from '../runtime/errors';
 import { loadOrt, type OrtTensor } from '../runtime/ort';
 import { ortMessage, ortSessionOptions } from '../runtime/session';
-import type { Node } from './nodes';
-import type { TensorProto } from './tensors';
+import type { Node } from '../shared/nodes';
+import type { TensorProto } from '../shared/tensors';
 
 export interface ConstantSubgraph {
   readonly nodes: readonly Node[];

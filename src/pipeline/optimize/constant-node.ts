@@ -4,7 +4,7 @@ import { onnx } from '../../core/proto/onnx';
 import { decodeTensorFields } from '../../core/tensor/decode';
 import { tensorFieldsOf } from '../../core/tensor/fields';
 import type { DecodedTensor } from '../../core/tensor/types';
-import { findAttr, type Node } from './nodes';
+import { findAttr, type Node } from '../shared/nodes';
 
 /** The value a Constant node produces, when it is held in `value`, `value_float(s)` or `value_int(s)`. */
 export function constantNodeValue(n: Node): DecodedTensor | undefined {

@@ -12,9 +12,9 @@ import { encodeTensorValues } from '../../core/tensor/decode';
 import type { DecodedTensor } from '../../core/tensor/types';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { constantNodeValue } from './constant-node';
-import { isOnnxOp, subgraphReferences, type Node } from './nodes';
+import { isOnnxOp, subgraphReferences, type Node } from '../shared/nodes';
 import { restoreGraph, snapshotGraph, type GraphSnapshot } from './snapshot';
-import type { TensorProto } from './tensors';
+import type { TensorProto } from '../shared/tensors';
 
 /** Where each tensor comes from and who reads it, in the main graph. */
 export interface GraphIndex {

@@ -13,13 +13,14 @@ import { writeModel } from '../../core/writer';
 import type { OptimizeParams, OptimizeResult, OrtStageReport, VerificationInfo } from '../../protocol/optimize';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { RuntimeError, isRuntimeError } from '../runtime/errors';
-import { throwIfAborted, type OperationContext } from '../types';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 import { PassContext } from './context';
 import { runToFixpoint } from './fixpoint';
 import { ORT_LEVELS, nonStandardOps, ortOptimizeFile } from './ort-offline';
 import { selectPasses, type OptimizationPass } from './passes';
 import { DEFAULT_TOLERANCE, OutputVerifier, type Comparison } from './verify';
-import { stagingPath } from '../artifact';
+import { stagingPath } from '../shared/artifact';
+import { defaultOutputPath as sharedOutputPath } from '../shared/output-name';
 
 export interface OptimizeOptions {
   /** The passes `params.passes` selects from (default OPTIMIZATION_PASSES); tests inject their own here. */
@@ -28,8 +29,7 @@ export interface OptimizeOptions {
 
 /** `<dir>/<name>.opt.onnx` next to the model. */
 export function defaultOutputPath(model: string): string {
-  const abs = path.resolve(model);
-  return path.join(path.dirname(abs), `${path.basename(abs, path.extname(abs))}.opt.onnx`);
+  return sharedOutputPath('optimize', model);
 }
 
 export async function optimizeModel(params: OptimizeParams, op: OperationContext = {}, options: OptimizeOptions = {}): Promise<OptimizeResult> {

@@ -4,7 +4,7 @@
  * nodes another rewrite of the same sweep already touched is skipped (the next fixpoint round sees it).
  */
 import type { GraphIndex, PassContext } from './context';
-import type { Node } from './nodes';
+import type { Node } from '../shared/nodes';
 
 export class Rewriter {
   readonly index: GraphIndex;

@@ -1,7 +1,7 @@
 /** Undo snapshots of a graph: its structure as protobuf bytes, initializer objects kept by reference. */
 import { onnx } from '../../core/proto/onnx';
-import type { Graph } from './nodes';
-import type { TensorProto } from './tensors';
+import type { Graph } from '../shared/nodes';
+import type { TensorProto } from '../shared/tensors';
 
 /** A copy of the graph's structure to restore (initializer objects kept by reference). */
 export interface GraphSnapshot {

@@ -11,8 +11,8 @@ import { fromOrtTensor, toOrtTensor } from '../runtime/convert';
 import { RuntimeError, isRuntimeError } from '../runtime/errors';
 import type { OrtTensor } from '../runtime/ort';
 import { createSession, ortMessage } from '../runtime/session';
-import { sampleInputSpecs } from '../sample/inputs';
-import { createRng, generateTensor } from '../sample/random';
+import { sampleInputSpecs } from '../shared/input-specs';
+import { createRng, generateTensor } from '../shared/random-inputs';
 
 export interface Tolerance {
   readonly rtol: number;

@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import { openModel } from '../../core';
 import type { NodeTiming, ProfileParams, ProfileResult } from '../../protocol/evaluate';
 import { createSession, ortVersion, toOrtTensor } from '../runtime';
-import { sampleInputSpecs } from '../sample/inputs';
-import { createRng, generateTensor } from '../sample/random';
-import { throwIfAborted, type OperationContext } from '../types';
+import { sampleInputSpecs } from '../shared/input-specs';
+import { createRng, generateTensor } from '../shared/random-inputs';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 
 interface TraceEvent {
   readonly cat?: string;

@@ -5,7 +5,7 @@
  */
 import type { ValueSummary } from '../../core/report-types';
 import { isDatasetError, openDataset, planFeatures } from '../data';
-import { PruneError } from './errors';
+import { PruneError } from '../prune-graph/errors';
 
 export interface DataOptions {
   readonly label?: string | null;

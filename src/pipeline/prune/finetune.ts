@@ -10,9 +10,9 @@ import type { DistillParams } from '../../protocol/distill';
 import type { PruneFinetuneParams, PruneFinetuneResult, PruneMethod } from '../../protocol/prune';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { checkDistillSettings, distill, isDistillError } from '../distill';
-import type { OperationContext } from '../types';
-import { PruneError } from './errors';
-import { stagingPath } from '../artifact';
+import type { OperationContext } from '../shared/types';
+import { PruneError } from '../prune-graph/errors';
+import { stagingPath } from '../shared/artifact';
 
 /** Fine-tuning defaults that differ from distill's: a short run, since training starts from the pruned weights. */
 export const FINETUNE_DEFAULTS = { epochs: 10, patience: 3 } as const;

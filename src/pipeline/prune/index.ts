@@ -12,7 +12,7 @@
  */
 export { prune } from './run';
 export { pruneSensitivity, DEFAULT_SENSITIVITY_ROWS, DEFAULT_SPARSITIES } from './sensitivity';
-export { PruneError, isPruneError, type PruneErrorReason } from './errors';
+export { PruneError, isPruneError, type PruneErrorReason } from '../prune-graph/errors';
 export { METHODS, defaultOutputFor, defaultSparsity } from './settings';
-export { listPrunable } from './prune-graph';
+export { listPrunable } from '../prune-graph/prune-graph';
 export { FINETUNE_DEFAULTS } from './finetune';

@@ -3,9 +3,9 @@
  * notes that say what the kind of sparsity buys where, the before/after evaluation and latency.
  */
 import type { PruneFinetuneResult, PruneMethod, PruneResult } from '../../protocol/prune';
-import { comparisonFields, type Evaluation, type LatencyPair } from '../quantize/compare';
+import { comparisonFields, type Evaluation, type LatencyPair } from '../evaluate/before-after';
 import { ortVersion } from '../runtime';
-import type { PruneGraphOutcome, PruneGraphSettings } from './prune-graph';
+import type { PruneGraphOutcome, PruneGraphSettings } from '../prune-graph/prune-graph';
 import { reportedSettings } from './settings';
 
 export interface Parts {

@@ -14,16 +14,16 @@ import * as path from 'node:path';
 import { deriveModel, inspect, openModel, writeModel } from '../../core';
 import type { PruneFinetuneResult, PruneParams, PruneResult } from '../../protocol/prune';
 import type { RuntimeOptions } from '../../protocol/worker';
-import { evaluateBoth, latencyBoth, type Evaluation, type LatencyPair } from '../quantize/compare';
-import { throwIfAborted, type OperationContext } from '../types';
+import { evaluateBoth, latencyBoth, type Evaluation, type LatencyPair } from '../evaluate/before-after';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 import { asPruneDataError, planEvaluationData } from './data';
-import { PruneError } from './errors';
+import { PruneError } from '../prune-graph/errors';
 import { checkFinetune, finetunePruned } from './finetune';
 import { gzipBytes, initializerElements, totalBytes } from './measure';
-import { pruneGraph } from './prune-graph';
+import { pruneGraph } from '../prune-graph/prune-graph';
 import { assemble } from './report';
 import { defaultOutputFor, resolveSettings } from './settings';
-import { phaseTimer, stagingPath, verifyLoads } from '../artifact';
+import { phaseTimer, stagingPath, verifyLoads } from '../shared/artifact';
 
 /** Outputs estimated above this many bytes are written with external data (protobuf's limit is 2 GiB). */
 const EXTERNAL_DATA_FROM = 1.9e9;

@@ -12,10 +12,10 @@ import type { CompareResult } from '../../protocol/evaluate';
 import type { PruneSensitivityParams, PruneSensitivityResult, PruneSkipped, SensitivityCurve } from '../../protocol/prune';
 import { compare } from '../evaluate';
 import type { ClassificationMetrics, RegressionMetrics } from '../evaluate/metrics/types';
-import { throwIfAborted, type OperationContext } from '../types';
+import { throwIfAborted, type OperationContext } from '../shared/types';
 import { asPruneDataError, planEvaluationData } from './data';
-import { PruneError, isPruneError } from './errors';
-import { listPrunable, pruneGraph, type PruneGraphSettings } from './prune-graph';
+import { PruneError, isPruneError } from '../prune-graph/errors';
+import { listPrunable, pruneGraph, type PruneGraphSettings } from '../prune-graph/prune-graph';
 
 export const DEFAULT_SPARSITIES: readonly number[] = [0.1, 0.3, 0.5, 0.7, 0.9];
 export const DEFAULT_SENSITIVITY_ROWS = 2000;

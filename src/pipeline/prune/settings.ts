@@ -3,10 +3,10 @@
  * channels, layer scope, 2:4, L1, no rounding), checked before any file is opened; and the default output path.
  * The checks themselves live in graph-settings.ts (checkSettings).
  */
-import * as path from 'node:path';
 import type { PruneMethod, PruneParams, PruneResult } from '../../protocol/prune';
-import { PruneError } from './errors';
-import { checkSettings, type PruneGraphSettings } from './graph-settings';
+import { PruneError } from '../prune-graph/errors';
+import { checkSettings, type PruneGraphSettings } from '../prune-graph/graph-settings';
+import { defaultOutputPath } from '../shared/output-name';
 
 export const METHODS: readonly PruneMethod[] = ['magnitude', 'nm', 'structured'];
 
@@ -59,7 +59,5 @@ export function reportedSettings(s: PruneGraphSettings): PruneResult['settings']
 
 /** `<dir>/<name>.pruned.onnx` next to the model (every method). */
 export function defaultOutputFor(model: string): string {
-  const dir = path.dirname(model);
-  const base = path.basename(model).replace(/\.onnx$/i, '');
-  return path.join(dir, `${base}.pruned.onnx`);
+  return defaultOutputPath('prune', model);
 }

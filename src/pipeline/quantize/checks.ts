@@ -2,7 +2,7 @@
 import { normalizeDomain } from '../../core/graph-walk';
 import type { QuantizeRecipe, SkippedNode } from '../../protocol/quantize';
 import { QuantizeError } from './errors';
-import { opsetVersion, type GraphEditor } from './graph';
+import { opsetVersion, type GraphEditor } from '../shared/graph-editor';
 import { DEFAULT_OP_TYPES } from './recipe';
 
 const CONVERT_HINT =

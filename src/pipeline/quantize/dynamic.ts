@@ -19,13 +19,13 @@
 import type { OnnxModel } from '../../core';
 import { DataType, dataTypeName } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
-import { throwIfAborted, type OperationContext } from '../types';
-import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from './graph';
+import { throwIfAborted, type OperationContext } from '../shared/types';
+import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from '../shared/graph-editor';
 import { GatherRewriter, planGather } from './gather';
 import { emptyOutcome, type RewriteOutcome } from './outcome';
 import { quantizeInt8 } from './qparams';
 import { sqnrFromSums } from './sqnr';
-import { newTensorBytes, readFloatWeight, transposeInt8, weightBytes } from './weights';
+import { newTensorBytes, readFloatWeight, transposeInt8, weightBytes } from '../shared/weights';
 
 interface QuantizedRef {
   readonly q: string;

@@ -25,11 +25,11 @@ import { onnx } from '../../core/proto/onnx';
 import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
 import { float16BitsToNumber } from '../runtime';
-import { throwIfAborted, type OperationContext } from '../types';
-import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node, type Tensor } from './graph';
+import { throwIfAborted, type OperationContext } from '../shared/types';
+import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node, type Tensor } from '../shared/graph-editor';
 import { emptyOutcome, type RewriteOutcome } from './outcome';
 import { sqnrFromSums } from './sqnr';
-import { newTensorBytes, weightBytes } from './weights';
+import { newTensorBytes, weightBytes } from '../shared/weights';
 
 /**
  * Op types kept in float32 by default: onnxconverter-common's DEFAULT_OP_BLOCK_LIST (ai.onnx.ml ops, ops whose

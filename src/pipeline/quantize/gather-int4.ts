@@ -10,11 +10,11 @@ import type { OnnxModel } from '../../core';
 import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
 import type { GatherPlan } from './gather';
-import { attr, dimsOf, rawTensor, type GraphEditor } from './graph';
+import { attr, dimsOf, rawTensor, type GraphEditor } from '../shared/graph-editor';
 import { quantizeBlockwise4 } from './int4-pack';
 import type { NodeOutcome, RewriteOutcome } from './outcome';
 import { sqnrFromSums } from './sqnr';
-import { newTensorBytes, readFloatWeight, weightBytes } from './weights';
+import { newTensorBytes, readFloatWeight, weightBytes } from '../shared/weights';
 
 /** The smallest block GatherBlockQuantized takes. */
 const MIN_BLOCK = 16;

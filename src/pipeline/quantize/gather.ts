@@ -14,11 +14,11 @@
 import type { OnnxModel } from '../../core';
 import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
-import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from './graph';
+import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from '../shared/graph-editor';
 import type { NodeOutcome, RewriteOutcome } from './outcome';
 import { quantizeInt8 } from './qparams';
 import { sqnrFromSums } from './sqnr';
-import { newTensorBytes, readFloatWeight, weightBytes } from './weights';
+import { newTensorBytes, readFloatWeight, weightBytes } from '../shared/weights';
 
 /** A Gather to rewrite: its table (input 0) and the gathered axis (normalized to ≥ 0). */
 export interface GatherPlan {

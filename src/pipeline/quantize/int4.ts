@@ -11,14 +11,14 @@
 import type { OnnxModel } from '../../core';
 import { DataType, dataTypeName } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
-import { throwIfAborted, type OperationContext } from '../types';
-import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from './graph';
+import { throwIfAborted, type OperationContext } from '../shared/types';
+import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from '../shared/graph-editor';
 import { planGather } from './gather';
 import { Int4GatherRewriter } from './gather-int4';
 import { quantizeBlockwise4, quantizeBlockwise4KN } from './int4-pack';
 import { emptyOutcome, type RewriteOutcome } from './outcome';
 import { sqnrFromSums } from './sqnr';
-import { newTensorBytes, readFloatWeight, weightBytes } from './weights';
+import { newTensorBytes, readFloatWeight, weightBytes } from '../shared/weights';
 
 function blockSizeFor(requested: number, K: number): number {
   if (K >= requested) return requested;

@@ -20,14 +20,14 @@
 import type { OnnxModel } from '../../core';
 import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
-import { throwIfAborted, type OperationContext } from '../types';
-import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from './graph';
+import { throwIfAborted, type OperationContext } from '../shared/types';
+import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from '../shared/graph-editor';
 import { GatherRewriter, planGather, type GatherPlan } from './gather';
 import { emptyOutcome, type RewriteOutcome } from './outcome';
 import { computeScaleZeroPoint, quantRange, quantizeBiasInt32, quantizeInt8 } from './qparams';
 import { PASS_THROUGH_OPS } from './select';
 import { sqnrFromSums } from './sqnr';
-import { newTensorBytes, readFloatWeight, weightBytes } from './weights';
+import { newTensorBytes, readFloatWeight, weightBytes } from '../shared/weights';
 
 /** Inputs of an op that carry data to quantize ('all', or indices); others (shapes, scales, pads) stay as they are. */
 const DATA_INPUTS: Readonly<Record<string, 'all' | readonly number[]>> = {

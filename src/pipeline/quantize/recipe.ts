@@ -4,9 +4,9 @@
  * repeat one).
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { QuantizeMode, QuantizeParams, QuantizeRecipe, QuantizeSettings } from '../../protocol/quantize';
 import { QuantizeError } from './errors';
+import { defaultOutputPath, stemPath } from '../shared/output-name';
 
 export const MODES: readonly QuantizeMode[] = ['dynamic', 'static', 'fp16', 'int4'];
 
@@ -45,11 +45,6 @@ const DEFAULTS: Omit<QuantizeRecipe, 'mode'> = {
 };
 
 /** `<dir>/<stem>` of a model file (the name without `.onnx`). */
-function stemPath(model: string): string {
-  const abs = path.resolve(model);
-  const ext = path.extname(abs).toLowerCase() === '.onnx' ? path.extname(abs) : '';
-  return abs.slice(0, abs.length - ext.length);
-}
 
 /** The recipe file of a model: `<model without .onnx>.quantize.json` next to it. */
 export function recipePathFor(model: string): string {
@@ -58,8 +53,7 @@ export function recipePathFor(model: string): string {
 
 /** The default output: `<model>.int8.onnx` (dynamic, static), `.fp16.onnx`, `.int4.onnx` next to the model. */
 export function defaultOutputFor(model: string, mode: QuantizeMode): string {
-  const tag = mode === 'fp16' ? 'fp16' : mode === 'int4' ? 'int4' : 'int8';
-  return `${stemPath(model)}.${tag}.onnx`;
+  return defaultOutputPath('quantize', model, mode);
 }
 
 /** Reads a recipe file, checking its shape. */

@@ -4,7 +4,7 @@
  */
 import type { QuantizeParams, QuantizeRecipe, QuantizeResult, QuantizedNodeReport } from '../../protocol/quantize';
 import { ortVersion } from '../runtime';
-import { comparisonFields, type Evaluation, type LatencyPair } from './compare';
+import { comparisonFields, type Evaluation, type LatencyPair } from '../evaluate/before-after';
 import { ORT_CPU_FP16_NATIVE, type Fp16Stats } from './fp16';
 import type { NodeOutcome, RewriteOutcome } from './outcome';
 import { recipePathFor, writeRecipe } from './recipe';

@@ -18,16 +18,16 @@ import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeParams, QuantizeRecipe, QuantizeResult } from '../../protocol/quantize';
 import type { RuntimeOptions } from '../../protocol/worker';
 import type { OrtSession } from '../runtime';
-import type { OperationContext } from '../types';
+import type { OperationContext } from '../shared/types';
 import { activationSqnr } from './activations';
 import { calibrate, type CalibrationResult } from './calibrate';
 import { checkOpset, noQuantizableOps } from './checks';
-import { evaluateBoth, latencyBoth, type Evaluation, type LatencyPair } from './compare';
+import { evaluateBoth, latencyBoth, type Evaluation, type LatencyPair } from '../evaluate/before-after';
 import { rewriteDynamic } from './dynamic';
 import { QuantizeError } from './errors';
 import { exposedSession } from './expose';
 import { rewriteFp16, type Fp16Stats } from './fp16';
-import { GraphEditor, elementTypes } from './graph';
+import { GraphEditor, elementTypes } from '../shared/graph-editor';
 import { rewriteInt4 } from './int4';
 import type { RewriteOutcome } from './outcome';
 import { applyQdq, planQdq, type QdqPlan } from './qdq';
@@ -35,7 +35,7 @@ import { defaultOutputFor, recipeOf } from './recipe';
 import { assemble, saveRecipe } from './report';
 import { openRows, type RowSource } from './rows';
 import { HANDLED_OP_TYPES, selectNodes } from './select';
-import { phaseTimer, stagingPath, verifyLoads } from '../artifact';
+import { phaseTimer, stagingPath, verifyLoads } from '../shared/artifact';
 
 const DEFAULT_SQNR_ROWS = 64;
 const CALIBRATION_BATCH = 64;
@@ -157,7 +157,7 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
     let evaluation: Evaluation | undefined;
     if (evalRows) {
       progress(`Evaluating both models on ${params.data}`);
-      evaluation = await evaluateBoth(source, outTmp, params, evalRows.plan.label, ctx);
+      evaluation = await evaluateBoth(source, outTmp, params, evalRows.plan.label, ctx, (m) => new QuantizeError('bad-data', m));
       lap('evaluate_ms');
     }
     let latency: LatencyPair | undefined;

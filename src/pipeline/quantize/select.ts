@@ -5,7 +5,7 @@
  */
 import { normalizeDomain } from '../../core/graph-walk';
 import type { QuantizeMode, QuantizeRecipe, SkippedNode } from '../../protocol/quantize';
-import type { GraphEditor } from './graph';
+import type { GraphEditor } from '../shared/graph-editor';
 import type { NodeOutcome } from './outcome';
 import { DEFAULT_OP_TYPES } from './recipe';
 

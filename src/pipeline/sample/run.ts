@@ -1,14 +1,14 @@
 /** The `sample` operation: run the model once (plus timed repeats) on seeded random inputs and summarize. */
 import { openModel } from '../../core/model';
 import type { SampleParams, SampleResult, SampleTensorSummary } from '../../protocol/worker';
-import type { OperationContext } from '../types';
-import { throwIfAborted } from '../types';
+import type { OperationContext } from '../shared/types';
+import { throwIfAborted } from '../shared/types';
 import { fromOrtTensor, toOrtTensor } from '../runtime/convert';
 import { RuntimeError } from '../runtime/errors';
 import { ortVersion, type OrtRunResult, type OrtSession, type OrtTensor } from '../runtime/ort';
 import { createSession, ortMessage } from '../runtime/session';
-import { sampleInputSpecs, type SampleInputSpec } from './inputs';
-import { createRng, generateTensor } from './random';
+import { sampleInputSpecs, type SampleInputSpec } from '../shared/input-specs';
+import { createRng, generateTensor } from '../shared/random-inputs';
 import { summarizeTensor } from './stats';
 
 /** Reads the inputs to feed from the model file with the core (structure only). */

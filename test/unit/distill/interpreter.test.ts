@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import Long from 'long';
 import { deriveModel, openModel } from '../../../src/core';
 import { onnx } from '../../../src/core/proto/onnx';
-import { createRng32 } from '../../../src/pipeline/evaluate/fairness/rng';
+import { createRng32 } from '../../../src/pipeline/shared/rng';
 import { trainableGraph } from '../../../src/pipeline/distill/interpreter';
 import { ensureTf, tf } from '../../../src/pipeline/distill/tf';
 import { Scratch, runFloat } from './helpers';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createRng32 } from '../../../src/pipeline/evaluate/fairness/rng';
+import { createRng32 } from '../../../src/pipeline/shared/rng';
 import { explain } from '../../../src/pipeline/explain';
 import { kmeansSummary } from '../../../src/pipeline/explain/kmeans';
 import type { ExplainResult } from '../../../src/protocol/explain';

@@ -6,8 +6,8 @@ import { onnx } from '../../../src/core/proto/onnx';
 import type { DecodedTensor } from '../../../src/core/tensor/types';
 import { optimizeModel, type OptimizeOptions } from '../../../src/pipeline/optimize';
 import { createSession, fromOrtTensor, toOrtTensor, type OrtTensor } from '../../../src/pipeline/runtime';
-import { sampleInputSpecs } from '../../../src/pipeline/sample/inputs';
-import { createRng, generateTensor } from '../../../src/pipeline/sample/random';
+import { sampleInputSpecs } from '../../../src/pipeline/shared/input-specs';
+import { createRng, generateTensor } from '../../../src/pipeline/shared/random-inputs';
 import type { OptimizeParams, OptimizeResult } from '../../../src/protocol/optimize';
 import { encode, type ModelSpec } from '../core/build';
 

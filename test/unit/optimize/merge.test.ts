@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { FLOAT, INT64, TempDir, assertAllVerified, assertSameOutputs, int, ints, node, optimize, rawInt64, tensorInfo, writeSpec } from './helpers';
-import { intsAttr } from '../../../src/pipeline/optimize/nodes';
+import { intsAttr } from '../../../src/pipeline/shared/nodes';
 
 describe('optimize: fuse-consecutive-transposes and fuse-consecutive-reshapes', function () {
   this.timeout(120000);

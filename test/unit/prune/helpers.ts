@@ -1,7 +1,7 @@
 /** Shared pieces of the pruning-core tests: tiny models built in TS, pruning them, running them in onnxruntime. */
 import { deriveModel, openModel, writeModel } from '../../../src/core';
 import type { onnx } from '../../../src/core/proto/onnx';
-import { pruneGraph, type PruneGraphOutcome, type PruneGraphSettings } from '../../../src/pipeline/prune/prune-graph';
+import { pruneGraph, type PruneGraphOutcome, type PruneGraphSettings } from '../../../src/pipeline/prune-graph/prune-graph';
 import { encodeModel, floatInit, runModel, type ModelSpec, type Scratch } from '../quantize/helpers';
 
 export { L, Scratch, encodeModel, floatInit, intAttr, floatAttr, maxAbsDiff, randoms, runModel, valueInfo } from '../quantize/helpers';

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { openModel } from '../../../src/core';
-import { applyThreshold, countBelow, pruneSmallest, selectKth } from '../../../src/pipeline/prune/magnitude';
-import { PruneError } from '../../../src/pipeline/prune/errors';
-import { listPrunable } from '../../../src/pipeline/prune/prune-graph';
+import { applyThreshold, countBelow, pruneSmallest, selectKth } from '../../../src/pipeline/prune-graph/magnitude';
+import { PruneError } from '../../../src/pipeline/prune-graph/errors';
+import { listPrunable } from '../../../src/pipeline/prune-graph/prune-graph';
 import { Scratch, build, encodeModel, firstOutput, intAttr, pruneFile, randoms, settings, valueInfo, type Built } from './helpers';
 
 /** x[N,8] → fc1 (MatMul, |w| ~ 1) → Relu → fc2 (Gemm + bias, |w| ~ 0.1) → Relu → fc3 (Gemm transB, |w| ~ 3) → y. */

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { openModel } from '../../../src/core';
-import { applyNm } from '../../../src/pipeline/prune/nm';
-import { PruneError } from '../../../src/pipeline/prune/errors';
+import { applyNm } from '../../../src/pipeline/prune-graph/nm';
+import { PruneError } from '../../../src/pipeline/prune-graph/errors';
 import { L, Scratch, build, firstOutput, intAttr, pruneFile, randoms, settings, valueInfo, type Built } from './helpers';
 
 /** Checks the N:M pattern of `pruned` against `orig` (shape `dims`, groups along `axis`). */

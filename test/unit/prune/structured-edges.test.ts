@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { openModel } from '../../../src/core';
 import { onnx } from '../../../src/core/proto/onnx';
-import { PruneError } from '../../../src/pipeline/prune/errors';
-import { listPrunable, type PruneGraphSettings } from '../../../src/pipeline/prune/prune-graph';
+import { PruneError } from '../../../src/pipeline/prune-graph/errors';
+import { listPrunable, type PruneGraphSettings } from '../../../src/pipeline/prune-graph/prune-graph';
 import { L, Scratch, build, channelL1, edited, encodeModel, firstOutput, maxAbsDiff, pruneFile, randoms, settings, smallest, valueInfo, zeroAlong, type Built } from './helpers';
 
 const S = (over: Partial<PruneGraphSettings>) => settings({ method: 'structured', sparsity: 0.5, ...over });

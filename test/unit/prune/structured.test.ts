@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { openModel } from '../../../src/core';
-import { dimsOf } from '../../../src/pipeline/quantize/graph';
-import { PruneError } from '../../../src/pipeline/prune/errors';
-import { listPrunable, pruneGraph } from '../../../src/pipeline/prune/prune-graph';
-import type { PruneGraphSettings } from '../../../src/pipeline/prune/prune-graph';
+import { dimsOf } from '../../../src/pipeline/shared/graph-editor';
+import { PruneError } from '../../../src/pipeline/prune-graph/errors';
+import { listPrunable, pruneGraph } from '../../../src/pipeline/prune-graph/prune-graph';
+import type { PruneGraphSettings } from '../../../src/pipeline/prune-graph/prune-graph';
 import { onnx } from '../../../src/core/proto/onnx';
 import {
   L, Scratch, build, channelL1, edited, encodeModel, firstOutput, intAttr, maxAbsDiff, pruneFile, randoms, settings, smallest, valueInfo, zeroAlong,

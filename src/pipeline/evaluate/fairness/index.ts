@@ -5,8 +5,8 @@
  */
 export { fairnessReport } from './report';
 export { binarize } from './binarize';
-export { createRng32, xoshiro128ss } from './rng';
-export type { Rng32 } from './rng';
+export { createRng32, xoshiro128ss } from '../../shared/rng';
+export type { Rng32 } from '../../shared/rng';
 export type {
   AggregateMetricName,
   BootstrapOptions,

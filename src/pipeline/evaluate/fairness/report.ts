@@ -12,7 +12,7 @@
 import { MetricsError } from '../metrics/errors';
 import { quantileSorted } from '../metrics/reductions';
 import { setOwn } from '../metrics/records';
-import { createRng32 } from './rng';
+import { createRng32 } from '../../shared/rng';
 import type { AggregateMetricName, FairnessInput, FairnessReport, GroupMetrics, Interval } from './types';
 
 /** Cell layout per group: y*2 + ŷ → 0 TN, 1 FP, 2 FN, 3 TP. */

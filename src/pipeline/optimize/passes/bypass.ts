@@ -1,5 +1,5 @@
 /** Removing a node whose output equals one of its inputs (Identity, inference Dropout, identity Transpose). */
-import type { Node } from '../nodes';
+import type { Node } from '../../shared/nodes';
 import type { Rewriter } from '../rewriter';
 
 /**

@@ -1,6 +1,6 @@
 /** eliminate-deadend: nodes none of whose outputs reaches a graph output. */
 import type { PassContext } from '../context';
-import { subgraphReferences, type Node } from '../nodes';
+import { subgraphReferences, type Node } from '../../shared/nodes';
 
 /**
  * Removes main-graph nodes whose outputs reach no graph output (liveness walks back from the graph outputs;

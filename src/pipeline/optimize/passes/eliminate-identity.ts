@@ -1,6 +1,6 @@
 /** eliminate-identity / eliminate-dropout: nodes that forward their input unchanged at inference. */
 import type { PassContext } from '../context';
-import { intAttr, isOnnxOp, type Node } from '../nodes';
+import { intAttr, isOnnxOp, type Node } from '../../shared/nodes';
 import { Rewriter } from '../rewriter';
 import { bypassNode } from './bypass';
 

@@ -4,8 +4,8 @@ import type { DecodedTensor } from '../../../core/tensor/types';
 import { isRuntimeError } from '../../runtime/errors';
 import { evaluateConstants } from '../const-eval';
 import type { GraphIndex, PassContext } from '../context';
-import { hasSubgraph, isOnnxOp, type Node } from '../nodes';
-import { tensorProtoOf, type TensorProto } from '../tensors';
+import { hasSubgraph, isOnnxOp, type Node } from '../../shared/nodes';
+import { tensorProtoOf, type TensorProto } from '../../shared/tensors';
 
 /** Operators whose output is not a function of their inputs. */
 const NONDETERMINISTIC = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);

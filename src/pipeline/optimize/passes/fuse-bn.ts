@@ -2,9 +2,9 @@
 import type { TypeInfo } from '../../../core/shape-inference';
 import type { DecodedTensor } from '../../../core/tensor/types';
 import type { GraphIndex, PassContext } from '../context';
-import { floatAttr, intAttr, isOnnxOp, makeFloatAttr, makeIntAttr, withAttr, type Node } from '../nodes';
+import { floatAttr, intAttr, isOnnxOp, makeFloatAttr, makeIntAttr, withAttr, type Node } from '../../shared/nodes';
 import { Rewriter } from '../rewriter';
-import { floatTensor, isArithmeticFloat } from '../tensors';
+import { floatTensor, isArithmeticFloat } from '../../shared/tensors';
 
 /** BatchNormalization as an affine map per channel: y = x·scale[c] + shift[c] (float64). */
 export interface ChannelAffine {

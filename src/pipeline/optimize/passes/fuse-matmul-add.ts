@@ -2,7 +2,7 @@
 import { DataType } from '../../../core/tensor/dtypes';
 import type { Dim } from '../../../core/shape-inference';
 import type { PassContext } from '../context';
-import { isOnnxOp } from '../nodes';
+import { isOnnxOp } from '../../shared/nodes';
 import { Rewriter } from '../rewriter';
 
 /**

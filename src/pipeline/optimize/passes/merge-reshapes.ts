@@ -1,9 +1,9 @@
 /** fuse-consecutive-reshapes: Reshape (or Flatten) followed by a Reshape to a constant shape becomes one Reshape. */
 import type { TypeInfo } from '../../../core/shape-inference';
 import type { PassContext } from '../context';
-import { intAttr, isOnnxOp } from '../nodes';
+import { intAttr, isOnnxOp } from '../../shared/nodes';
 import { Rewriter } from '../rewriter';
-import { int64Vector, integerValues } from '../tensors';
+import { int64Vector, integerValues } from '../../shared/tensors';
 
 /**
  * Z = Reshape(Reshape(X, s1) | Flatten(X), s2) → Z = Reshape(X, s2): a reshape only depends on the element

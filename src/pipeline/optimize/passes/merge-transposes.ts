@@ -1,7 +1,7 @@
 /** fuse-consecutive-transposes: Transpose∘Transpose becomes one Transpose, or nothing when the perms cancel. */
 import type { TypeInfo } from '../../../core/shape-inference';
 import type { PassContext } from '../context';
-import { intsAttr, isOnnxOp, makeIntsAttr, withAttr } from '../nodes';
+import { intsAttr, isOnnxOp, makeIntsAttr, withAttr } from '../../shared/nodes';
 import { Rewriter } from '../rewriter';
 import { bypassNode } from './bypass';
 

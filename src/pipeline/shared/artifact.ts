@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import type { RuntimeOptions } from '../protocol/worker';
-import { createSession, ortMessage } from './runtime';
-import { isRuntimeError } from './runtime/errors';
+import type { RuntimeOptions } from '../../protocol/worker';
+import { createSession, ortMessage } from '../runtime';
+import { isRuntimeError } from '../runtime/errors';
 
 /** A hidden temp name next to `target`: `.<name>.<pid>.<random><suffix>`. */
 export function stagingPath(target: string, suffix = '.tmp'): string {

@@ -3,7 +3,7 @@
  * that node alone, and the layout of each weight (output-channel axis, reduction axis).
  */
 import type { PruneSkipped } from '../../protocol/prune';
-import { attrNumber, dimsOf, type GraphEditor, type Tensor } from '../quantize/graph';
+import { attrNumber, dimsOf, type GraphEditor, type Tensor } from '../shared/graph-editor';
 
 export type TargetOp = 'Conv' | 'Gemm' | 'MatMul';
 

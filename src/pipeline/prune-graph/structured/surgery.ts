@@ -8,9 +8,9 @@ import type { OnnxModel } from '../../../core';
 import { toLong } from '../../../core/long';
 import type { onnx } from '../../../core/proto/onnx';
 import { DataType } from '../../../core/tensor/dtypes';
-import { throwIfAborted, type OperationContext } from '../../types';
-import { attr, dimsOf, rawTensor, type GraphEditor } from '../../quantize/graph';
-import { readFloatWeight } from '../../quantize/weights';
+import { throwIfAborted, type OperationContext } from '../../shared/types';
+import { attr, dimsOf, rawTensor, type GraphEditor } from '../../shared/graph-editor';
+import { readFloatWeight } from '../../shared/weights';
 import type { ChannelGroup } from './analysis';
 
 /** A group and the channels it keeps (sorted, distinct). */

@@ -1,11 +1,11 @@
 /** Building TensorProtos for new initializers (always inline raw data, so the writer stores them as given). */
 import { toLong } from '../../core/long';
-import type { onnx } from '../../core/proto/onnx';
 import { DataType } from '../../core/tensor/dtypes';
 import { encodeTensorValues } from '../../core/tensor/decode';
 import type { DecodedTensor } from '../../core/tensor/types';
+import type { TensorProto } from '../../core/onnx-types';
+export type { TensorProto } from '../../core/onnx-types';
 
-export type TensorProto = onnx.TensorProto.$Properties;
 
 /** A self-contained TensorProto named `name` holding `t`'s values (raw_data; string_data for strings). */
 export function tensorProtoOf(name: string, t: DecodedTensor): TensorProto {

@@ -8,7 +8,7 @@
  */
 import type { ConstValue, TypeInfo } from '../../../core/shape-inference';
 import { DataType } from '../../../core/tensor/dtypes';
-import { attrNumber, dimsOf, type GraphEditor, type Node } from '../../quantize/graph';
+import { attrNumber, dimsOf, type GraphEditor, type Node } from '../../shared/graph-editor';
 import { elements, outputAxis, type PruneTarget } from '../targets';
 
 /** A constant input of a node, sliced along one axis when channels are removed (channel c = [c·block, (c+1)·block)). */

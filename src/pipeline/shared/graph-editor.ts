@@ -8,10 +8,9 @@ import { longToNumber, toLong } from '../../core/long';
 import { inferShapes } from '../../core/shape-inference';
 import { onnx } from '../../core/proto/onnx';
 import { DataType, dataTypeName } from '../../core/tensor/dtypes';
+import type { Node, TensorProto as Tensor, Attribute } from '../../core/onnx-types';
+export type { Node, TensorProto as Tensor, Attribute } from '../../core/onnx-types';
 
-export type Node = onnx.NodeProto.$Properties;
-export type Tensor = onnx.TensorProto.$Properties;
-export type Attribute = onnx.AttributeProto.$Properties;
 
 const A = onnx.AttributeProto.AttributeType;
 

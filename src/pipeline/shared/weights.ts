@@ -5,7 +5,7 @@
 import type { OnnxModel } from '../../core';
 import { storedBytes } from '../../core/inspect';
 import { DataType, dataTypeName } from '../../core/tensor/dtypes';
-import type { Tensor } from './graph';
+import type { Tensor } from './graph-editor';
 
 /** The float32 values of an initializer, or a reason it cannot be used as a float weight. */
 export async function readFloatWeight(model: OnnxModel, t: Tensor): Promise<Float32Array> {

@@ -7,10 +7,9 @@
 import type { BenchRow, CompareParams, CompareResult } from '../../protocol/evaluate';
 import type { QuantizeResult } from '../../protocol/quantize';
 import type { RuntimeOptions } from '../../protocol/worker';
-import { benchModel, compare } from '../evaluate';
+import { benchModel, compare } from '.';
 import { isDatasetError } from '../data';
-import type { OperationContext } from '../types';
-import { QuantizeError } from './errors';
+import type { OperationContext } from '../shared/types';
 
 export type Evaluation = Pick<QuantizeResult, 'data' | 'samples' | 'task' | 'metrics_before' | 'metrics_after' | 'agreement' | 'max_abs_diff'> & {
   readonly warnings: readonly string[];
@@ -25,7 +24,7 @@ export interface BothParams extends RuntimeOptions {
   readonly latency?: false | { readonly batchSizes?: readonly number[]; readonly runs?: number; readonly warmup?: number };
 }
 
-/** The operation's error for data problems found while reading rows (default QuantizeError('bad-data')). */
+/** The calling operation's error for data problems found while reading rows. */
 export type DataErrorOf = (message: string) => Error;
 
 /** Evaluates both models on `params.data` (label as planned: a column name, or null for agreement only). */
@@ -35,7 +34,7 @@ export async function evaluateBoth(
   params: BothParams,
   label: string | null,
   ctx: OperationContext,
-  dataError: DataErrorOf = (m) => new QuantizeError('bad-data', m),
+  dataError: DataErrorOf,
 ): Promise<Evaluation> {
   const r = await compareOrThrow(
     {

@@ -1,10 +1,9 @@
 /** Small helpers over NodeProto: attributes, domains, subgraph references (pure). */
 import { longToNumber, toLong } from '../../core/long';
 import { onnx } from '../../core/proto/onnx';
+import type { Node, Attribute, Graph } from '../../core/onnx-types';
+export type { Node, Attribute, Graph } from '../../core/onnx-types';
 
-export type Node = onnx.NodeProto.$Properties;
-export type Attribute = onnx.AttributeProto.$Properties;
-export type Graph = onnx.GraphProto.$Properties;
 
 const AttrType = onnx.AttributeProto.AttributeType;
 
