@@ -72,7 +72,11 @@ export interface QuantizeRecipe {
   readonly calibration?: string;
 }
 
-/** Settings a caller may give; anything missing comes from `recipe`, then the defaults. */
+/**
+ * Settings a caller may give; anything missing comes from `recipe`, then the defaults. Its keys are the recipe's, i.e. the
+ * keys of `<model>.quantize.json` and of the `recipe` object in `ptp quantize --json` (a file contract, snake_case;
+ * `exclude` there = node names, the `excludeNodes` of the extension's arguments object).
+ */
 export type QuantizeSettings = Partial<Omit<QuantizeRecipe, 'version' | 'mode'>>;
 
 /**
