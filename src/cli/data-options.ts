@@ -29,8 +29,8 @@ export function addDataOptions(c: Command, help: DataOptionsHelp): Command {
 }
 
 /** The pipeline's data parameters from the data flags (in this key order). */
-export function dataParams(o: DataFlags): { data: string | undefined; label: string | null | undefined; sensitive: string[]; exclude_columns: string[] } {
-  return { data: o.data, label: labelOf(o.label), sensitive: o.sensitive, exclude_columns: o.excludeColumns };
+export function dataParams(o: DataFlags): { data: string | undefined; label: string | null | undefined; sensitive: string[]; excludeColumns: string[] } {
+  return { data: o.data, label: labelOf(o.label), sensitive: o.sensitive, excludeColumns: o.excludeColumns };
 }
 
 /**

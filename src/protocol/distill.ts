@@ -7,6 +7,7 @@
  */
 import type { LatencyRows } from './evaluate';
 import type { ClassificationMetrics, RegressionMetrics } from '../pipeline/evaluate/metrics/types';
+import type { DataSelection } from './data';
 import type { RuntimeOptions } from './worker';
 
 export type StudentSpec =
@@ -26,13 +27,9 @@ export type StudentSpec =
    */
   | { readonly kind: 'model'; readonly path: string; readonly keepZeros?: boolean };
 
-export interface DistillParams extends RuntimeOptions {
+/** Data: the training data (read like evaluation data: label, sensitive and id columns are not fed; `label` null = soft targets only). */
+export interface DistillParams extends RuntimeOptions, Omit<DataSelection, 'maxRows'> {
   readonly teacher: string;
-  /** Training data (read like evaluation data: label, sensitive and id columns are not fed). */
-  readonly data: string;
-  /** Label column (undefined = auto-detect; null = no labels: soft targets only). */
-  readonly label?: string | null;
-  readonly exclude_columns?: readonly string[];
   /** Default: an MLP with one hidden layer of half the teacher's first layer width (at least 8). */
   readonly student?: StudentSpec;
   /** Softmax temperature of the soft targets (default 4). */

@@ -4,6 +4,7 @@
  */
 import type { ClassificationMetrics, RegressionMetrics } from '../pipeline/evaluate/metrics/types';
 import type { FairnessReport } from '../pipeline/evaluate/fairness/types';
+import type { DataSelection } from './data';
 import type { RuntimeOptions } from './worker';
 
 export type EvaluationTask = 'classification' | 'regression';
@@ -19,15 +20,10 @@ export interface RobustnessOptions {
   readonly maxFeatures?: number;
 }
 
-export interface EvaluateParams extends RuntimeOptions {
+/** Data: `label` null = predictions only; `sensitive` = fairness groups; `maxRows` = stop after this many rows. */
+export interface EvaluateParams extends RuntimeOptions, DataSelection {
   readonly model: string;
-  readonly data: string;
-  /** Label column; undefined = auto-detect (label/target/y); null = no labels (predictions only). */
-  readonly label?: string | null;
   readonly task?: EvaluationTask | 'auto';
-  readonly sensitive?: readonly string[];
-  /** Columns never fed to the model besides label/sensitive (ids are detected automatically). */
-  readonly exclude?: readonly string[];
   readonly robustness?: boolean | RobustnessOptions;
   readonly batchSize?: number;
   /** Binary/one-vs-rest positive class for fairness and binary metrics (class name or index). */
@@ -37,8 +33,6 @@ export interface EvaluateParams extends RuntimeOptions {
   readonly seed?: number;
   /** Write per-row predictions (CSV) here. */
   readonly outputsFile?: string;
-  /** Stop after this many rows. */
-  readonly maxRows?: number;
 }
 
 export interface CurveData {

@@ -4,6 +4,7 @@
  * outputs (class probabilities as evaluation reads them: logits → softmax; or the regression value).
  * The result holds everything the plots need (bar, beeswarm, waterfall, force, heatmap, dependence, image).
  */
+import type { DataSelection } from './data';
 import type { RuntimeOptions } from './worker';
 
 export type ExplainMethod = 'exact' | 'kernel' | 'permutation' | 'occlusion';
@@ -18,14 +19,14 @@ export type ExplainMethod = 'exact' | 'kernel' | 'permutation' | 'occlusion';
  */
 export type ExplainBackground = string | { readonly file?: string; readonly sample: number } | { readonly file?: string; readonly kmeans: number };
 
-export interface ExplainParams extends RuntimeOptions {
+/**
+ * Data: the rows to explain; `label`, `sensitive` and `excludeColumns` are never features; `maxRows`: explain the
+ * first N rows (default 100) when `rows` is not given.
+ */
+export interface ExplainParams extends RuntimeOptions, DataSelection {
   readonly model: string;
-  /** The rows to explain (CSV/TSV, NPY/NPZ, JSONL, Parquet, image folder). */
-  readonly data: string;
   /** 0-based data-row indices to explain (in this order); default: the first `maxRows` rows. */
   readonly rows?: readonly number[];
-  /** Explain the first N rows (default 100) when `rows` is not given. */
-  readonly maxRows?: number;
   readonly background?: ExplainBackground;
   /**
    * Which output column(s) to explain: a class index, a class name, or 'all' (default: every class
@@ -61,12 +62,6 @@ export interface ExplainParams extends RuntimeOptions {
    */
   readonly timeCap?: number;
   readonly seed?: number;
-  /** Label column; undefined = auto-detect (label/target/y); null = none. Never a feature. */
-  readonly label?: string | null;
-  /** Columns that are never features (ids are detected automatically). */
-  readonly exclude?: readonly string[];
-  /** Sensitive attributes: set aside like evaluation does, never features. */
-  readonly sensitive?: readonly string[];
   readonly task?: 'auto' | 'classification' | 'regression';
   /** Masked rows per onnxruntime call, at most (default 65,536; also capped at 2^24 values per call). */
   readonly batchSize?: number;

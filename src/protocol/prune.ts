@@ -14,6 +14,7 @@
  */
 import type { DistillEpoch } from './distill';
 import type { BeforeAfterComparison, LatencyRows } from './evaluate';
+import type { DataSelection, OptionalDataSelection } from './data';
 import type { RuntimeOptions } from './worker';
 
 export type PruneMethod = 'magnitude' | 'nm' | 'structured';
@@ -21,7 +22,8 @@ export type PruneScope = 'layer' | 'global';
 /** Channel importance of structured pruning: L1 or L2 norm of the channel's weights (summed over a residual group). */
 export type ChannelCriterion = 'l1' | 'l2';
 
-export interface PruneParams extends RuntimeOptions {
+/** Data (optional): both models are evaluated on it (metrics before/after, agreement; `label` null = agreement only). */
+export interface PruneParams extends RuntimeOptions, Omit<OptionalDataSelection, 'maxRows'> {
   readonly model: string;
   readonly method: PruneMethod;
   /**
@@ -39,19 +41,13 @@ export interface PruneParams extends RuntimeOptions {
   /** Node names to prune (default: every prunable node). Structured: a named layer that cannot be pruned is an error. */
   readonly layers?: readonly string[];
   /** Node names left alone. */
-  readonly exclude?: readonly string[];
+  readonly excludeNodes?: readonly string[];
   /** Per-node sparsity overriding `sparsity` (e.g. chosen from a sensitivity analysis); values in (0, 1). */
-  readonly layer_sparsity?: Readonly<Record<string, number>>;
+  readonly layerSparsity?: Readonly<Record<string, number>>;
   /** structured: the number of channels kept is rounded up to a multiple of this (default 1). */
-  readonly round_to?: number;
+  readonly roundTo?: number;
   /** Output file (default `<model>.pruned.onnx` next to the model); never the model itself. */
   readonly output?: string;
-  /** Evaluation data: both models are evaluated on it (metrics before/after, agreement). */
-  readonly data?: string;
-  /** Label column (undefined = auto-detect; null = none, agreement only). */
-  readonly label?: string | null;
-  readonly exclude_columns?: readonly string[];
-  readonly sensitive?: readonly string[];
   readonly batchSize?: number;
   /** Latency of both models (benchModel settings), or false to skip it. */
   readonly latency?: false | { readonly batchSizes?: readonly number[]; readonly runs?: number; readonly warmup?: number };
@@ -165,7 +161,8 @@ export interface PruneResult extends BeforeAfterComparison {
 }
 
 /** Per-layer sparsity sweep: each layer pruned alone at each sparsity, the model evaluated on the data each time. */
-export interface PruneSensitivityParams extends RuntimeOptions {
+/** Data: the rows each pruned model is evaluated on; `maxRows` at most (default 2000), to keep layers × sparsities evaluations quick. */
+export interface PruneSensitivityParams extends RuntimeOptions, DataSelection {
   readonly model: string;
   /** 'magnitude' (default) or 'structured'. */
   readonly method?: 'magnitude' | 'structured';
@@ -173,12 +170,8 @@ export interface PruneSensitivityParams extends RuntimeOptions {
   /** Sparsities tried, each in (0, 1) (default 0.1, 0.3, 0.5, 0.7, 0.9). */
   readonly sparsities?: readonly number[];
   readonly layers?: readonly string[];
-  readonly exclude?: readonly string[];
-  readonly data: string;
-  readonly label?: string | null;
-  readonly exclude_columns?: readonly string[];
-  /** Rows of data used at most (default 2000), to keep layers × sparsities evaluations quick. */
-  readonly maxRows?: number;
+  /** Node names left alone. */
+  readonly excludeNodes?: readonly string[];
   readonly batchSize?: number;
 }
 

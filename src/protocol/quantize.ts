@@ -5,6 +5,7 @@
  * float16 conversion) and its names where one exists.
  */
 import type { BeforeAfterComparison, LatencyRows } from './evaluate';
+import type { OptionalDataSelection } from './data';
 import type { RuntimeOptions } from './worker';
 
 /**
@@ -71,10 +72,18 @@ export interface QuantizeRecipe {
   readonly calibration?: string;
 }
 
-/** Settings a caller may give; anything missing comes from `recipe`, then the defaults. */
+/**
+ * Settings a caller may give; anything missing comes from `recipe`, then the defaults. Its keys are the recipe's, i.e. the
+ * keys of `<model>.quantize.json` and of the `recipe` object in `ptp quantize --json` (a file contract, snake_case;
+ * `exclude` there = node names, the `excludeNodes` of the extension's arguments object).
+ */
 export type QuantizeSettings = Partial<Omit<QuantizeRecipe, 'version' | 'mode'>>;
 
-export interface QuantizeParams extends RuntimeOptions {
+/**
+ * Data (optional): both models are evaluated on it (metrics, agreement; `label` null = agreement only) and, without
+ * `calibration`, it calibrates static mode. `sensitive` / `excludeColumns` are never fed to the model.
+ */
+export interface QuantizeParams extends RuntimeOptions, OptionalDataSelection {
   readonly model: string;
   /** Mode; may come from `recipe` instead. */
   readonly mode?: QuantizeMode;
@@ -83,13 +92,6 @@ export interface QuantizeParams extends RuntimeOptions {
   /** A recipe to repeat (object, or the path of a `.quantize.json` file); explicit settings override it. */
   readonly recipe?: QuantizeRecipe | string;
   readonly settings?: QuantizeSettings;
-  /** Evaluation data: both models are evaluated on it (metrics, agreement) and, without `calibration`, it calibrates. */
-  readonly data?: string;
-  /** Label column of `data` (undefined = auto-detect label/target/y; null = no labels, agreement only). */
-  readonly label?: string | null;
-  /** Columns never fed to the model (besides label and sensitive columns; id-like columns are skipped automatically). */
-  readonly exclude_columns?: readonly string[];
-  readonly sensitive?: readonly string[];
   /** Calibration data for static mode (read like evaluation data: label, sensitive and id columns are not fed). */
   readonly calibration?: string;
   /** Rows of data used for activation SQNR (default 64; 0 = skip activation SQNR). */

@@ -104,7 +104,7 @@ export function registerDistillCommand(program: Command): void {
           teacher: file,
           data: o.data,
           label: labelOf(o.label),
-          exclude_columns: o.excludeColumns,
+          excludeColumns: o.excludeColumns,
           ...(student ? { student } : {}),
           temperature: o.temperature,
           alpha: o.alpha,

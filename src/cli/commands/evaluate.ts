@@ -42,7 +42,7 @@ export function registerEvaluateCommands(program: Command): void {
     label: labelOf(o.label),
     task: o.task,
     sensitive: o.sensitive,
-    exclude: o.exclude,
+    excludeColumns: o.exclude,
     positiveClass: o.positive,
     batchSize: o.batch,
     bootstrap: o.bootstrap,

@@ -107,7 +107,7 @@ function explainParams(model: string, o: ExplainFlags): ExplainParams {
     ...(o.baseline ? { baseline: o.baseline } : {}),
     seed: o.seed,
     label: labelOf(o.label),
-    exclude: o.exclude,
+    excludeColumns: o.exclude,
     sensitive: o.sensitive,
     task: o.task,
     ...(o.batch !== undefined ? { batchSize: o.batch } : {}),

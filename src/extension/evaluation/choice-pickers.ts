@@ -55,7 +55,7 @@ export async function pickEvaluateChoices(model: string, data: DataPicker, title
     label,
     task,
     ...(sensitive.length ? { sensitive } : {}),
-    ...(exclude.length ? { exclude } : {}),
+    ...(exclude.length ? { excludeColumns: exclude } : {}),
     robustness: extras.has('robustness'),
     ...(extras.has('predictions') ? { outputsFile: predictionsFile(model) } : {}),
   };

@@ -3,7 +3,7 @@
  * (or takes an arguments object from a script or test, which skips the pickers), runs the worker op with
  * progress, shows the result in an Evaluation panel and returns it.
  *
- *   executeCommand('ptp.evaluateModel', uri, { data: '/abs/test.csv', label?, task?, sensitive?, robustness?, exclude? })
+ *   executeCommand('ptp.evaluateModel', uri, { data: '/abs/test.csv', label?, task?, sensitive?, robustness?, excludeColumns? })
  *   executeCommand('ptp.compareOnData', uri, [uriA, uriB], { data, label?, task? })
  *   executeCommand('ptp.benchmarkModel', uri, { batchSizes?: [1, 8], runs?, warmup? })
  *

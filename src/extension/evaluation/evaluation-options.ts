@@ -31,7 +31,7 @@ export interface EvaluateChoices {
   readonly label?: string | null;
   readonly task?: EvaluationTask | 'auto';
   readonly sensitive?: readonly string[];
-  readonly exclude?: readonly string[];
+  readonly excludeColumns?: readonly string[];
   readonly robustness?: boolean;
   readonly positiveClass?: string | number;
   readonly maxRows?: number;
@@ -71,7 +71,7 @@ function sharedParams(c: EvaluateChoices, settings: EvaluationSettings, runtime:
     ...(c.label !== undefined ? { label: c.label } : {}),
     ...(c.task && c.task !== 'auto' ? { task: c.task } : {}),
     ...(c.sensitive?.length ? { sensitive: [...c.sensitive] } : {}),
-    ...(c.exclude?.length ? { exclude: [...c.exclude] } : {}),
+    ...(c.excludeColumns?.length ? { excludeColumns: [...c.excludeColumns] } : {}),
     ...(c.positiveClass !== undefined ? { positiveClass: c.positiveClass } : {}),
     ...(c.maxRows !== undefined ? { maxRows: c.maxRows } : {}),
     batchSize: c.batchSize ?? settings.batchSize,
@@ -107,8 +107,9 @@ export function isArgsObject(x: unknown): x is Record<string, unknown> {
 }
 
 /**
- * `{ data, label?, task?, sensitive?, robustness?, exclude?, positiveClass?, maxRows?, batchSize?, bootstrap? }`
- * → EvaluateChoices; `data` must be an absolute path (`isAbsolute` decides for the host's platform).
+ * `{ data, label?, task?, sensitive?, robustness?, excludeColumns?, positiveClass?, maxRows?, batchSize?, bootstrap? }`
+ * → EvaluateChoices; `data` must be an absolute path (`isAbsolute` decides for the host's platform). `exclude` is still
+ * accepted as the former name of `excludeColumns` (giving both is an error).
  */
 export function parseEvaluateArgs(command: string, x: Record<string, unknown>, isAbsolute: (p: string) => boolean): EvaluateChoices {
   const fail = (detail: string): never => {
@@ -134,6 +135,8 @@ export function parseEvaluateArgs(command: string, x: Record<string, unknown>, i
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(`"${key}" must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
     return v as number;
   };
+  if (x.exclude !== undefined && x.excludeColumns !== undefined) fail(`give "excludeColumns" or its former name "exclude", not both`);
+  const excludeColumns = strings('excludeColumns') ?? strings('exclude');
   const robustness = x.robustness;
   if (robustness !== undefined && typeof robustness !== 'boolean') fail(`"robustness" must be true or false`);
   const positive = x.positiveClass;
@@ -145,7 +148,7 @@ export function parseEvaluateArgs(command: string, x: Record<string, unknown>, i
     ...(label !== undefined ? { label: label as string | null } : {}),
     ...(task !== undefined ? { task: task as EvaluateChoices['task'] } : {}),
     ...optional('sensitive', strings('sensitive')),
-    ...optional('exclude', strings('exclude')),
+    ...optional('excludeColumns', excludeColumns),
     ...(robustness !== undefined ? { robustness: robustness as boolean } : {}),
     ...(positive !== undefined ? { positiveClass: positive as string | number } : {}),
     ...optional('maxRows', int('maxRows', 1)),

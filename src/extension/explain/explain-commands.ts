@@ -4,7 +4,7 @@
  * and Cancel, shows the result in an Attributions panel and returns it.
  *
  *   executeCommand('ptp.explainModel', uri, { data: '/abs/test.csv', rows?, maxRows?, background?, method?, output?,
- *                                             nsamples?, maxEvals?, exclude?, sensitive?, label?, seed? })
+ *                                             nsamples?, maxEvals?, excludeColumns?, sensitive?, label?, seed? })
  *
  * With an arguments object a failure rejects (after the same notification a user gets); interactively it
  * resolves to undefined.

@@ -3,7 +3,7 @@
  * and the worker params built from it. Also the row-list syntax of the "rows …" input ("3, 10-12"). No vscode.
  *
  *   executeCommand('ptp.explainModel', uri, { data, rows?, maxRows?, background?, method?, output?, nsamples?,
- *                                             maxEvals?, exclude?, sensitive?, label?, seed? })
+ *                                             maxEvals?, excludeColumns?, sensitive?, label?, seed? })
  */
 import type { ExplainBackground, ExplainMethod, ExplainParams } from '../../protocol/explain';
 import type { RuntimeOptions } from '../../protocol/worker';
@@ -28,7 +28,7 @@ export interface ExplainChoices {
   readonly nsamples?: number;
   readonly maxEvals?: number;
   readonly label?: string | null;
-  readonly exclude?: readonly string[];
+  readonly excludeColumns?: readonly string[];
   readonly sensitive?: readonly string[];
   readonly seed?: number;
 }
@@ -45,7 +45,7 @@ export function explainParams(model: string, c: ExplainChoices, runtime: Runtime
     ...(c.nsamples !== undefined ? { nsamples: c.nsamples } : {}),
     ...(c.maxEvals !== undefined ? { maxEvals: c.maxEvals } : {}),
     ...(c.label !== undefined ? { label: c.label } : {}),
-    ...(c.exclude?.length ? { exclude: c.exclude } : {}),
+    ...(c.excludeColumns?.length ? { excludeColumns: c.excludeColumns } : {}),
     ...(c.sensitive?.length ? { sensitive: c.sensitive } : {}),
     ...(c.seed !== undefined ? { seed: c.seed } : {}),
   };
@@ -112,6 +112,8 @@ export function parseExplainArgs(command: string, x: Record<string, unknown>, is
   }
   const label = x.label;
   if (label !== undefined && label !== null && typeof label !== 'string') fail(`"label" must be a column name or null`);
+  if (x.exclude !== undefined && x.excludeColumns !== undefined) fail(`give "excludeColumns" or its former name "exclude", not both`);
+  const excludeColumns = strings('excludeColumns') ?? strings('exclude');
   return {
     data: data as string,
     ...(rows !== undefined ? { rows: rows as number[] } : {}),
@@ -123,7 +125,7 @@ export function parseExplainArgs(command: string, x: Record<string, unknown>, is
     ...opt('maxEvals', int('maxEvals', 1)),
     ...opt('seed', int('seed', 0)),
     ...(label !== undefined ? { label: label as string | null } : {}),
-    ...opt('exclude', strings('exclude')),
+    ...opt('excludeColumns', excludeColumns),
     ...opt('sensitive', strings('sensitive')),
   };
 }

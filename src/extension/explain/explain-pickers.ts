@@ -47,7 +47,7 @@ export async function pickExplainChoices(model: string, data: DataPicker, title:
     data: file,
     ...rows,
     background,
-    ...(exclude.length ? { exclude } : {}),
+    ...(exclude.length ? { excludeColumns: exclude } : {}),
     ...(output !== 'all' ? { output } : {}),
     ...(method !== 'auto' ? { method } : {}),
   };

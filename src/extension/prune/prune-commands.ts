@@ -5,7 +5,7 @@
  * on the same data (asking for data when the run had none); its "Fine-tune…" runs the same pruning again with
  * fine-tuning (asking for the training data and epochs).
  *
- *   executeCommand('ptp.pruneModel', uri, { method, scope?, sparsity?, n?, m?, criterion?, layers?, exclude?, data?, label?, output?,
+ *   executeCommand('ptp.pruneModel', uri, { method, scope?, sparsity?, n?, m?, criterion?, layers?, excludeNodes?, data?, label?, output?,
  *     finetune?: { data, label?, epochs?, learningRate?, patience?, seed?, temperature?, alpha? } })
  *
  * With an arguments object a failure rejects (after the same notification a user gets); interactively it

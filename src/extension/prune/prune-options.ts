@@ -34,7 +34,7 @@ export interface PruneChoices {
   /** Node names to prune (default: every prunable node). */
   readonly layers?: readonly string[];
   /** Node names left alone. */
-  readonly exclude?: readonly string[];
+  readonly excludeNodes?: readonly string[];
   /** Evaluation data (accuracy before/after); absent = no accuracy check. */
   readonly data?: string;
   /** undefined: auto-detect; null: no labels (agreement only). */
@@ -100,7 +100,7 @@ export function pruneParams(model: string, c: PruneChoices, runtime: RuntimeOpti
     ...(c.method === 'nm' ? { n: c.n ?? 2, m: c.m ?? 4 } : {}),
     ...(c.method === 'structured' && c.criterion ? { criterion: c.criterion } : {}),
     ...(c.layers?.length ? { layers: [...c.layers] } : {}),
-    ...(c.exclude?.length ? { exclude: [...c.exclude] } : {}),
+    ...(c.excludeNodes?.length ? { excludeNodes: [...c.excludeNodes] } : {}),
     output: c.output ?? defaultPrunedOutput(model),
     ...(c.data ? { data: c.data } : {}),
     ...(c.data && c.label !== undefined ? { label: c.label } : {}),
@@ -116,7 +116,7 @@ export function sensitivityParams(params: PruneParams, data: string, label: stri
     model: params.model,
     method: params.method === 'structured' ? 'structured' : 'magnitude',
     ...(params.criterion ? { criterion: params.criterion } : {}),
-    ...(params.exclude?.length ? { exclude: [...params.exclude] } : {}),
+    ...(params.excludeNodes?.length ? { excludeNodes: [...params.excludeNodes] } : {}),
     data,
     ...(label !== undefined ? { label } : {}),
     ...(params.batchSize ? { batchSize: params.batchSize } : {}),
@@ -126,8 +126,9 @@ export function sensitivityParams(params: PruneParams, data: string, label: stri
 }
 
 /**
- * `{ method, scope?, sparsity?, n?, m?, criterion?, layers?, exclude?, data?, label?, output?, finetune?: { data, label?,
- * epochs?, learningRate?, patience?, seed?, temperature?, alpha? } }` → PruneChoices.
+ * `{ method, scope?, sparsity?, n?, m?, criterion?, layers?, excludeNodes?, data?, label?, output?, finetune?: { data, label?,
+ * epochs?, learningRate?, patience?, seed?, temperature?, alpha? } }` → PruneChoices. `exclude` is still accepted as the
+ * former name of `excludeNodes` (giving both is an error).
  */
 export function parsePruneArgs(command: string, x: Record<string, unknown>, isAbsolute: (p: string) => boolean): PruneChoices {
   const fail = (detail: string): never => {
@@ -157,7 +158,8 @@ export function parsePruneArgs(command: string, x: Record<string, unknown>, isAb
     return [...(v as string[])];
   };
   const layers = names('layers');
-  const exclude = names('exclude');
+  if (x.exclude !== undefined && x.excludeNodes !== undefined) fail(`give "excludeNodes" or its former name "exclude", not both`);
+  const excludeNodes = names('excludeNodes') ?? names('exclude');
   const label = x.label;
   if (label !== undefined && label !== null && typeof label !== 'string') fail(`"label" must be a column name or null`);
   const file = (key: string): string | undefined => {
@@ -177,7 +179,7 @@ export function parsePruneArgs(command: string, x: Record<string, unknown>, isAb
     ...(m !== undefined ? { m } : {}),
     ...(criterion !== undefined ? { criterion: criterion as ChannelCriterion } : {}),
     ...(layers !== undefined ? { layers } : {}),
-    ...(exclude !== undefined ? { exclude } : {}),
+    ...(excludeNodes !== undefined ? { excludeNodes } : {}),
     ...(data ? { data } : {}),
     ...(label !== undefined ? { label: label as string | null } : {}),
     ...(output ? { output } : {}),

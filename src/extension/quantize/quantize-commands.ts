@@ -5,7 +5,7 @@
  * The closed loop: the report's Re-quantize button and the graph's "Exclude from quantization" node action
  * run the last recipe of the model again with another exclusion list (the recipe file is updated by the run).
  *
- *   executeCommand('ptp.quantizeModel', uri, { mode, data?, calibration?, label?, method?, perChannel?, exclude?, output? })
+ *   executeCommand('ptp.quantizeModel', uri, { mode, data?, calibration?, label?, method?, perChannel?, excludeNodes?, output? })
  *
  * With an arguments object a failure rejects (after the same notification a user gets); interactively it
  * resolves to undefined.

@@ -25,7 +25,7 @@ export interface QuantizeChoices {
   readonly method?: CalibrationMethod;
   readonly perChannel?: boolean;
   /** Node names left in float. */
-  readonly exclude?: readonly string[];
+  readonly excludeNodes?: readonly string[];
   readonly output?: string;
   /** A recipe to repeat (the `<model>.quantize.json` content); the fields above override it. */
   readonly recipe?: QuantizeRecipe;
@@ -42,7 +42,7 @@ export function quantizeParams(model: string, c: QuantizeChoices, runtime: Runti
   const settings = {
     ...(c.method ? { method: c.method } : {}),
     ...(c.perChannel !== undefined ? { per_channel: c.perChannel } : {}),
-    ...(c.exclude ? { exclude: [...c.exclude] } : {}),
+    ...(c.excludeNodes ? { exclude: [...c.excludeNodes] } : {}),
   };
   return {
     model,
@@ -63,7 +63,10 @@ export function withExclusions(params: QuantizeParams, recipe: QuantizeRecipe, e
   return { ...params, mode: recipe.mode, recipe: { ...recipe, exclude: [...exclude] }, settings: { ...params.settings, exclude: [...exclude] } };
 }
 
-/** `{ mode, data?, calibration?, label?, method?, perChannel?, exclude?, output? }` → QuantizeChoices. */
+/**
+ * `{ mode, data?, calibration?, label?, method?, perChannel?, excludeNodes?, output? }` → QuantizeChoices. `exclude` is still
+ * accepted as the former name of `excludeNodes` (giving both is an error).
+ */
 export function parseQuantizeArgs(command: string, x: Record<string, unknown>, isAbsolute: (p: string) => boolean): QuantizeChoices {
   const fail = (detail: string): never => {
     throw new CommandArgumentsError(command, detail);
@@ -82,8 +85,10 @@ export function parseQuantizeArgs(command: string, x: Record<string, unknown>, i
   if (method !== undefined && !CALIBRATION_METHODS.includes(method as CalibrationMethod)) fail(`"method" must be one of ${CALIBRATION_METHODS.join(', ')}`);
   const perChannel = x.perChannel;
   if (perChannel !== undefined && typeof perChannel !== 'boolean') fail(`"perChannel" must be true or false`);
-  const exclude = x.exclude;
-  if (exclude !== undefined && (!Array.isArray(exclude) || exclude.some((s) => typeof s !== 'string'))) fail(`"exclude" must be an array of node names`);
+  if (x.exclude !== undefined && x.excludeNodes !== undefined) fail(`give "excludeNodes" or its former name "exclude", not both`);
+  const excludeKey = x.excludeNodes !== undefined ? 'excludeNodes' : 'exclude';
+  const exclude = x[excludeKey];
+  if (exclude !== undefined && (!Array.isArray(exclude) || exclude.some((s) => typeof s !== 'string'))) fail(`"${excludeKey}" must be an array of node names`);
   const data = file('data');
   const calibration = file('calibration');
   const output = file('output');
@@ -95,7 +100,7 @@ export function parseQuantizeArgs(command: string, x: Record<string, unknown>, i
     ...(label !== undefined ? { label: label as string | null } : {}),
     ...(method !== undefined ? { method: method as CalibrationMethod } : {}),
     ...(perChannel !== undefined ? { perChannel: perChannel as boolean } : {}),
-    ...(exclude !== undefined ? { exclude: [...(exclude as string[])] } : {}),
+    ...(exclude !== undefined ? { excludeNodes: [...(exclude as string[])] } : {}),
     ...(output ? { output } : {}),
   };
 }

@@ -7,7 +7,7 @@ export type DatasetErrorCode =
   | 'malformed'
   /** A valid file using something this reader does not handle (Fortran-order NPY, big-endian, structs …). */
   | 'unsupported'
-  /** A column named in the options (label, sensitive, exclude, input map) is not in the data. */
+  /** A column named in the options (label, sensitive, excludeColumns, input map) is not in the data. */
   | 'missing-column'
   /** The feature columns do not fit a model input (count, shape, element type). */
   | 'feature-mismatch'

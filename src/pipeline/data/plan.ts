@@ -16,7 +16,7 @@ export interface PlanOptions {
   /** Sensitive attributes (fairness groups): returned per batch as text, never fed. */
   readonly sensitive?: readonly string[];
   /** Columns never fed nor returned (ids, notes …); id-like columns are excluded automatically anyway. */
-  readonly exclude?: readonly string[];
+  readonly excludeColumns?: readonly string[];
   /** Per model input: its columns in order, or one string: a column's name, else a prefix of column names. */
   readonly inputMap?: Readonly<Record<string, readonly string[] | string>>;
 }
@@ -128,7 +128,7 @@ export function planFeatures(source: DatasetSchema, inputs: readonly ValueSummar
     if (tensors.has(c)) throw new DatasetError(file, 'invalid-option', `sensitive column "${c}" is an array; one group value per row is expected`, { column: c });
   }
   const excluded: ExcludedColumn[] = [];
-  const userExcluded = new Set(options.exclude ?? []);
+  const userExcluded = new Set(options.excludeColumns ?? []);
   for (const c of userExcluded) requireColumn(c, 'excluded');
 
   // Inputs.

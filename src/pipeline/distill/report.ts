@@ -29,7 +29,7 @@ export async function compareOnEvalData(teacher: string, student: string, params
         models: [teacher, student],
         data: params.evalData!,
         label: params.label,
-        exclude: params.exclude_columns,
+        excludeColumns: params.excludeColumns,
         bootstrap: 0,
         intraOpNumThreads: params.intraOpNumThreads,
         executionProviders: params.executionProviders,

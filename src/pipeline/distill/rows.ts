@@ -46,7 +46,7 @@ const NUMERIC = new Set<DataType>([
 
 export interface ReadOptions {
   readonly label?: string | null;
-  readonly exclude?: readonly string[];
+  readonly excludeColumns?: readonly string[];
   /** What the data is for, in messages ('training data', 'evaluation data'). */
   readonly purpose: string;
   readonly maxRows?: number;
@@ -59,7 +59,7 @@ export async function readTrainingRows(file: string, inputs: readonly ValueSumma
   }
   try {
     const source = await openDataset(file);
-    const planned = planFeatures(source, inputs, { label: options.label, requireLabel: typeof options.label === 'string', exclude: options.exclude });
+    const planned = planFeatures(source, inputs, { label: options.label, requireLabel: typeof options.label === 'string', excludeColumns: options.excludeColumns });
     // Rows are read in any batch size: a batch size the teacher fixes applies to model calls, not to reading.
     const plan: FeaturePlan = { ...planned, feeds: planned.feeds.map((f) => ({ ...f, fixedBatch: undefined })) };
     const feed = plan.feeds[0]!;

@@ -66,7 +66,7 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
     // A model student is checked against the teacher's inputs and outputs before any data is read.
     if (params.student?.kind === 'model') studentFile = await openModelStudent(params.student.path, model);
     progress(`Reading ${params.data}`);
-    const rows = await readTrainingRows(params.data, prepared.inputs, { label: params.label, exclude: params.exclude_columns, purpose: 'training data' }, ctx);
+    const rows = await readTrainingRows(params.data, prepared.inputs, { label: params.label, excludeColumns: params.excludeColumns, purpose: 'training data' }, ctx);
     if (typeof params.label === 'string' && !rows.labels) throw new DistillError('bad-data', `label column "${params.label}" is not in the training data`, params.data);
     progress(`Running the teacher on ${rows.count} rows`);
     const targets = await teacherTargets(prepared, rows, ctx);

@@ -18,7 +18,7 @@ export type Evaluation = Pick<QuantizeResult, 'data' | 'samples' | 'task' | 'met
 /** What evaluateBoth and latencyBoth read of an operation's params (QuantizeParams and PruneParams have these). */
 export interface BothParams extends RuntimeOptions {
   readonly data?: string;
-  readonly exclude_columns?: readonly string[];
+  readonly excludeColumns?: readonly string[];
   readonly sensitive?: readonly string[];
   readonly batchSize?: number;
   readonly latency?: false | { readonly batchSizes?: readonly number[]; readonly runs?: number; readonly warmup?: number };
@@ -41,7 +41,7 @@ export async function evaluateBoth(
       models: [source, output],
       data: params.data!,
       label,
-      exclude: params.exclude_columns,
+      excludeColumns: params.excludeColumns,
       sensitive: params.sensitive,
       batchSize: params.batchSize,
       bootstrap: 0,

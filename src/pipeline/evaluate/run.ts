@@ -193,7 +193,7 @@ export async function compare(params: CompareParams, ctx: OperationContext = {})
 }
 
 function planOptions(params: EvaluateParams): PlanOptions {
-  return { label: params.label, requireLabel: params.label !== null, sensitive: params.sensitive, exclude: params.exclude };
+  return { label: params.label, requireLabel: params.label !== null, sensitive: params.sensitive, excludeColumns: params.excludeColumns };
 }
 
 function planData(source: DatasetSource, model: PreparedModel, params: EvaluateParams): FeaturePlan {

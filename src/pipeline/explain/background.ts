@@ -91,7 +91,7 @@ async function otherFile(file: string, bc: BackgroundContext): Promise<{ source:
   const plan = planFeatures(source, bc.inputs, {
     label: typeof o.label === 'string' && !has(o.label) ? null : o.label,
     sensitive: (o.sensitive ?? []).filter(has),
-    exclude: (o.exclude ?? []).filter(has),
+    excludeColumns: (o.excludeColumns ?? []).filter(has),
   });
   const names = rowLayout(plan).names;
   const want = bc.layout.names;

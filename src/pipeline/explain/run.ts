@@ -43,7 +43,7 @@ export async function explain(params: ExplainParams, ctx: OperationContext = {})
   const prepared = await prepareModel(params.model, params);
   try {
     const source = await openDataset(params.data);
-    const planOptions: PlanOptions = { label: params.label, sensitive: params.sensitive, exclude: params.exclude };
+    const planOptions: PlanOptions = { label: params.label, sensitive: params.sensitive, excludeColumns: params.excludeColumns };
     const plan = planFeatures(source, prepared.inputs, planOptions);
     const layout = rowLayout(plan);
     const D = layout.width;

@@ -9,7 +9,7 @@ import { PruneError } from '../prune-graph/errors';
 
 export interface DataOptions {
   readonly label?: string | null;
-  readonly exclude?: readonly string[];
+  readonly excludeColumns?: readonly string[];
   readonly sensitive?: readonly string[];
 }
 
@@ -17,7 +17,7 @@ export interface DataOptions {
 export async function planEvaluationData(file: string, inputs: readonly ValueSummary[], options: DataOptions): Promise<string | null> {
   try {
     const source = await openDataset(file);
-    const plan = planFeatures(source, inputs, { label: options.label, requireLabel: false, exclude: options.exclude, sensitive: options.sensitive });
+    const plan = planFeatures(source, inputs, { label: options.label, requireLabel: false, excludeColumns: options.excludeColumns, sensitive: options.sensitive });
     return plan.label;
   } catch (e) {
     throw asPruneDataError(e);

@@ -62,7 +62,7 @@ export async function finetunePruned(job: FinetuneJob, ctx: OperationContext): P
       {
         ...distillParams(job.finetune, job.source, job.pruned, trained),
         student: { kind: 'model', path: job.pruned, keepZeros: job.method !== 'structured' },
-        exclude_columns: job.excludeColumns,
+        excludeColumns: job.excludeColumns,
         latency: false,
         intraOpNumThreads: job.runtime.intraOpNumThreads,
         executionProviders: job.runtime.executionProviders,

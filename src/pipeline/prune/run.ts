@@ -49,7 +49,7 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
     const info = inspect(model);
     const sourceFiles = [source, ...new Set(info.external_data.map((e) => path.resolve(model.dir ?? path.dirname(source), e.location)))];
     const label = params.data
-      ? await planEvaluationData(params.data, info.inputs, { label: params.label, exclude: params.exclude_columns, sensitive: params.sensitive })
+      ? await planEvaluationData(params.data, info.inputs, { label: params.label, excludeColumns: params.excludeColumns, sensitive: params.sensitive })
       : undefined;
     lap('prepare_ms');
     throwIfAborted(ctx.signal);
@@ -85,7 +85,7 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
         output,
         method: settings.method,
         finetune: params.finetune,
-        excludeColumns: [...(params.exclude_columns ?? []), ...(params.sensitive ?? [])],
+        excludeColumns: [...(params.excludeColumns ?? []), ...(params.sensitive ?? [])],
         runtime,
         span: [0.32, 0.85] as const,
       };

@@ -40,9 +40,9 @@ export async function pruneSensitivity(params: PruneSensitivityParams, ctx: Oper
   const scratch = await mkdtemp(path.join(tmpdir(), 'ptp-prune-sensitivity-'));
   try {
     const info = inspect(model);
-    const label = await planEvaluationData(params.data, info.inputs, { label: params.label, exclude: params.exclude_columns });
+    const label = await planEvaluationData(params.data, info.inputs, { label: params.label, excludeColumns: params.excludeColumns });
     const listed = listPrunable(model, method);
-    const exclude = new Set(params.exclude ?? []);
+    const exclude = new Set(params.excludeNodes ?? []);
     const wanted = params.layers ? new Set(params.layers) : undefined;
     if (wanted) {
       const known = new Set(listed.layers.map((l) => l.name));
@@ -92,7 +92,7 @@ export async function pruneSensitivity(params: PruneSensitivityParams, ctx: Oper
             models: [source, ...written],
             data: params.data,
             label,
-            exclude: params.exclude_columns,
+            excludeColumns: params.excludeColumns,
             batchSize: params.batchSize,
             maxRows,
             bootstrap: 0,

@@ -27,10 +27,10 @@ export function resolveSettings(params: PruneParams): PruneGraphSettings {
     n: params.n ?? 2,
     m: params.m ?? 4,
     criterion: params.criterion ?? 'l1',
-    round_to: params.round_to ?? 1,
-    exclude: params.exclude ?? [],
+    round_to: params.roundTo ?? 1,
+    exclude: params.excludeNodes ?? [],
     ...(params.layers ? { layers: params.layers } : {}),
-    ...(params.layer_sparsity ? { layer_sparsity: params.layer_sparsity } : {}),
+    ...(params.layerSparsity ? { layer_sparsity: params.layerSparsity } : {}),
   };
   try {
     checkSettings(s);

@@ -19,7 +19,7 @@ export interface RowSource {
 
 export interface RowOptions {
   readonly label?: string | null;
-  readonly exclude?: readonly string[];
+  readonly excludeColumns?: readonly string[];
   readonly sensitive?: readonly string[];
 }
 
@@ -30,7 +30,7 @@ export type RowsPurpose = 'calibration' | 'evaluation';
 export async function openRows(file: string, inputs: readonly ValueSummary[], options: RowOptions, purpose: RowsPurpose): Promise<RowSource> {
   try {
     const source = await openDataset(file);
-    const plan = planFeatures(source, inputs, { label: options.label, requireLabel: false, exclude: options.exclude, sensitive: options.sensitive });
+    const plan = planFeatures(source, inputs, { label: options.label, requireLabel: false, excludeColumns: options.excludeColumns, sensitive: options.sensitive });
     const fixed = plan.feeds.map((f) => f.fixedBatch).find((b) => b !== undefined);
     return { file, source, plan, ...(fixed !== undefined ? { fixedBatch: fixed } : {}) };
   } catch (e) {

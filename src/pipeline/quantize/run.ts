@@ -68,7 +68,7 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
     const qdqPlan = recipe.mode === 'static' ? planQdq(ed, recipe, selection.candidates, types) : undefined;
     if (qdqPlan && qdqPlan.nodes.length === 0 && qdqPlan.gathers.length === 0) noQuantizableOps(ed, recipe, [...selection.skipped, ...qdqPlan.outcome.skipped], source);
 
-    const rowOptions = { label: params.label, exclude: params.exclude_columns, sensitive: params.sensitive };
+    const rowOptions = { label: params.label, excludeColumns: params.excludeColumns, sensitive: params.sensitive };
     const evalRows = params.data ? await openRows(params.data, info.inputs, rowOptions, 'evaluation') : undefined;
     const calFile = recipe.mode === 'static' ? (params.calibration ?? recipe.calibration ?? params.data) : undefined;
     if (recipe.mode === 'static' && !calFile) {

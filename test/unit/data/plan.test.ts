@@ -94,7 +94,7 @@ describe('pipeline/data: planFeatures', () => {
 
   it('never feeds sensitive, id or excluded columns; returns sensitive groups as text', () => {
     const s = schema(['id', 'Unnamed: 0', 'age', 'sex', 'income', 'note', 'label', 'row_id'], { textColumns: ['sex', 'note'] });
-    const p = planFeatures(s, [input('x', ['N', 2])], { sensitive: ['sex'], exclude: ['note'] });
+    const p = planFeatures(s, [input('x', ['N', 2])], { sensitive: ['sex'], excludeColumns: ['note'] });
     assert.deepEqual((p.feeds[0].source as { columns: readonly string[] }).columns, ['age', 'income']);
     assert.deepEqual(p.sensitive, ['sex']);
     assert.deepEqual(

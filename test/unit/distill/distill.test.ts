@@ -129,7 +129,7 @@ describe('distill: other teachers', function () {
   });
 
   it('sklearn classifier with ZipMap (credit): label and probability outputs as the teacher has them', async () => {
-    const r = await distill({ teacher: CREDIT, data: CREDIT_CSV, exclude_columns: ['sex'], learningRate: 0.01, epochs: 40, latency: false, output: scratch.path('credit.onnx') });
+    const r = await distill({ teacher: CREDIT, data: CREDIT_CSV, excludeColumns: ['sex'], learningRate: 0.01, epochs: 40, latency: false, output: scratch.path('credit.onnx') });
     assert.equal(r.task, 'classification');
     assert.match(r.architecture, /→ 2 → Softmax$/);
     assert.deepEqual(await ioNames(r.output), await ioNames(CREDIT));

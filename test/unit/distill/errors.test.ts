@@ -57,7 +57,7 @@ describe('distill: bad input', function () {
     const csv = readFileSync(DIABETES_CSV, 'utf8').split(/\r?\n/);
     const rows = csv.map((l, i) => (l ? `${l},${i === 0 ? 'grade' : i % 2 ? 'a' : 'b'}` : l)).join('\n');
     const data = scratch.write('input-text-label.csv', rows);
-    await rejects(distill({ ...base, teacher: DIABETES, data, label: 'grade', exclude_columns: ['target'] }), 'bad-data', /label column "grade": .*label "a" of data row 1 is outside the model's class range: the model has 2 classes.*for a regression teacher name a numeric label column/);
+    await rejects(distill({ ...base, teacher: DIABETES, data, label: 'grade', excludeColumns: ['target'] }), 'bad-data', /label column "grade": .*label "a" of data row 1 is outside the model's class range: the model has 2 classes.*for a regression teacher name a numeric label column/);
   });
 
   it('settings out of range', async () => {
@@ -76,7 +76,7 @@ describe('distill: bad input', function () {
   });
 
   it('a narrow student of an sklearn teacher', async () => {
-    await rejects(distill({ ...base, teacher: CREDIT, data: CREDIT_CSV, exclude_columns: ['sex'], student: { kind: 'narrow', width: 0.5 } }), 'bad-teacher', /sklearn model: use an mlp student/);
+    await rejects(distill({ ...base, teacher: CREDIT, data: CREDIT_CSV, excludeColumns: ['sex'], student: { kind: 'narrow', width: 0.5 } }), 'bad-teacher', /sklearn model: use an mlp student/);
   });
 
   it('an empty data file', async () => {

@@ -65,7 +65,7 @@ describe('evaluate: real models through onnxruntime', function () {
       model: ex('credit/credit_logreg.onnx'),
       data: ex('credit/credit_test.csv'),
       sensitive: ['sex'],
-      exclude: ['applicant_id'],
+      excludeColumns: ['applicant_id'],
       bootstrap: 50,
       outputsFile: out,
     });

@@ -29,7 +29,7 @@ describe('explain: the shipped examples', function () {
   });
 
   it('credit (sklearn-onnx logistic regression with ZipMap): two class probabilities, φ of class 0 = −φ of class 1', async () => {
-    const res = await explain({ model: ex('credit/credit_logreg.onnx'), data: ex('credit/credit_test.csv'), exclude: ['applicant_id'], sensitive: ['sex'], maxRows: 10 });
+    const res = await explain({ model: ex('credit/credit_logreg.onnx'), data: ex('credit/credit_test.csv'), excludeColumns: ['applicant_id'], sensitive: ['sex'], maxRows: 10 });
     assert.equal(res.method, 'exact');
     assert.deepEqual(res.feature_names, ['income_k', 'debt_ratio', 'age', 'years_employed', 'n_accounts', 'late_payments']);
     assert.deepEqual(res.output_names, ['0', '1']);

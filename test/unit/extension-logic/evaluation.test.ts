@@ -47,6 +47,14 @@ describe('extension: evaluation options', () => {
     assert.throws(() => parse({ data: '/d.csv', batchSize: 0 }), /"batchSize"/);
   });
 
+  it('takes excludeColumns, and "exclude" as its former name (not both)', () => {
+    assert.deepEqual(parse({ data: '/d.csv', excludeColumns: ['id'] }), { data: '/d.csv', excludeColumns: ['id'] });
+    assert.deepEqual(parse({ data: '/d.csv', exclude: ['id'] }), { data: '/d.csv', excludeColumns: ['id'] });
+    assert.throws(() => parse({ data: '/d.csv', exclude: ['a'], excludeColumns: ['b'] }), /"excludeColumns" or its former name "exclude", not both/);
+    assert.throws(() => parse({ data: '/d.csv', excludeColumns: 'id' }), /"excludeColumns" must be an array of column names/);
+    assert.deepEqual(evaluateParams('/m.onnx', { data: '/d.csv', excludeColumns: ['id'] }, DEFAULT_EVALUATION_SETTINGS, {}).excludeColumns, ['id']);
+  });
+
   it('builds worker params: settings unless overridden, runtime options, no "auto" task, compare without robustness', () => {
     const runtime = { executionProviders: ['cpu'] };
     const choices = { data: '/d.csv', task: 'auto' as const, robustness: true, sensitive: [] as string[], batchSize: 16 };

@@ -47,7 +47,10 @@ describe('Explain Predictions (extension logic)', () => {
   it('parses a script arguments object and builds the worker params', () => {
     const abs = path.resolve('/data/test.csv');
     const c = parseExplainArgs('ptp.explainModel', { data: abs, rows: [1, 2], method: 'auto', output: 'all', background: { kmeans: 5 }, exclude: ['id'] }, path.isAbsolute);
-    assert.deepEqual(c, { data: abs, rows: [1, 2], background: { kmeans: 5 }, exclude: ['id'] });
+    assert.deepEqual(c, { data: abs, rows: [1, 2], background: { kmeans: 5 }, excludeColumns: ['id'] }, 'the former key "exclude" is an alias of excludeColumns');
+    assert.deepEqual(parseExplainArgs('ptp.explainModel', { data: abs, excludeColumns: ['id'] }, path.isAbsolute), { data: abs, excludeColumns: ['id'] });
+    assert.deepEqual(explainParams('/m.onnx', c, {}).excludeColumns, ['id']);
+    assert.throws(() => parseExplainArgs('ptp.explainModel', { data: abs, exclude: ['a'], excludeColumns: ['b'] }, path.isAbsolute), /"excludeColumns" or its former name "exclude", not both/);
     const p = explainParams('/m.onnx', c, { executionProviders: ['cpu'] });
     assert.deepEqual(p.rows, [1, 2]);
     assert.equal(p.maxRows, undefined);

@@ -69,10 +69,12 @@ describe('Prune Model… options', () => {
       method: 'magnitude',
       scope: 'global',
       sparsity: 0.5,
-      exclude: ['a'],
+      excludeNodes: ['a'],
       data: '/d.csv',
       label: 'label',
-    });
+    }, 'the former key "exclude" is an alias of excludeNodes');
+    assert.deepEqual(parsePruneArgs('ptp.pruneModel', { method: 'nm', excludeNodes: ['a'] }, abs), { method: 'nm', excludeNodes: ['a'] });
+    assert.throws(() => parsePruneArgs('ptp.pruneModel', { method: 'nm', exclude: ['a'], excludeNodes: ['b'] }, abs), /"excludeNodes" or its former name "exclude", not both/);
     assert.throws(() => parsePruneArgs('ptp.pruneModel', { method: 'random' }, abs), /ptp\.pruneModel: "method" must be one of magnitude, nm, structured/);
     assert.throws(() => parsePruneArgs('ptp.pruneModel', { method: 'magnitude', sparsity: 1 }, abs), /"sparsity" must be a number strictly between 0 and 1/);
     assert.throws(() => parsePruneArgs('ptp.pruneModel', { method: 'nm', n: 4, m: 4 }, abs), /n < m/);
@@ -85,10 +87,10 @@ describe('Prune Model… options', () => {
     assert.deepEqual([p.sparsity, p.scope, p.output, p.label, p.batchSize, p.intraOpNumThreads], [0.25, undefined, '/m/a.pruned.onnx', null, 256, 2]);
     const nm = pruneParams('/m/a.onnx', { method: 'nm', label: 'y' }, {}, 64);
     assert.deepEqual([nm.sparsity, nm.n, nm.m, nm.label, nm.data], [undefined, 2, 4, undefined, undefined]);
-    const mag = pruneParams('/m/a.onnx', { method: 'magnitude', sparsity: 0.7 }, {}, 64);
-    assert.deepEqual([mag.sparsity, mag.scope], [0.7, 'layer']);
+    const mag = pruneParams('/m/a.onnx', { method: 'magnitude', sparsity: 0.7, excludeNodes: ['fc2'] }, {}, 64);
+    assert.deepEqual([mag.sparsity, mag.scope, mag.excludeNodes], [0.7, 'layer', ['fc2']]);
     const s = sensitivityParams(mag, '/d.csv', 'label');
-    assert.deepEqual([s.model, s.method, s.data, s.label, s.batchSize], ['/m/a.onnx', 'magnitude', '/d.csv', 'label', 64]);
+    assert.deepEqual([s.model, s.method, s.data, s.label, s.batchSize, s.excludeNodes], ['/m/a.onnx', 'magnitude', '/d.csv', 'label', 64, ['fc2']]);
     assert.equal(sensitivityParams(p, '/d.csv', undefined).method, 'structured');
   });
 

@@ -20,8 +20,11 @@ describe('Quantize Model… options', () => {
       data: '/d.csv',
       method: 'entropy',
       perChannel: true,
-      exclude: ['a'],
-    });
+      excludeNodes: ['a'],
+    }, 'the former key "exclude" is an alias of excludeNodes');
+    assert.deepEqual(parseQuantizeArgs('ptp.quantizeModel', { mode: 'dynamic', excludeNodes: ['a'] }, abs), { mode: 'dynamic', excludeNodes: ['a'] });
+    assert.throws(() => parseQuantizeArgs('ptp.quantizeModel', { mode: 'dynamic', exclude: ['a'], excludeNodes: ['b'] }, abs), /"excludeNodes" or its former name "exclude", not both/);
+    assert.throws(() => parseQuantizeArgs('ptp.quantizeModel', { mode: 'dynamic', excludeNodes: 'a' }, abs), /"excludeNodes" must be an array of node names/);
     assert.throws(() => parseQuantizeArgs('ptp.quantizeModel', { mode: 'int3' }, abs), /ptp\.quantizeModel: "mode" must be one of dynamic, static, fp16, int4/);
     assert.throws(() => parseQuantizeArgs('ptp.quantizeModel', { mode: 'static' }, abs), /static mode needs "data" or "calibration"/);
     assert.throws(() => parseQuantizeArgs('ptp.quantizeModel', { mode: 'dynamic', data: 'rel.csv' }, abs), /"data" must be an absolute path/);

@@ -31,7 +31,7 @@ describe('prune: bad input and failures', function () {
     for (const sparsity of [0, 1, 1.5, -0.2, Number.NaN]) {
       await rejects(prune({ model, method: 'magnitude', sparsity, latency: false }), 'bad-setting', /sparsit/i);
     }
-    await rejects(prune({ model, method: 'structured', layer_sparsity: { '/fc1/Gemm': 2 }, latency: false }), 'bad-setting', /fc1/);
+    await rejects(prune({ model, method: 'structured', layerSparsity: { '/fc1/Gemm': 2 }, latency: false }), 'bad-setting', /fc1/);
     await rejects(prune({ model, method: 'bogus' as 'nm', latency: false }), 'bad-setting', /magnitude, nm, structured/);
     assert.deepEqual(scratch.list(), ['digits_mlp_wide.onnx']);
   });
