@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { OptimizeResult } from '../../src/protocol/optimize';
 import type { QuantizeResult } from '../../src/protocol/quantize';
-import { activateExtension, fixture, waitFor } from './util';
+import { activateExtension, fixture, waitFor, tabsOf } from './util';
 
 /** The parts of the extension's API (PtpExtensionApi) these tests use. */
 interface QuantizeTestApi {
@@ -14,11 +14,6 @@ interface QuantizeTestApi {
   readonly quantization: { lastResult(model: string): QuantizeResult | undefined };
 }
 
-function reportTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ptp.quantization'));
-}
 
 export default function (): void {
   describe('quantization and optimization commands', () => {
@@ -48,7 +43,7 @@ export default function (): void {
       assert.equal(overlay?.overlay.id, 'quantize-sqnr');
       assert.ok(Object.keys(overlay?.overlay.values ?? {}).length > 0, 'the SQNR overlay has no values');
       assert.deepEqual(overlay?.actions?.map((a) => a.id), ['quantize.exclude']);
-      await waitFor('a Quantization report tab', () => reportTabs().length > 0, 10_000);
+      await waitFor('a Quantization report tab', () => tabsOf('ptp.quantization').length > 0, 10_000);
     });
 
     it('the graph action "Exclude from quantization" re-quantizes with that node left in float', async function () {
