@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inspect, openModel } from '../../src/core';
 import type { BenchResult, CompareResult, EvaluateResult } from '../../src/protocol/evaluate';
-import { activateExtension, fixture, waitFor } from './util';
+import { activateExtension, fixture, waitFor, tabsOf } from './util';
 
 /** The accuracy the Python training script measured on the same held-out rows (metadata_props). */
 async function recordedTestAccuracy(file: string): Promise<string> {
@@ -18,11 +18,6 @@ async function recordedTestAccuracy(file: string): Promise<string> {
   }
 }
 
-function evaluationTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ptp.evaluation'));
-}
 
 export default function (): void {
   describe('evaluation commands', () => {
@@ -50,7 +45,7 @@ export default function (): void {
       const saved = JSON.parse(fs.readFileSync(result.saved_to, 'utf8')) as EvaluateResult;
       assert.equal(saved.metrics && 'accuracy' in saved.metrics ? saved.metrics.accuracy : NaN, result.metrics.accuracy);
 
-      await waitFor('an Evaluation panel tab', () => evaluationTabs().length > 0, 10_000);
+      await waitFor('an Evaluation panel tab', () => tabsOf('ptp.evaluation').length > 0, 10_000);
     });
 
     it('rejects an unknown label column with a message listing the columns found', async function () {

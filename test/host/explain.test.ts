@@ -2,11 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ExplainResult } from '../../src/protocol/explain';
-import { activateExtension, fixture, waitFor } from './util';
+import { activateExtension, fixture, waitFor, tabsOf } from './util';
 
-function explainTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ptp.explain'));
-}
 
 export default function (): void {
   describe('Explain Predictions', () => {
@@ -29,7 +26,7 @@ export default function (): void {
         for (const f of row) assert.equal(f.length, 1);
       }
       assert.deepEqual(result.rows, [0, 1, 2]);
-      await waitFor('an Attributions panel tab', () => explainTabs().length > 0, 10_000);
+      await waitFor('an Attributions panel tab', () => tabsOf('ptp.explain').length > 0, 10_000);
     });
 
     it('rejects exact on the 64-pixel digits MLP with a message suggesting Kernel or Permutation SHAP', async function () {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ProfileResult } from '../../src/protocol/evaluate';
-import { activateExtension, closeAllEditors, fixture, waitFor } from './util';
+import { activateExtension, closeAllEditors, fixture, waitFor, tabsOf } from './util';
 
 interface Diff {
   readonly added: readonly string[];
@@ -11,11 +11,6 @@ interface Diff {
   readonly pairs: readonly { a: number; b: number }[];
 }
 
-function tabsOf(viewType: string): vscode.Tab[] {
-  return vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter((t) => (t.input instanceof vscode.TabInputWebview || t.input instanceof vscode.TabInputCustom) && t.input.viewType.endsWith(viewType));
-}
 
 export default function (): void {
   describe('graph: Profile Model and Compare Models', () => {

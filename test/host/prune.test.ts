@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { PruneResult, PruneSensitivityResult } from '../../src/protocol/prune';
 import type { PruneReportSnapshot } from '../../src/protocol/prune-panel';
-import { activateExtension, fixture, waitFor } from './util';
+import { activateExtension, fixture, waitFor, tabsOf } from './util';
 
 /** The parts of the extension's API (PtpExtensionApi) these tests use. */
 interface PruneTestApi {
@@ -16,9 +16,6 @@ interface PruneTestApi {
   };
 }
 
-function reportTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ptp.pruning'));
-}
 
 function accuracy(m: PruneResult['metrics_before']): number {
   return m && 'accuracy' in m && typeof m.accuracy === 'number' ? m.accuracy : NaN;
@@ -53,7 +50,7 @@ export default function (): void {
       assert.equal(shown.result.achieved_weight_sparsity, result.achieved_weight_sparsity);
       assert.equal(accuracy(shown.result.metrics_after), after);
       assert.equal(shown.sensitivity, null);
-      await waitFor('a Pruning report tab', () => reportTabs().length > 0, 10_000);
+      await waitFor('a Pruning report tab', () => tabsOf('ptp.pruning').length > 0, 10_000);
 
       // The overlay sits on the SOURCE model, keyed by its node names.
       const overlay = api.overlays.get(model.fsPath);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { OptimizeResult } from '../../src/protocol/optimize';
 import type { QuantizeResult } from '../../src/protocol/quantize';
-import { activateExtension, fixture, waitFor } from './util';
+import { activateExtension, fixture, waitFor, tabsOf } from './util';
 
 /** The parts of the extension's API (PtpExtensionApi) these tests use. */
 interface QuantizeTestApi {
@@ -14,11 +14,6 @@ interface QuantizeTestApi {
   readonly quantization: { lastResult(model: string): QuantizeResult | undefined };
 }
 
-function reportTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ptp.quantization'));
-}
 
 export default function (): void {
   describe('quantization and optimization commands', () => {
@@ -48,14 +43,17 @@ export default function (): void {
       assert.equal(overlay?.overlay.id, 'quantize-sqnr');
       assert.ok(Object.keys(overlay?.overlay.values ?? {}).length > 0, 'the SQNR overlay has no values');
       assert.deepEqual(overlay?.actions?.map((a) => a.id), ['quantize.exclude']);
-      await waitFor('a Quantization report tab', () => reportTabs().length > 0, 10_000);
+      await waitFor('a Quantization report tab', () => tabsOf('ptp.quantization').length > 0, 10_000);
     });
 
     it('the graph action "Exclude from quantization" re-quantizes with that node left in float', async function () {
       this.timeout(120_000);
-      const model = fixture('digits_mlp.onnx').fsPath;
-      const first = api.quantization.lastResult(model);
-      assert.ok(first, 'no earlier quantization of digits_mlp.onnx in this session');
+      // Its own starting state: a fresh static quantization (not the previous test's run).
+      const modelUri = fixture('digits_mlp.onnx');
+      const model = modelUri.fsPath;
+      const output = fixture('digits_mlp.exclude-action.onnx').fsPath;
+      const first = await vscode.commands.executeCommand<QuantizeResult>('ptp.quantizeModel', modelUri, { mode: 'static', data: fixture('digits_test.csv').fsPath, output });
+      assert.ok(first && api.quantization.lastResult(model) === first, 'the quantization is not the last result of digits_mlp.onnx');
       const node = first.nodes.find((n) => n.status === 'quantized' && n.weight)?.name;
       assert.ok(node, 'no quantized node with a weight');
       await api.overlays.runAction(model, 'quantize.exclude', node);
@@ -93,7 +91,16 @@ export default function (): void {
 
     it('Quantize Model never writes over the source model', async function () {
       const model = fixture('digits_mlp.onnx');
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ptp.quantizeModel', model, { mode: 'dynamic', output: model.fsPath })), /source model|never|itself/i);
+      const before = fs.readFileSync(model.fsPath);
+      // The extension's own message (possibly inside "Quantize failed for <file>: …"), not any error.
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('ptp.quantizeModel', model, { mode: 'dynamic', output: model.fsPath })),
+        (e: Error) => {
+          assert.match(e.message, /(^|: )The output cannot be the source model\.$/);
+          return true;
+        },
+      );
+      assert.deepEqual(fs.readFileSync(model.fsPath), before, 'the source model was changed');
     });
   });
 }

@@ -55,6 +55,13 @@ export async function waitFor<T>(
   }
 }
 
+/** The open tabs of webview panels or custom editors whose view type ends with `viewType` (e.g. 'ptp.pruning'). */
+export function tabsOf(viewType: string): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => (t.input instanceof vscode.TabInputWebview || t.input instanceof vscode.TabInputCustom) && t.input.viewType.endsWith(viewType));
+}
+
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }

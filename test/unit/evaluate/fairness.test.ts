@@ -1,10 +1,9 @@
+import { assertClose } from '../../helpers/assert';
 import * as assert from 'node:assert/strict';
 import { binarize, createRng32, fairnessReport, xoshiro128ss } from '../../../src/pipeline/evaluate/fairness';
 import { MetricsError } from '../../../src/pipeline/evaluate/metrics';
 
-function close(a: number | null | undefined, b: number, tol = 1e-12): void {
-  assert.ok(typeof a === 'number' && Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
-}
+const close = assertClose;
 const u8 = (a: number[]) => Uint8Array.from(a);
 
 describe('evaluate/fairness: fairlearn definitions, worked by hand', () => {

@@ -1,3 +1,4 @@
+import { assertClose } from '../../helpers/assert';
 import * as assert from 'node:assert/strict';
 import {
   MetricsError,
@@ -11,9 +12,7 @@ import {
   trapezoidArea,
 } from '../../../src/pipeline/evaluate/metrics';
 
-function close(a: number | null | undefined, b: number, tol = 1e-12): void {
-  assert.ok(typeof a === 'number' && Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
-}
+const close = assertClose;
 function closeAll(a: ArrayLike<number>, b: number[], tol = 1e-12): void {
   assert.equal(a.length, b.length, `length ${a.length} ≠ ${b.length}`);
   b.forEach((v, i) => (Number.isNaN(v) ? assert.ok(Number.isNaN(a[i])) : close(a[i], v, tol)));

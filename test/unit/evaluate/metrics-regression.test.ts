@@ -1,3 +1,4 @@
+import { assertClose } from '../../helpers/assert';
 import * as assert from 'node:assert/strict';
 import {
   MetricsError,
@@ -9,9 +10,7 @@ import {
   residualSample,
 } from '../../../src/pipeline/evaluate/metrics';
 
-function close(a: number | null | undefined, b: number, tol = 1e-12): void {
-  assert.ok(typeof a === 'number' && Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
-}
+const close = assertClose;
 const f64 = (a: number[]) => Float64Array.from(a);
 
 describe('evaluate/metrics: regression (scikit-learn documented examples)', () => {

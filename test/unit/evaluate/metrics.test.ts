@@ -1,3 +1,4 @@
+import { assertClose } from '../../helpers/assert';
 import * as assert from 'node:assert/strict';
 import {
   MetricsError,
@@ -13,9 +14,7 @@ import {
 } from '../../../src/pipeline/evaluate/metrics';
 
 /** |a − b| ≤ tol·max(1, |b|); expected values are written literally (from scikit-learn's docs or by hand). */
-function close(a: number | null | undefined, b: number, tol = 1e-12): void {
-  assert.ok(typeof a === 'number' && Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
-}
+const close = assertClose;
 
 const i32 = (a: number[]) => Int32Array.from(a);
 const f64 = (a: number[][]) => Float64Array.from(a.flat());

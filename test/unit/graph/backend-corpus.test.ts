@@ -1,5 +1,5 @@
 /**
- * ONNX's backend test models (Debian package libonnx-testdata, or $PTP_ONNX_TESTDATA): every graph of every
+ * ONNX's backend test models (found by test/helpers/testdata.ts; required when CI=true): every graph of every
  * model must build a view, and our shape inference must never contradict the output shapes the tests declare.
  */
 import assert from 'node:assert/strict';
@@ -7,20 +7,14 @@ import { openModel } from '../../../src/core';
 import { buildGraphView, loadShapeConstants, nodeDetail } from '../../../src/core/graph-view';
 import { walkGraphs } from '../../../src/core/graph-walk';
 import { inferShapes, typeInfoOf } from '../../../src/core/shape-inference';
-import { findTestDataRoot, listCorpus } from '../../corpus/testdata';
+import { listCorpus, testDataRootOrMissingTest } from '../../helpers/testdata';
 
 describe('graph view: ONNX backend test corpus', function () {
-  const root = findTestDataRoot();
-
-  before(function () {
-    if (!root) {
-      console.log('      (skipped: ONNX backend test data not installed — apt-get install libonnx-testdata, or set PTP_ONNX_TESTDATA)');
-      this.skip();
-    }
-  });
+  const root = testDataRootOrMissingTest();
+  if (!root) return;
 
   it('builds a view of every graph and function, details of every node, and agrees with declared output shapes', async () => {
-    const corpus = listCorpus(root!);
+    const corpus = listCorpus(root);
     let models = 0;
     let graphs = 0;
     let checked = 0;

@@ -1,5 +1,5 @@
 /**
- * A selection of ONNX's backend test models (Debian package libonnx-testdata): all our passes run without
+ * A selection of ONNX's backend test models (found by test/helpers/testdata.ts; required when CI=true): all our passes run without
  * errors or rejections, and where onnxruntime runs the original, the optimized model gives the same outputs
  * on the test's own inputs (test_data_set_0), not only on our random sample inputs.
  */
@@ -11,9 +11,8 @@ import type { DecodedTensor } from '../../../src/core/tensor/types';
 import { optimizeModel } from '../../../src/pipeline/optimize';
 import { compareTensors } from '../../../src/pipeline/optimize/verify';
 import { createSession, fromOrtTensor, toOrtTensor, type OrtTensor } from '../../../src/pipeline/runtime';
+import { testDataRootOrMissingTest } from '../../helpers/testdata';
 import { TempDir } from './helpers';
-
-const ROOT = '/usr/share/libonnx-testdata/data';
 
 const SELECTION = [
   'pytorch-converted/test_BatchNorm2d_eval',
@@ -90,9 +89,10 @@ async function run(file: string, inputs: Record<string, DecodedTensor>): Promise
 
 describe('optimize: libonnx-testdata selection', function () {
   this.timeout(120000);
+  const root = testDataRootOrMissingTest();
+  if (!root) return;
   let tmp: TempDir;
-  before(function () {
-    if (!existsSync(ROOT)) this.skip();
+  before(() => {
     tmp = new TempDir();
   });
   after(() => tmp?.dispose());
@@ -101,7 +101,7 @@ describe('optimize: libonnx-testdata selection', function () {
     let compared = 0;
     let changed = 0;
     for (const rel of SELECTION) {
-      const dir = join(ROOT, rel);
+      const dir = join(root, rel);
       const model = join(dir, 'model.onnx');
       if (!existsSync(model)) continue;
       const out = tmp.path(`${rel.replace(/\//g, '_')}.onnx`);

@@ -1,3 +1,4 @@
+import { assertClose } from '../../helpers/assert';
 import * as assert from 'node:assert/strict';
 import Long from 'long';
 import { DataType } from '../../../src/core/tensor/dtypes';
@@ -16,9 +17,7 @@ import {
 } from '../../../src/pipeline/sample';
 import { TempModels, floatTensor, node, valueInfo } from './models';
 
-function close(a: number | null, b: number, tol = 1e-5): void {
-  assert.ok(a !== null && Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
-}
+const close = (a: number | null, b: number, tol = 1e-5): void => assertClose(a, b, tol);
 
 describe('pipeline/sample: value generation (pure)', () => {
   it('is deterministic per seed and differs between seeds', () => {

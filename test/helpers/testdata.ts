@@ -1,4 +1,10 @@
-/** Finding ONNX's backend test data (Debian/Ubuntu package libonnx-testdata) and pairing its files with a model's declared types. */
+/**
+ * Finding ONNX's backend test data (Debian/Ubuntu package libonnx-testdata) and pairing its files with a model's
+ * declared types. The one place that knows where the data lives: suites that need it call
+ * `testDataRootOrMissingTest()` inside their `describe`, so that a missing install fails under CI=true and
+ * shows as a pending test (with the reason) otherwise, never as a silent pass.
+ */
+import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { onnx } from '../../src/core/proto/onnx';
@@ -16,6 +22,25 @@ export function findTestDataRoot(): string | undefined {
     '/usr/lib/python3/dist-packages/onnx/backend/test/data',
   ];
   return candidates.find((c): c is string => !!c && existsSync(join(c, 'node')));
+}
+
+/** What to do about it, for messages. */
+export const TEST_DATA_HINT = 'apt-get install libonnx-testdata, or set PTP_ONNX_TESTDATA to its data folder';
+
+/**
+ * The data root; when there is none, registers (in the calling `describe`) one test that fails under CI=true
+ * and is skipped, with the reason printed, otherwise, and returns undefined: the caller then defines no tests.
+ */
+export function testDataRootOrMissingTest(): string | undefined {
+  const root = findTestDataRoot();
+  if (root) return root;
+  const where = process.env.PTP_ONNX_TESTDATA ? ` (PTP_ONNX_TESTDATA=${process.env.PTP_ONNX_TESTDATA} has no node/ folder)` : '';
+  it('ONNX backend test data is installed (required when CI=true)', function () {
+    if (process.env.CI === 'true') assert.fail(`ONNX backend test data not found${where} and CI=true: ${TEST_DATA_HINT}`);
+    console.log(`      (skipped: ONNX backend test data not found${where}: ${TEST_DATA_HINT})`);
+    this.skip();
+  });
+  return undefined;
 }
 
 export interface TestDataSet {
