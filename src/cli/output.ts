@@ -33,6 +33,16 @@ export function printResult<T>(result: T, json: boolean | undefined, text: (resu
   else console.log(text(result));
 }
 
+/**
+ * The error as JSON (`ptp … --json` writes it on stderr): `message`, `category` (core/user-error.ts, or
+ * INTERNAL for a bug) and, when the error has one, its finer `code` (OnnxErrorCode, DatasetErrorCode …).
+ */
+export function errorJson(e: unknown): { message: string; category: string; code?: string } {
+  const code = (e as { code?: unknown } | null)?.code;
+  const category = userErrorCategory(e) ?? (isRuntimeError(e) && e.isUserError ? 'RUNTIME' : 'INTERNAL');
+  return { message: errorLine(e), category, ...(typeof code === 'string' ? { code } : {}) };
+}
+
 /** One line for the user: the error's message, never a stack. */
 export function errorLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
