@@ -8,7 +8,7 @@ import { registerQuantizeCommand } from './commands/quantize';
 import { registerOptimizeCommand } from './commands/optimize';
 import { registerPruneCommand } from './commands/prune';
 import { runWorker } from './worker';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, errorLine, isUserError } from './output';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, errorJson, errorLine, isUserError } from './output';
 
 /**
  * `ptp` — the post-training pipeline on the command line. Same code as the extension; `--json` prints one
@@ -53,6 +53,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT_OK : EXIT_USER;
     }
     process.stderr.write(`ptp: ${errorLine(e)}\n`);
+    // With --json, stdout stays empty on failure; stderr also gets the error as one JSON line for scripts.
+    if (argv.includes('--json')) process.stderr.write(`${JSON.stringify({ error: errorJson(e) })}\n`);
     if (isUserError(e)) return EXIT_USER;
     if (process.env.PTP_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT_INTERNAL;

@@ -1,4 +1,4 @@
-import { isOnnxError } from '../core/errors';
+import { UserError, userErrorCategory } from '../core/user-error';
 import { isRuntimeError } from '../pipeline/runtime/errors';
 
 /** Exit codes of `ptp`: 0 ok, 2 bad input or usage (one clear line on stderr), 3 internal error. */
@@ -7,16 +7,15 @@ export const EXIT_USER = 2;
 export const EXIT_INTERNAL = 3;
 
 /** A problem the user can fix: printed as one line, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends UserError {
+  readonly category = 'USAGE';
   override name = 'UsageError';
 }
 
 /** Whether an error is the user's to fix (bad file, bad option) rather than a bug. */
 export function isUserError(e: unknown): boolean {
-  if (e instanceof UsageError || isOnnxError(e)) return true;
-  if (isRuntimeError(e)) return e.isUserError;
-  const name = (e as { name?: string } | null)?.name;
-  return name === 'DatasetError' || name === 'ExplainError' || name === 'MetricsError' || name === 'AbortError';
+  if (userErrorCategory(e) !== undefined) return true;
+  return isRuntimeError(e) && e.isUserError;
 }
 
 /** Progress/notes go to stderr so that stdout holds exactly the JSON document with --json. */
@@ -32,6 +31,16 @@ export function printJson(value: unknown): void {
 export function printResult<T>(result: T, json: boolean | undefined, text: (result: T) => string): void {
   if (json) printJson(result);
   else console.log(text(result));
+}
+
+/**
+ * The error as JSON (`ptp … --json` writes it on stderr): `message`, `category` (core/user-error.ts, or
+ * INTERNAL for a bug) and, when the error has one, its finer `code` (OnnxErrorCode, DatasetErrorCode …).
+ */
+export function errorJson(e: unknown): { message: string; category: string; code?: string } {
+  const code = (e as { code?: unknown } | null)?.code;
+  const category = userErrorCategory(e) ?? (isRuntimeError(e) && e.isUserError ? 'RUNTIME' : 'INTERNAL');
+  return { message: errorLine(e), category, ...(typeof code === 'string' ? { code } : {}) };
 }
 
 /** One line for the user: the error's message, never a stack. */

@@ -4,6 +4,7 @@
  * blocks this process's thread, so cancellation is done by the client killing the process.
  */
 import { isOnnxError } from '../core/errors';
+import { CANCELLED, UserError, isAbortError } from '../core/user-error';
 import type { WorkerErrorReply, WorkerOp, WorkerOps, WorkerReply, WorkerRequest } from '../protocol/worker';
 import { checkRuntime } from '../pipeline/runtime/check';
 import { isRuntimeError } from '../pipeline/runtime/errors';
@@ -40,18 +41,18 @@ export const WORKER_HANDLERS: { readonly [K in WorkerOp]: OpHandler<K> } = {
 export function errorReply(id: number, e: unknown): WorkerErrorReply {
   if (isOnnxError(e)) {
     const reason = (e as { reason?: string }).reason;
-    return { kind: 'error', id, error: { type: 'user', code: reason ?? e.code, message: e.message } };
+    return { kind: 'error', id, error: { type: 'user', code: reason ?? e.code, category: e.category, message: e.message } };
   }
   if (isRuntimeError(e)) {
-    return { kind: 'error', id, error: { type: e.isUserError ? 'user' : 'internal', code: e.code, message: e.message } };
+    return { kind: 'error', id, error: { type: e.isUserError ? 'user' : 'internal', code: e.code, ...(e.isUserError ? { category: 'RUNTIME' } : {}), message: e.message } };
   }
-  if (e instanceof Error && e.name === 'AbortError') {
-    return { kind: 'error', id, error: { type: 'user', code: 'cancelled', message: e.message } };
+  if (isAbortError(e)) {
+    return { kind: 'error', id, error: { type: 'user', code: 'cancelled', category: CANCELLED, message: (e as Error).message } };
   }
-  // Data and explanation problems are the user's to fix (bad column, label out of range, too many features …).
-  if (e instanceof Error && (e.name === 'DatasetError' || e.name === 'ExplainError' || e.name === 'MetricsError')) {
+  // Every other user error (bad data, column, label, option …) is recognised by its class, not by its name.
+  if (e instanceof UserError) {
     const code = (e as { code?: unknown }).code;
-    return { kind: 'error', id, error: { type: 'user', code: typeof code === 'string' ? code : e.name, message: e.message } };
+    return { kind: 'error', id, error: { type: 'user', code: typeof code === 'string' ? code : e.name, category: e.category, message: e.message } };
   }
   const message = e instanceof Error ? `${e.name}: ${e.message}` : `non-error thrown: ${String(e)}`;
   return { kind: 'error', id, error: { type: 'internal', message } };

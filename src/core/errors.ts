@@ -1,3 +1,5 @@
+import { UserError } from './user-error';
+
 /** Typed errors of the ONNX core. Every message names the file (when known) and says what is wrong. */
 
 export type OnnxErrorCode =
@@ -12,7 +14,8 @@ export type OnnxErrorCode =
   | 'unsupported';
 
 /** Base class for all problems with a model file the user can act on (exit code 2 in the CLI). */
-export class OnnxError extends Error {
+export class OnnxError extends UserError {
+  readonly category: string = 'ONNX';
   constructor(
     readonly code: OnnxErrorCode,
     message: string,

@@ -3,6 +3,7 @@
  * stack trace. No vscode.
  */
 import { OnnxError } from '../core/errors';
+import { UserError } from '../core/user-error';
 import type { ErrorInfo } from '../protocol/webview';
 import { isCancellation, WorkerRequestError, WorkerStoppedError } from './worker/worker-errors';
 
@@ -23,6 +24,6 @@ export function messageOf(e: unknown): string {
 
 /** The full text for the log (with the stack for unexpected errors). */
 export function logText(e: unknown): string {
-  if (e instanceof OnnxError || e instanceof WorkerRequestError || isCancellation(e)) return messageOf(e);
+  if (e instanceof UserError || e instanceof WorkerRequestError || isCancellation(e)) return messageOf(e);
   return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }

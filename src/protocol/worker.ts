@@ -114,6 +114,8 @@ export interface WorkerErrorReply {
     /** 'user' = bad input the user can fix (exit code 2 in the CLI); 'internal' otherwise. */
     readonly type: 'user' | 'internal';
     readonly code?: string;
+    /** The user error's stable category (core/user-error.ts: ONNX, DATASET, QUANTIZE, CANCELLED …), for 'user' errors. */
+    readonly category?: string;
     readonly message: string;
   };
 }

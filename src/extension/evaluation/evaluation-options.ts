@@ -1,3 +1,4 @@
+import { UserError } from '../../core/user-error';
 /**
  * What the Evaluation commands send to the worker: the `ptp.evaluation.*` settings, the choices made in the
  * pickers (or passed by a script as an arguments object) and the runtime settings, turned into
@@ -92,7 +93,8 @@ export function benchParams(model: string, c: BenchChoices, runtime: RuntimeOpti
 }
 
 /** A bad arguments object passed to a command by a script or test. */
-export class CommandArgumentsError extends Error {
+export class CommandArgumentsError extends UserError {
+  readonly category = 'COMMAND_ARGUMENTS';
   constructor(command: string, detail: string) {
     super(`${command}: ${detail}`);
     this.name = 'CommandArgumentsError';

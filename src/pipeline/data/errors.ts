@@ -1,3 +1,4 @@
+import { UserError } from '../../core/user-error';
 /** The one error type of the data layer: a problem with a data set (or its fit to a model) the user can act on. */
 
 export type DatasetErrorCode =
@@ -30,7 +31,8 @@ export interface DatasetErrorLocation {
 }
 
 /** A data problem; the message starts with the data file's path and says what to do where it can. */
-export class DatasetError extends Error {
+export class DatasetError extends UserError {
+  readonly category = 'DATASET';
   constructor(
     readonly file: string,
     readonly code: DatasetErrorCode,

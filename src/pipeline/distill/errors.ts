@@ -22,6 +22,7 @@ export type DistillErrorReason =
  * replies with a 'user' error; `reason` tells the kinds apart.
  */
 export class DistillError extends OnnxError {
+  override readonly category: string = 'DISTILL';
   constructor(
     readonly reason: DistillErrorReason,
     message: string,

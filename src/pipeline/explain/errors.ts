@@ -1,3 +1,4 @@
+import { UserError } from '../../core/user-error';
 /** The user errors of explanation: options that cannot work for this model or data (CLI exit code 2). */
 
 export type ExplainErrorCode =
@@ -8,7 +9,8 @@ export type ExplainErrorCode =
   /** The model or its inputs cannot be explained this way (label-only outputs, string inputs, no image input …). */
   | 'unsupported';
 
-export class ExplainError extends Error {
+export class ExplainError extends UserError {
+  readonly category = 'EXPLAIN';
   override name = 'ExplainError';
   constructor(
     readonly code: ExplainErrorCode,

@@ -22,6 +22,7 @@ export type PruneErrorReason =
  * with a 'user' error; `reason` tells the kinds apart.
  */
 export class PruneError extends OnnxError {
+  override readonly category: string = 'PRUNE';
   constructor(
     readonly reason: PruneErrorReason,
     message: string,

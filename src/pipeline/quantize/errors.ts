@@ -20,6 +20,7 @@ export type QuantizeErrorReason =
  * replies with a 'user' error; `reason` tells the kinds apart.
  */
 export class QuantizeError extends OnnxError {
+  override readonly category: string = 'QUANTIZE';
   constructor(
     readonly reason: QuantizeErrorReason,
     message: string,

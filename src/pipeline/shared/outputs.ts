@@ -1,3 +1,4 @@
+import { UserError } from '../../core/user-error';
 /**
  * Output interpretation: which model output holds the prediction and what it means — logits (softmax
  * applied when rows are not probability distributions), probabilities, a single positive-class probability or
@@ -30,7 +31,9 @@ export interface BatchOutput {
   readonly data: ArrayLike<number> | ArrayLike<bigint> | readonly string[];
 }
 
-export class OutputPlanError extends Error {
+export class OutputPlanError extends UserError {
+  readonly category = 'OUTPUT_PLAN';
+  // Reported to the user as a data problem (tests and messages expect the name); recognised by class, not name.
   override name = 'DatasetError';
 }
 

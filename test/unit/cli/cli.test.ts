@@ -59,6 +59,18 @@ describe('cli: ptp', function () {
     }
   });
 
+  it('bad input with --json: stderr also carries the error as JSON with its category and code', () => {
+    const bad = tmp.file('bad2.onnx', '{"not": "onnx"}');
+    const r = ptp('inspect', bad, '--json');
+    assert.equal(r.code, 2, r.stderr);
+    const line = r.stderr.trim().split('\n').find((l) => l.startsWith('{'));
+    assert.ok(line, r.stderr);
+    const doc = JSON.parse(line) as { error: { message: string; category: string; code?: string } };
+    assert.equal(doc.error.category, 'ONNX');
+    assert.equal(doc.error.code, 'not-onnx');
+    assert.match(doc.error.message, /bad2\.onnx: not an ONNX model/);
+  });
+
   it('usage errors exit with 2', () => {
     assert.equal(ptp('inspect').code, 2);
     assert.equal(ptp('frobnicate').code, 2);

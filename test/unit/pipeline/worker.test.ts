@@ -3,6 +3,7 @@ import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { errorReply, handleRequest } from '../../../src/cli/worker';
 import { OnnxFormatError } from '../../../src/core/errors';
+import { DatasetError } from '../../../src/pipeline/data/errors';
 import { DataType } from '../../../src/core/tensor/dtypes';
 import { RuntimeError } from '../../../src/pipeline/runtime';
 import type { RuntimeCheckResult, SampleResult, WorkerReply, WorkerRequest } from '../../../src/protocol/worker';
@@ -50,8 +51,22 @@ describe('cli/worker: request handling (in process)', () => {
     assert.deepEqual(errorReply(1, new OnnxFormatError('not-onnx', 'not an ONNX model', '/x.bin')).error, {
       type: 'user',
       code: 'not-onnx',
+      category: 'ONNX',
       message: '/x.bin: not an ONNX model',
     });
+    // Any user error crosses the boundary with its category, recognised by class (not by name).
+    assert.deepEqual(errorReply(6, new DatasetError('/d.csv', 'malformed', 'bad row')).error, {
+      type: 'user',
+      code: 'malformed',
+      category: 'DATASET',
+      message: '/d.csv: bad row',
+    });
+    const abort = new Error('stopped');
+    abort.name = 'AbortError';
+    assert.deepEqual(errorReply(7, abort).error, { type: 'user', code: 'cancelled', category: 'CANCELLED', message: 'stopped' });
+    const renamed = new Error('looks like data');
+    renamed.name = 'DatasetError';
+    assert.equal(errorReply(8, renamed).error.type, 'internal', 'a plain Error named DatasetError is not a user error');
     assert.equal(errorReply(2, new RuntimeError('ort-refused', 'no')).error.type, 'user');
     assert.equal(errorReply(3, new RuntimeError('ort-unavailable', 'no binding')).error.type, 'internal');
     const internal = errorReply(4, new TypeError('boom'));
@@ -107,6 +122,7 @@ describe('cli/worker: forked process', function () {
     const err = (missing.final as Extract<WorkerReply, { kind: 'error' }>).error;
     assert.equal(err.type, 'user');
     assert.equal(err.code, 'not-found');
+    assert.equal(err.category, 'ONNX');
     assert.doesNotMatch(err.message, /\n\s+at /);
 
     const bad = await client.request({ kind: 'request', id: 4, op: 'bogus', params: {} } as unknown as WorkerRequest);

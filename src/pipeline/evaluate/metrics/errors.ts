@@ -1,3 +1,4 @@
+import { UserError } from '../../../core/user-error';
 /** Errors of the metric computations: inputs that no metric can be computed from. */
 
 export type MetricsErrorCode =
@@ -12,7 +13,8 @@ export type MetricsErrorCode =
   /** An option out of range (bin count, k, maxPoints …). */
   | 'invalid-params';
 
-export class MetricsError extends Error {
+export class MetricsError extends UserError {
+  readonly category = 'METRICS';
   constructor(
     readonly code: MetricsErrorCode,
     message: string,
