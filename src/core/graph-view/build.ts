@@ -1,5 +1,5 @@
 /** The GraphView of one graph of a model: nodes, tensors (declared or inferred shapes), groups from name scopes. */
-import type { GraphView, GvNode, GvTensor } from '../../protocol/graph';
+import type { GraphView, GvNode, GvTensor } from './graph-types';
 import { longToNumber } from '../long';
 import type { OnnxModel } from '../model';
 import type { onnx } from '../proto/onnx';

@@ -1,5 +1,5 @@
 /** Operator categories for colouring nodes in the graph view. */
-import type { OpCategory } from '../../protocol/graph';
+import type { OpCategory } from './graph-types';
 
 const TABLE: Record<OpCategory, readonly string[]> = {
   conv: ['Conv', 'ConvTranspose', 'ConvInteger', 'QLinearConv', 'DeformConv', 'Col2Im', 'FusedConv', 'NhwcConv'],

@@ -2,7 +2,7 @@
  * Nested groups from name scopes (`/encoder/layer.0/attn/MatMul` → encoder › layer.0 › attn), with scopes of
  * more than 1,000 direct children split into artificial groups of ≤ 1,000 (as Model Explorer does).
  */
-import type { GvGroup } from '../../protocol/graph';
+import type { GvGroup } from './graph-types';
 
 /** Most direct children a group shows before they are split into artificial groups. */
 export const MAX_GROUP_CHILDREN = 1000;

@@ -1,5 +1,5 @@
 /** Reading the small constants shape inference needs from lazily held initializers, then building the view. */
-import type { GraphView } from '../../protocol/graph';
+import type { GraphView } from './graph-types';
 import type { OnnxModel } from '../model';
 import { isIntegerType, tensorDims, valuesToNumbers } from '../shape-inference/constants';
 import { MAX_CONST_ELEMENTS, type ConstValue } from '../shape-inference';

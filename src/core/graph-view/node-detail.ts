@@ -1,5 +1,5 @@
 /** Node details on request: attributes formatted for display, with links to tensors and subgraphs. */
-import type { AttributeView, NodeDetail } from '../../protocol/graph';
+import type { AttributeView, NodeDetail } from './graph-types';
 import { longToBigInt } from '../long';
 import type { OnnxModel } from '../model';
 import { onnx } from '../proto/onnx';

@@ -1,5 +1,5 @@
 /** Find in the graph view: node names, op types, tensor names (substring, any case) and tensor shapes. */
-import type { DimText, GraphView } from '../../protocol/graph';
+import type { DimText, GraphView } from './graph-types';
 
 export interface GraphSearchResult {
   readonly nodes: number[];

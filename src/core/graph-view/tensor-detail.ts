@@ -1,5 +1,5 @@
 /** Values of one tensor on request: statistics, a histogram and the first values (initializers, constant attributes). */
-import type { TensorDetail } from '../../protocol/graph';
+import type { TensorDetail } from './graph-types';
 import { longToNumber } from '../long';
 import type { OnnxModel } from '../model';
 import { tensorDims } from '../shape-inference/constants';
