@@ -7,11 +7,11 @@ import type { DistillResult } from '../../src/protocol/distill';
 import { h, type Child } from '../shared/dom';
 import { formatBytes, formatCount, formatDuration } from '../shared/format';
 import { trainingCurves } from '../shared/training-curves';
-import { button, pageHeader, type HeaderActions } from '../evaluation/header';
-import { formatDate, formatMetric, formatPercent } from '../evaluation/metric-format';
-import { facts } from '../evaluation/run-details';
-import { section } from '../evaluation/section';
-import { headlineFact, latencyFact, latencyTable, listContent, metricsTable, sizeChange, type Sides } from '../prune/compare-tables';
+import { button, pageHeader, type HeaderActions } from '../shared/report-header';
+import { formatDate, formatMetric, formatPercent } from '../shared/metric-format';
+import { facts } from '../shared/run-details';
+import { section } from '../shared/section';
+import { headlineFact, latencyFact, latencyTable, listContent, metricsTable, sizeChange, type Sides } from '../shared/compare-tables';
 import type { DistillStore } from './view-state';
 
 export interface DistillActions extends HeaderActions {

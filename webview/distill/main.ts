@@ -4,14 +4,13 @@
  */
 import '../shared/base.css';
 import 'uplot/dist/uPlot.min.css';
-import '../evaluation/evaluation.css';
-import '../quantize/quantize.css';
-import '../prune/prune.css';
+import '../shared/report.css';
+import '../shared/report-compare.css';
 import type { DistillReportChannel, DistillReportSnapshot } from '../../src/protocol/distill-panel';
 import { replaceChildren } from '../shared/dom';
 import { startReportApp } from '../shared/report-app';
 import { errorInfoOf, showFailure, watchTheme } from '../shared/report-shell';
-import { destroyCharts } from '../evaluation/chart';
+import { destroyCharts } from '../shared/chart';
 import { renderDistill, type DistillActions } from './distill-view';
 import { DEFAULT_VIEW_STATE, type DistillViewState } from './view-state';
 

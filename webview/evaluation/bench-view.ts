@@ -3,11 +3,11 @@ import type { BenchResult } from '../../src/protocol/evaluate';
 import { h, type Child } from '../shared/dom';
 import { formatCount } from '../shared/format';
 import { dataGrid, type Column } from '../shared/grid';
-import { pageHeader, type HeaderActions } from './header';
-import { formatMs, formatRate } from './metric-format';
-import { facts } from './run-details';
-import { section } from './section';
-import type { EvaluationStore } from './view-state';
+import { pageHeader, type HeaderActions } from '../shared/report-header';
+import { formatMs, formatRate } from '../shared/metric-format';
+import { facts } from '../shared/run-details';
+import { section } from '../shared/section';
+import type { EvaluationStore } from '../shared/report-view-state';
 
 const COLUMNS: readonly Column[] = [
   { title: 'Batch size', min: '7em', numeric: true },

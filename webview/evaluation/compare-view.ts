@@ -6,12 +6,12 @@ import type { CompareResult } from '../../src/protocol/evaluate';
 import { h, type Child } from '../shared/dom';
 import { formatCount } from '../shared/format';
 import { dataGrid, type Column } from '../shared/grid';
-import { pageHeader, type HeaderActions } from './header';
-import { exactMetric, formatDelta, formatMetric, formatPercent } from './metric-format';
-import { sklearnName } from './metric-names';
-import { facts } from './run-details';
-import { section } from './section';
-import type { EvaluationStore } from './view-state';
+import { pageHeader, type HeaderActions } from '../shared/report-header';
+import { exactMetric, formatDelta, formatMetric, formatPercent } from '../shared/metric-format';
+import { sklearnName } from '../shared/metric-names';
+import { facts } from '../shared/run-details';
+import { section } from '../shared/section';
+import type { EvaluationStore } from '../shared/report-view-state';
 
 function baseName(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;

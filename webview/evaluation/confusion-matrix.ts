@@ -5,8 +5,8 @@
  */
 import { h } from '../shared/dom';
 import { formatCount } from '../shared/format';
-import { formatPercent } from './metric-format';
-import type { EvaluationStore } from './view-state';
+import { formatPercent } from '../shared/metric-format';
+import type { EvaluationStore } from '../shared/report-view-state';
 
 /** Shade of a cell: the row share; off the diagonal on a square-root scale with a floor, so single errors show. */
 function heat(share: number, diagonal: boolean): number {

@@ -4,8 +4,8 @@
  */
 import type { EvaluationCurves } from '../../src/protocol/evaluate';
 import { h } from '../shared/dom';
-import { chart, type XYSeries } from './chart';
-import { formatMetric } from './metric-format';
+import { chart, type XYSeries } from '../shared/chart';
+import { formatMetric } from '../shared/metric-format';
 
 const UNIT: readonly [number, number] = [0, 1];
 

@@ -1,18 +1,18 @@
 /** One evaluation (worker op `evaluate`): header, metrics, confusion matrix, plots, fairness, robustness, latency, plan. */
 import type { EvaluateResult } from '../../src/protocol/evaluate';
-import type { ClassificationMetrics } from '../../src/pipeline/evaluate/metrics/types';
+import type { ClassificationMetrics } from '../../src/protocol/report-types';
 import { h, type Child } from '../shared/dom';
 import { formatCount } from '../shared/format';
 import { confusionMatrix } from './confusion-matrix';
 import { classificationPlots, regressionPlots } from './curve-plots';
 import { fairnessContent } from './fairness-section';
-import { button, pageHeader, type HeaderActions } from './header';
-import { formatDate } from './metric-format';
+import { button, pageHeader, type HeaderActions } from '../shared/report-header';
+import { formatDate } from '../shared/metric-format';
 import { metricsTable, perClassTable } from './metrics-table';
 import { robustnessContent } from './robustness-section';
-import { facts, latencyContent, planContent, warningsContent } from './run-details';
-import { section } from './section';
-import type { EvaluationStore } from './view-state';
+import { facts, latencyContent, planContent, warningsContent } from '../shared/run-details';
+import { section } from '../shared/section';
+import type { EvaluationStore } from '../shared/report-view-state';
 
 export interface EvaluationActions extends HeaderActions {
   revealSaved(): Promise<unknown>;

@@ -2,11 +2,11 @@
  * Fairness per sensitive column (fairlearn's definitions): a per-group table (n, selection rate, TPR, FPR,
  * accuracy, each with its bootstrap interval when present) and the four aggregate metrics with intervals.
  */
-import type { AggregateMetricName, FairnessReport, GroupMetrics, Interval } from '../../src/pipeline/evaluate/fairness/types';
+import type { AggregateMetricName, FairnessReport, GroupMetrics, Interval } from '../../src/protocol/report-types';
 import { h, type Child } from '../shared/dom';
 import { formatCount } from '../shared/format';
 import { dataGrid, type Column } from '../shared/grid';
-import { exactMetric, formatInterval, formatMetric } from './metric-format';
+import { exactMetric, formatInterval, formatMetric } from '../shared/metric-format';
 
 const RATES = ['selection_rate', 'tpr', 'fpr', 'accuracy'] as const;
 type Rate = (typeof RATES)[number];

@@ -6,16 +6,16 @@
  */
 import '../shared/base.css';
 import 'uplot/dist/uPlot.min.css';
-import './evaluation.css';
+import '../shared/report.css';
 import type { EvaluationChannel, EvaluationSnapshot } from '../../src/protocol/evaluation-panel';
 import { replaceChildren, type Child } from '../shared/dom';
 import { startReportApp } from '../shared/report-app';
 import { showFailure, watchTheme } from '../shared/report-shell';
 import { renderBench } from './bench-view';
-import { destroyCharts } from './chart';
+import { destroyCharts } from '../shared/chart';
 import { renderCompare } from './compare-view';
 import { renderEvaluation, type EvaluationActions } from './evaluation-view';
-import { DEFAULT_VIEW_STATE, type EvaluationViewState } from './view-state';
+import { DEFAULT_VIEW_STATE, type EvaluationViewState } from '../shared/report-view-state';
 
 const app = startReportApp<EvaluationViewState, EvaluationChannel>(DEFAULT_VIEW_STATE);
 const { store, client, failureSlot } = app;

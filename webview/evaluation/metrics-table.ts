@@ -1,11 +1,11 @@
 /** The metrics table (scikit-learn names, values, the matching scikit-learn call) and the per-class table. */
 import type { EvaluateResult } from '../../src/protocol/evaluate';
-import type { PerClassMetrics } from '../../src/pipeline/evaluate/metrics/types';
+import type { PerClassMetrics } from '../../src/protocol/report-types';
 import { h } from '../shared/dom';
 import { formatCount } from '../shared/format';
 import { dataGrid, type Column } from '../shared/grid';
-import { exactMetric, formatMetric } from './metric-format';
-import { metricRows } from './metric-names';
+import { exactMetric, formatMetric } from '../shared/metric-format';
+import { metricRows } from '../shared/metric-names';
 
 const METRIC_COLUMNS: readonly Column[] = [
   { title: 'Metric', min: '16em', grow: 1.2 },

@@ -5,8 +5,8 @@
 import type { RobustnessReport, RobustnessRow } from '../../src/protocol/evaluate';
 import { h } from '../shared/dom';
 import { dataGrid, type Column } from '../shared/grid';
-import { chart, type XYSeries } from './chart';
-import { exactMetric, formatDelta, formatMetric } from './metric-format';
+import { chart, type XYSeries } from '../shared/chart';
+import { exactMetric, formatDelta, formatMetric } from '../shared/metric-format';
 
 const MAX_BARS = 12;
 

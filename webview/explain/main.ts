@@ -5,7 +5,7 @@
  * state.
  */
 import '../shared/base.css';
-import '../evaluation/evaluation.css';
+import '../shared/report.css';
 import './explain.css';
 import type { ExplainResult } from '../../src/protocol/explain';
 import type { ExplainChannel, ExplainExportOutcome, ExplainSnapshot } from '../../src/protocol/explain-panel';
@@ -14,8 +14,8 @@ import { h, replaceChildren, type Child } from '../shared/dom';
 import { formatCount } from '../shared/format';
 import { startReportApp } from '../shared/report-app';
 import { watchTheme } from '../shared/report-shell';
-import { button } from '../evaluation/header';
-import { facts } from '../evaluation/run-details';
+import { button } from '../shared/report-header';
+import { facts } from '../shared/run-details';
 import { defaultOutput, importanceOrder, num } from './attribution-math';
 import { imageViews, scaledCopy } from './image-heatmap';
 import { plotExport } from './plot-export';

@@ -2,7 +2,7 @@
  * The model overview page: header (file, actions), facts, collapsible sections, and result tabs for
  * Validate / Run on Sample Inputs. All model text goes in as text nodes (see ../shared/dom.ts).
  */
-import type { InspectResult, ValidateResult, ValueSummary } from '../../src/core/report-types';
+import type { InspectResult, ValidateResult, ValueSummary } from '../../src/protocol/report-types';
 import type { FileInfo, OverviewSnapshot } from '../../src/protocol/webview';
 import type { SampleResult } from '../../src/protocol/worker';
 import { h, replaceChildren, type Child } from '../shared/dom';

@@ -1,5 +1,5 @@
 /** Renders a ValidateResult: verdict, the runtime check, and the findings. */
-import type { Finding, ValidateResult } from '../../src/core/report-types';
+import type { Finding, ValidateResult } from '../../src/protocol/report-types';
 import { h } from '../shared/dom';
 import { plural } from '../shared/format';
 import { dataGrid } from '../shared/grid';

@@ -5,7 +5,7 @@
 import type { PrunedLayer, PruneMethod } from '../../src/protocol/prune';
 import { h } from '../shared/dom';
 import { formatCount } from '../shared/format';
-import { formatPercent } from '../evaluation/metric-format';
+import { formatPercent } from '../shared/metric-format';
 import type { LayerSortKey, PruneStore } from './view-state';
 
 /** What a layer lost as a fraction: its zero weights, or (structured) the parameters removed. */

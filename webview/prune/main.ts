@@ -7,15 +7,15 @@
  */
 import '../shared/base.css';
 import 'uplot/dist/uPlot.min.css';
-import '../evaluation/evaluation.css';
+import '../shared/report.css';
 import '../shared/report-table.css';
-import '../quantize/quantize.css';
+import '../shared/report-compare.css';
 import './prune.css';
 import type { PruneReportChannel, PruneReportSnapshot } from '../../src/protocol/prune-panel';
 import { h, replaceChildren } from '../shared/dom';
 import { startReportApp } from '../shared/report-app';
 import { errorInfoOf, showFailure, watchTheme } from '../shared/report-shell';
-import { destroyCharts } from '../evaluation/chart';
+import { destroyCharts } from '../shared/chart';
 import { renderPrune, type PruneActions } from './prune-view';
 import { DEFAULT_VIEW_STATE, type PruneViewState } from './view-state';
 

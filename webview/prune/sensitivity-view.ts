@@ -6,9 +6,9 @@
 import type { PruneSensitivityResult } from '../../src/protocol/prune';
 import { h, type Child } from '../shared/dom';
 import { formatCount, formatDuration } from '../shared/format';
-import { chart, type XYSeries } from '../evaluation/chart';
-import { formatMetric, formatPercent } from '../evaluation/metric-format';
-import { facts } from '../evaluation/run-details';
+import { chart, type XYSeries } from '../shared/chart';
+import { formatMetric, formatPercent } from '../shared/metric-format';
+import { facts } from '../shared/run-details';
 
 export function sensitivityContent(s: PruneSensitivityResult): Child[] {
   const metricName = s.metric === 'r2' ? 'R²' : 'Accuracy';

@@ -1,6 +1,6 @@
 /** What the Pruning report keeps across webview re-creation: open sections, the layer table's sort, scroll. */
 import type { ViewStateStore } from '../shared/view-state';
-import { DEFAULT_VIEW_STATE as EVALUATION_DEFAULTS, type EvaluationViewState } from '../evaluation/view-state';
+import { DEFAULT_VIEW_STATE as EVALUATION_DEFAULTS, type EvaluationViewState } from '../shared/report-view-state';
 
 export type LayerSortKey = 'order' | 'name' | 'op' | 'sparsity' | 'params_before' | 'params_after' | 'channels' | 'status';
 

@@ -5,8 +5,9 @@
  * sort and the scroll position live in the webview state.
  */
 import '../shared/base.css';
-import '../evaluation/evaluation.css';
+import '../shared/report.css';
 import '../shared/report-table.css';
+import '../shared/report-compare.css';
 import './quantize.css';
 import type { QuantizeReportChannel, QuantizeReportSnapshot } from '../../src/protocol/quantize-panel';
 import { h, replaceChildren, type Child } from '../shared/dom';

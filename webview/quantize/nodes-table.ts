@@ -5,7 +5,7 @@
  */
 import type { QuantizedNodeReport } from '../../src/protocol/quantize';
 import { h } from '../shared/dom';
-import { formatSqnr, sqnrBand, worstSqnr } from './report-format';
+import { formatSqnr, sqnrBand, worstSqnr } from './sqnr-format';
 import type { NodeSortKey, ReportStore } from './view-state';
 
 export interface NodeTableActions {

@@ -3,10 +3,10 @@ import type { OptimizeResult } from '../../src/protocol/optimize';
 import { h, type Child } from '../shared/dom';
 import { dataGrid, type Column } from '../shared/grid';
 import { formatBytes, formatCount, formatNumber } from '../shared/format';
-import { pageHeader, type HeaderActions } from '../evaluation/header';
-import { facts } from '../evaluation/run-details';
-import { section } from '../evaluation/section';
-import type { EvaluationStore } from '../evaluation/view-state';
+import { pageHeader, type HeaderActions } from '../shared/report-header';
+import { facts } from '../shared/run-details';
+import { section } from '../shared/section';
+import type { EvaluationStore } from '../shared/report-view-state';
 import type { ReportStore } from './view-state';
 
 const PASS_COLUMNS: readonly Column[] = [

@@ -7,15 +7,15 @@ import type { QuantizeResult } from '../../src/protocol/quantize';
 import { h, type Child } from '../shared/dom';
 import { dataGrid, type Column } from '../shared/grid';
 import { formatBytes, formatCount } from '../shared/format';
-import { pageHeader, type HeaderActions } from '../evaluation/header';
-import { exactMetric, formatDate, formatDelta, formatMetric, formatPercent } from '../evaluation/metric-format';
-import { metricRows } from '../evaluation/metric-names';
-import { facts } from '../evaluation/run-details';
-import { section } from '../evaluation/section';
-import type { EvaluationStore } from '../evaluation/view-state';
-import { latencyTable, listContent, type Sides } from '../prune/compare-tables';
+import { pageHeader, type HeaderActions } from '../shared/report-header';
+import { exactMetric, formatDate, formatDelta, formatMetric, formatPercent } from '../shared/metric-format';
+import { metricRows } from '../shared/metric-names';
+import { facts } from '../shared/run-details';
+import { section } from '../shared/section';
+import type { EvaluationStore } from '../shared/report-view-state';
+import { latencyTable, listContent, type Sides } from '../shared/compare-tables';
 import { nodesTable, type NodeTableActions } from './nodes-table';
-import { deltaClass, formatRatio } from './report-format';
+import { deltaClass, formatRatio } from '../shared/report-format';
 import type { ReportStore } from './view-state';
 
 export interface QuantizeActions extends HeaderActions, NodeTableActions {}

@@ -1,6 +1,6 @@
 /** What the report panel keeps across webview re-creation: open sections, the node table's sort, scroll. */
 import type { ViewStateStore } from '../shared/view-state';
-import { DEFAULT_VIEW_STATE as EVALUATION_DEFAULTS, type EvaluationViewState } from '../evaluation/view-state';
+import { DEFAULT_VIEW_STATE as EVALUATION_DEFAULTS, type EvaluationViewState } from '../shared/report-view-state';
 
 export type NodeSortKey = 'worst' | 'name' | 'op' | 'weight' | 'activation' | 'status';
 

@@ -2,7 +2,7 @@
  * Text formatting for the webviews (bytes, counts, shapes, statistics). Pure: no DOM, no vscode; unit
  * tested in test/unit/extension-logic/format.test.ts.
  */
-import type { ExternalDataRef, ValueSummary } from '../../src/core/report-types';
+import type { ExternalDataRef, ValueSummary } from '../../src/protocol/report-types';
 
 const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 

@@ -4,7 +4,7 @@
  */
 import type { DistillEpoch } from '../../src/protocol/distill';
 import { type Child } from './dom';
-import { chart, type XYSeries } from '../evaluation/chart';
+import { chart, type XYSeries } from './chart';
 
 export interface TrainingCurvesSpec {
   readonly history: readonly DistillEpoch[];

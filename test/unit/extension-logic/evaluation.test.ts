@@ -13,8 +13,8 @@ import {
   parseEvaluateArgs,
 } from '../../../src/extension/evaluation/evaluation-options';
 import { openDataset } from '../../../src/pipeline/data';
-import { formatDelta, formatInterval, formatMs, formatPercent } from '../../../webview/evaluation/metric-format';
-import { metricRows } from '../../../webview/evaluation/metric-names';
+import { formatDelta, formatInterval, formatMs, formatPercent } from '../../../webview/shared/metric-format';
+import { metricRows } from '../../../webview/shared/metric-names';
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 const readDataColumns = async (file: string) => summarizeColumns(await openDataset(file));

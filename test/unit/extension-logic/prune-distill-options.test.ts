@@ -15,7 +15,7 @@ import {
   sparsityOverlay,
   trainFilesFirst,
 } from '../../../src/extension/prune/prune-options';
-import { sizeChange } from '../../../webview/prune/compare-tables';
+import { sizeChange } from '../../../webview/shared/compare-tables';
 import { band, layerPruned, sortLayers } from '../../../webview/prune/layers-table';
 
 const abs = path.posix.isAbsolute;

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { QuantizeResult } from '../../../src/protocol/quantize';
 import { defaultOptimizedOutput, optimizeParams, parseOptimizeArgs } from '../../../src/extension/optimize/optimize-options';
 import { defaultQuantizedOutput, parseQuantizeArgs, quantizeParams, sqnrOverlay, withExclusions } from '../../../src/extension/quantize/quantize-options';
-import { deltaClass, formatRatio, formatSqnr, sqnrBand, worstSqnr } from '../../../webview/quantize/report-format';
+import { deltaClass, formatRatio } from '../../../webview/shared/report-format';
+import { formatSqnr, sqnrBand, worstSqnr } from '../../../webview/quantize/sqnr-format';
 
 const abs = path.posix.isAbsolute;
 

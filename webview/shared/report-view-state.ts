@@ -1,5 +1,5 @@
 /** What the Evaluation panel keeps across webview re-creation (getState/setState). */
-import type { ViewStateStore } from '../shared/view-state';
+import type { ViewStateStore } from './view-state';
 
 export interface EvaluationViewState {
   /** Section id → open; sections not listed use their default. */

@@ -1,7 +1,7 @@
 /** Latency of the evaluation run, how the data was mapped onto the model (plan lines) and the warnings. */
 import type { LatencyReport } from '../../src/protocol/evaluate';
-import { h } from '../shared/dom';
-import { formatCount } from '../shared/format';
+import { h } from './dom';
+import { formatCount } from './format';
 import { formatMs, formatRate } from './metric-format';
 
 export function facts(pairs: readonly (readonly [string, string | HTMLElement])[], attrs: Record<string, string> = {}): HTMLElement {

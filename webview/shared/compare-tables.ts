@@ -3,12 +3,12 @@
  * reports show them: the headline metric, the metrics table with changes, and latency per batch size. Builds DOM from text only.
  */
 import type { BenchRow } from '../../src/protocol/evaluate';
-import { h, type Child } from '../shared/dom';
-import { dataGrid, type Column } from '../shared/grid';
-import { formatCount } from '../shared/format';
-import { exactMetric, formatDelta, formatMetric, formatMs } from '../evaluation/metric-format';
-import { metricRows } from '../evaluation/metric-names';
-import { deltaClass, formatRatio } from '../quantize/report-format';
+import { h, type Child } from './dom';
+import { dataGrid, type Column } from './grid';
+import { formatCount } from './format';
+import { exactMetric, formatDelta, formatMetric, formatMs } from './metric-format';
+import { metricRows } from './metric-names';
+import { deltaClass, formatRatio } from './report-format';
 
 /** Names of the two sides: ['Before', 'After'] or ['Teacher', 'Student']; `when` values go to `data-when`. */
 export interface Sides {

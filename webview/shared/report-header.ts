@@ -1,6 +1,6 @@
 /** The page header of every mode: title, facts, the export buttons (Copy JSON, Save JSON…) and their status. */
 import type { ExportOutcome } from '../../src/protocol/evaluation-panel';
-import { h, type Child } from '../shared/dom';
+import { h, type Child } from './dom';
 
 export interface HeaderActions {
   copyJson(): Promise<ExportOutcome>;

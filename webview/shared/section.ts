@@ -1,6 +1,6 @@
 /** A collapsible section (<details>) whose open state is kept in the view state. */
-import { h, type Child } from '../shared/dom';
-import type { EvaluationStore } from './view-state';
+import { h, type Child } from './dom';
+import type { EvaluationStore } from './report-view-state';
 
 export function section(store: EvaluationStore, id: string, title: Child, children: readonly Child[], defaultOpen = true): HTMLElement {
   const saved = store.get().open[id];

@@ -1,5 +1,5 @@
 /** Text for metric values, intervals, deltas and rates in the Evaluation panel. Pure: no DOM. */
-import { formatCompact, formatNumber } from '../shared/format';
+import { formatCompact, formatNumber } from './format';
 
 /** A metric value: "—" when undefined, else 5 significant digits (0.98222). */
 export function formatMetric(v: number | null | undefined): string {

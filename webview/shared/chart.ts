@@ -5,7 +5,7 @@
  * closed) and follows the box's size afterwards.
  */
 import uPlot from 'uplot';
-import { h } from '../shared/dom';
+import { h } from './dom';
 
 export type SeriesStyle = 'line' | 'points' | 'reference' | 'line-points';
 
