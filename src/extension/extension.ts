@@ -6,7 +6,7 @@ import { registerDistillation, type DistillationFeature } from './distill/distil
 import { readSettings } from './config/settings-reader';
 import { registerEvaluation } from './evaluation/evaluation-commands';
 import { registerExplain } from './explain/explain-commands';
-import { OUTPUT_CHANNEL_NAME } from './ids';
+import { OUTPUT_CHANNEL_NAME } from './logic/ids';
 import { ComparePanels } from './graph/compare-panel';
 import { registerGraphCommands } from './graph/graph-commands';
 import { ProfileService } from './graph/profile-service';

@@ -6,9 +6,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { EvaluationTask } from '../../protocol/evaluate';
-import { describeValues, groupColumns, idLikeColumns, readDataColumns, type DataColumns } from './data-columns';
-import type { DataPicker } from './data-picker';
-import type { EvaluateChoices } from './evaluation-options';
+import { describeValues, groupColumns, idLikeColumns, readDataColumns, type DataColumns } from '../shared/logic/data-columns';
+import type { DataPicker } from '../shared/data-picker';
+import type { EvaluateChoices } from './logic/evaluation-options';
 
 export interface ChoiceOptions {
   /** Compare Models on Data… asks only for data, label and task. */

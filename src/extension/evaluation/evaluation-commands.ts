@@ -13,27 +13,28 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { BenchResult, CompareResult, EvaluateResult } from '../../protocol/evaluate';
-import { activeModelUri, isOnnxUri, resolveModelUri } from '../commands/model-target';
-import { runtimeOptions } from '../config/ptp-settings';
+import { activeModelUri, isOnnxUri, resolveModelUri } from '../shared/model-target';
+import { runtimeOptions } from '../config/logic/ptp-settings';
 import { readSettings } from '../config/settings-reader';
 import { fileName, modelPath } from '../model/model-file';
-import { logText, toErrorInfo } from '../user-errors';
+import { logText, toErrorInfo } from '../shared/logic/user-errors';
 import type { WorkerClient } from '../worker/worker-client';
 import { isCancellation, WorkerStoppedError } from '../worker/worker-errors';
 import { pickBatchSizes } from './bench-picker';
 import { pickEvaluateChoices } from './choice-pickers';
-import { DataPicker } from './data-picker';
-import { EVALUATION_COMMANDS } from './evaluation-ids';
+import { DataPicker } from '../shared/data-picker';
+import { isArgsObject } from '../shared/logic/command-args';
+import { EVALUATION_COMMANDS } from './logic/evaluation-ids';
 import {
   benchParams,
   compareParams,
   evaluateParams,
-  isArgsObject,
+
   normalizeEvaluationSettings,
   parseBenchArgs,
   parseEvaluateArgs,
   type EvaluateChoices,
-} from './evaluation-options';
+} from './logic/evaluation-options';
 import { EvaluationPanels, panelKey } from './evaluation-panels';
 import { EvaluationRunner } from './evaluation-runner';
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { BenchParams, BenchResult, CompareParams, CompareResult, EvaluateParams, EvaluateResult } from '../../protocol/evaluate';
 import type { WorkerOp, WorkerOps } from '../../protocol/worker';
 import { saveRun } from '../../pipeline/evaluate/save';
-import { logText } from '../user-errors';
+import { logText } from '../shared/logic/user-errors';
 import type { WorkerClient } from '../worker/worker-client';
 
 export class EvaluationRunner {

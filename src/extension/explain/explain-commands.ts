@@ -12,17 +12,17 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { ExplainParams, ExplainResult } from '../../protocol/explain';
-import { resolveModelUri } from '../commands/model-target';
-import { runtimeOptions } from '../config/ptp-settings';
+import { resolveModelUri } from '../shared/model-target';
+import { runtimeOptions } from '../config/logic/ptp-settings';
 import { readSettings } from '../config/settings-reader';
-import { DataPicker } from '../evaluation/data-picker';
-import { isArgsObject } from '../evaluation/evaluation-options';
+import { DataPicker } from '../shared/data-picker';
+import { isArgsObject } from '../shared/logic/command-args';
 import { fileName, modelPath } from '../model/model-file';
-import { logText, toErrorInfo } from '../user-errors';
+import { logText, toErrorInfo } from '../shared/logic/user-errors';
 import type { WorkerClient } from '../worker/worker-client';
 import { isCancellation, WorkerRequestError, WorkerStoppedError } from '../worker/worker-errors';
-import { EXPLAIN_COMMANDS } from './explain-ids';
-import { explainParams, parseExplainArgs } from './explain-options';
+import { EXPLAIN_COMMANDS } from './logic/explain-ids';
+import { explainParams, parseExplainArgs } from './logic/explain-options';
 import { explainPanelKey, ExplainPanels } from './explain-panels';
 import { pickExplainChoices } from './explain-pickers';
 

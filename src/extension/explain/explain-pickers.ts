@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { ExplainBackground, ExplainMethod } from '../../protocol/explain';
 import { EXACT_MAX_FEATURES } from '../../pipeline/explain/exact';
-import { describeValues, idLikeColumns, readDataColumns, type DataColumns } from '../evaluation/data-columns';
-import { DATA_EXTENSIONS, type DataPicker } from '../evaluation/data-picker';
+import { describeValues, idLikeColumns, readDataColumns, type DataColumns } from '../shared/logic/data-columns';
+import { DATA_EXTENSIONS, type DataPicker } from '../shared/data-picker';
 import {
   DEFAULT_BACKGROUND_SAMPLE,
   DEFAULT_EXPLAIN_ROWS,
@@ -17,7 +17,7 @@ import {
   MAX_EXPLAIN_ROWS,
   parseRowList,
   type ExplainChoices,
-} from './explain-options';
+} from './logic/explain-options';
 
 type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 

@@ -11,10 +11,10 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { ProfileResult } from '../../protocol/evaluate';
-import { activeModelUri, isOnnxUri, resolveModelUri } from '../commands/model-target';
-import { MODEL_EDITOR_VIEW_TYPE } from '../ids';
+import { activeModelUri, isOnnxUri, resolveModelUri } from '../shared/model-target';
+import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
 import { fileName } from '../model/model-file';
-import { logText, toErrorInfo } from '../user-errors';
+import { logText, toErrorInfo } from '../shared/logic/user-errors';
 import { isCancellation } from '../worker/worker-errors';
 import type { ComparePanels } from './compare-panel';
 import type { ProfileService } from './profile-service';

@@ -7,10 +7,10 @@
 import * as vscode from 'vscode';
 import type { ProfileResult } from '../../protocol/evaluate';
 import type { Overlay } from '../../protocol/graph';
-import { runtimeOptions, type PtpSettings } from '../config/ptp-settings';
+import { runtimeOptions, type PtpSettings } from '../config/logic/ptp-settings';
 import type { GraphOverlays } from '../model/graph-overlays';
 import { fileName, modelPath } from '../model/model-file';
-import { logText, toErrorInfo } from '../user-errors';
+import { logText, toErrorInfo } from '../shared/logic/user-errors';
 import type { WorkerClient } from '../worker/worker-client';
 import { isCancellation, WorkerStoppedError } from '../worker/worker-errors';
 

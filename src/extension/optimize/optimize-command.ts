@@ -8,17 +8,17 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { OptimizeResult, OrtOptimizationLevel } from '../../protocol/optimize';
 import type { RuntimeOptions } from '../../protocol/worker';
-import { resolveModelUri } from '../commands/model-target';
-import { isArgsObject } from '../evaluation/evaluation-options';
+import { resolveModelUri } from '../shared/model-target';
+import { isArgsObject } from '../shared/logic/command-args';
 import { fileName, modelPath } from '../model/model-file';
-import { QUANTIZE_COMMANDS } from '../quantize/quantize-ids';
-import { pickOutputFile } from '../commands/output-file-picker';
+import { QUANTIZE_COMMANDS } from '../quantize/logic/quantize-ids';
+import { pickOutputFile } from '../shared/output-file-picker';
 import { reportKey, type ReportPanels } from '../quantize/report-panels';
 import { runWithProgress } from '../quantize/worker-progress';
-import { logText, toErrorInfo } from '../user-errors';
+import { logText, toErrorInfo } from '../shared/logic/user-errors';
 import type { WorkerClient } from '../worker/worker-client';
 import { isCancellation, WorkerStoppedError } from '../worker/worker-errors';
-import { defaultOptimizedOutput, optimizeParams, parseOptimizeArgs, PASS_NAMES, type OptimizeChoices } from './optimize-options';
+import { defaultOptimizedOutput, optimizeParams, parseOptimizeArgs, PASS_NAMES, type OptimizeChoices } from './logic/optimize-options';
 
 export interface OptimizeDeps {
   readonly worker: WorkerClient;

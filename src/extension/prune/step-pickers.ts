@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { describeValues, readDataColumns } from '../evaluation/data-columns';
+import { describeValues, readDataColumns } from '../shared/logic/data-columns';
 
 export type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 

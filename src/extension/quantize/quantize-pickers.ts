@@ -7,10 +7,10 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { CalibrationMethod, QuantizeMode, QuantizeRecipe } from '../../protocol/quantize';
 import { readRecipe, recipePathFor } from '../../pipeline/quantize/recipe';
-import { pickOutputFile } from '../commands/output-file-picker';
-import { describeValues, readDataColumns } from '../evaluation/data-columns';
-import type { DataPicker } from '../evaluation/data-picker';
-import { defaultQuantizedOutput, type QuantizeChoices } from './quantize-options';
+import { pickOutputFile } from '../shared/output-file-picker';
+import { describeValues, readDataColumns } from '../shared/logic/data-columns';
+import type { DataPicker } from '../shared/data-picker';
+import { defaultQuantizedOutput, type QuantizeChoices } from './logic/quantize-options';
 
 type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 

@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { SampleResult } from '../../protocol/worker';
-import { sampleParams, type PtpSettings } from '../config/ptp-settings';
+import { sampleParams, type PtpSettings } from '../config/logic/ptp-settings';
 import { fileName, modelPath } from '../model/model-file';
-import { logText, toErrorInfo } from '../user-errors';
+import { logText, toErrorInfo } from '../shared/logic/user-errors';
 import type { WorkerClient } from '../worker/worker-client';
 import { isCancellation, WorkerStoppedError } from '../worker/worker-errors';
 

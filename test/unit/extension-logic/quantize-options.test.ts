@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { QuantizeResult } from '../../../src/protocol/quantize';
-import { defaultOptimizedOutput, optimizeParams, parseOptimizeArgs } from '../../../src/extension/optimize/optimize-options';
-import { defaultQuantizedOutput, parseQuantizeArgs, quantizeParams, sqnrOverlay, withExclusions } from '../../../src/extension/quantize/quantize-options';
+import { defaultOptimizedOutput, optimizeParams, parseOptimizeArgs } from '../../../src/extension/optimize/logic/optimize-options';
+import { defaultQuantizedOutput, parseQuantizeArgs, quantizeParams, sqnrOverlay, withExclusions } from '../../../src/extension/quantize/logic/quantize-options';
 import { deltaClass, formatRatio, formatSqnr, sqnrBand, worstSqnr } from '../../../webview/quantize/report-format';
 
 const abs = path.posix.isAbsolute;

@@ -5,10 +5,10 @@
  * No vscode: unit tested on plain Node.
  */
 import * as path from 'node:path';
-import type { OverlayEntry } from '../model/graph-overlays';
-import type { ChannelCriterion, PruneFinetuneParams, PruneMethod, PruneParams, PruneResult, PruneScope, PruneSensitivityParams } from '../../protocol/prune';
-import type { RuntimeOptions } from '../../protocol/worker';
-import { CommandArgumentsError } from '../evaluation/evaluation-options';
+import type { OverlayEntry } from '../../model/graph-overlays';
+import type { ChannelCriterion, PruneFinetuneParams, PruneMethod, PruneParams, PruneResult, PruneScope, PruneSensitivityParams } from '../../../protocol/prune';
+import type { RuntimeOptions } from '../../../protocol/worker';
+import { CommandArgumentsError } from '../../shared/logic/command-args';
 import { SPARSITY_OVERLAY_ID } from './prune-ids';
 
 export const PRUNE_METHODS: readonly PruneMethod[] = ['magnitude', 'nm', 'structured'];

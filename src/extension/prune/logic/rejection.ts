@@ -3,8 +3,8 @@
  * still a cancellation when the user cancelled, so a report panel that started the run (Fine-tune…, Sensitivity
  * analysis…) shows it as a neutral notice rather than as a failure. No vscode.
  */
-import { messageOf, toErrorInfo } from '../user-errors';
-import { isCancellation, OperationCancelledError } from '../worker/worker-errors';
+import { messageOf, toErrorInfo } from '../../shared/logic/user-errors';
+import { isCancellation, OperationCancelledError } from '../../worker/worker-errors';
 
 /** The error to rethrow for `e`: an OperationCancelledError for a cancellation, else an Error with the user's message. */
 export function rejectionFor(e: unknown): Error {

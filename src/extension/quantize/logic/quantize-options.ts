@@ -4,10 +4,10 @@
  * overlay built from a result. No vscode: unit tested on plain Node.
  */
 import * as path from 'node:path';
-import type { OverlayEntry } from '../model/graph-overlays';
-import type { CalibrationMethod, QuantizeMode, QuantizeParams, QuantizeRecipe, QuantizeResult } from '../../protocol/quantize';
-import type { RuntimeOptions } from '../../protocol/worker';
-import { CommandArgumentsError } from '../evaluation/evaluation-options';
+import type { OverlayEntry } from '../../model/graph-overlays';
+import type { CalibrationMethod, QuantizeMode, QuantizeParams, QuantizeRecipe, QuantizeResult } from '../../../protocol/quantize';
+import type { RuntimeOptions } from '../../../protocol/worker';
+import { CommandArgumentsError } from '../../shared/logic/command-args';
 import { EXCLUDE_ACTION, SQNR_OVERLAY_ID } from './quantize-ids';
 
 export const QUANTIZE_MODES: readonly QuantizeMode[] = ['dynamic', 'static', 'fp16', 'int4'];
