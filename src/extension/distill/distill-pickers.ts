@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { StudentSpec } from '../../protocol/distill';
 import type { DataPicker } from '../shared/data-picker';
 import { pickOutputFile } from '../shared/output-file-picker';
-import { pickLabel, pickOne, pickParsed, type Valued } from '../prune/step-pickers';
+import { pickLabel, pickOne, pickParsed, type Valued } from '../shared/pickers';
 import { defaultPrunedOutput } from '../prune/logic/prune-options';
 import { DEFAULT_EPOCHS, defaultStudentOutput, keepZerosSuggested, parseEpochs, parseWidthFraction, parseWidths, type DistillChoices } from './logic/distill-options';
 

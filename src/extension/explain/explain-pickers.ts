@@ -4,6 +4,7 @@
  * Enter through the steps explains the first rows automatically. Escape cancels.
  */
 import * as vscode from 'vscode';
+import { pickOne, type Valued } from '../shared/pickers';
 import * as path from 'node:path';
 import type { ExplainBackground, ExplainMethod } from '../../protocol/explain';
 import { EXACT_MAX_FEATURES } from '../../pipeline/explain/exact';
@@ -19,7 +20,6 @@ import {
   type ExplainChoices,
 } from './logic/explain-options';
 
-type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 
 const TOTAL = 5;
 
@@ -199,7 +199,3 @@ async function askInteger(title: string, prompt: string, value: number, min: num
   return text === undefined ? undefined : Number(text.trim());
 }
 
-async function pickOne<T>(items: readonly Valued<T>[], title: string, placeHolder: string): Promise<T | undefined> {
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
-  return picked?.value;
-}

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { PruneFinetuneParams, PruneMethod } from '../../protocol/prune';
 import { DATA_EXTENSIONS, dataFilesNear } from '../shared/data-picker';
 import { DEFAULT_FINETUNE_EPOCHS, finetuneSuggested, parseFinetuneEpochs, trainFilesFirst } from './logic/prune-options';
-import { pickLabel, pickOne, pickParsed, type Valued } from './step-pickers';
+import { pickLabel, pickOne, pickParsed, type Valued } from '../shared/pickers';
 
 /** No fine-tuning: null; fine-tuning: its settings; undefined: dismissed. */
 export async function pickFinetuneStep(model: string, method: PruneMethod, evalData: string | undefined, title: string): Promise<PruneFinetuneParams | null | undefined> {

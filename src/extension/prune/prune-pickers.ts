@@ -9,7 +9,7 @@ import { dataFilesNear, type DataPicker } from '../shared/data-picker';
 import { pickFinetuneStep } from './finetune-pickers';
 import { defaultPrunedOutput, defaultSparsity, parseSparsity, type PruneChoices } from './logic/prune-options';
 import { pickOutputFile } from '../shared/output-file-picker';
-import { pickLabel, pickOne, pickParsed, type Valued } from './step-pickers';
+import { pickLabel, pickOne, pickParsed, type Valued } from '../shared/pickers';
 
 type MethodChoice = { readonly method: PruneMethod; readonly scope?: PruneScope };
 

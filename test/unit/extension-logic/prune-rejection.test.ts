@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { rejectionFor } from '../../../src/extension/prune/logic/rejection';
+import { rejectionFor } from '../../../src/extension/shared/logic/failure';
 import { toErrorInfo } from '../../../src/extension/shared/logic/user-errors';
 import { OperationCancelledError, WorkerRequestError } from '../../../src/extension/worker/worker-errors';
 

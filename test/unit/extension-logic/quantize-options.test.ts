@@ -9,7 +9,7 @@ const abs = path.posix.isAbsolute;
 
 describe('Quantize Model… options', () => {
   it('suggests <model>.<mode>.onnx next to the model', () => {
-    assert.equal(defaultQuantizedOutput('/m/digits_mlp.onnx', 'static'), '/m/digits_mlp.static.onnx');
+    assert.equal(defaultQuantizedOutput('/m/digits_mlp.onnx', 'static'), '/m/digits_mlp.int8.onnx');
     assert.equal(defaultQuantizedOutput('/m/net.ONNX', 'fp16'), '/m/net.fp16.onnx');
     assert.equal(defaultOptimizedOutput('/m/cnn.onnx'), '/m/cnn.opt.onnx');
   });
@@ -30,7 +30,7 @@ describe('Quantize Model… options', () => {
 
   it('builds the worker params with the default output, the settings and the runtime options', () => {
     const p = quantizeParams('/m/a.onnx', { mode: 'static', data: '/d.csv', label: null, perChannel: false }, { intraOpNumThreads: 2 }, 256);
-    assert.equal(p.output, '/m/a.static.onnx');
+    assert.equal(p.output, '/m/a.int8.onnx');
     assert.equal(p.label, null);
     assert.deepEqual(p.settings, { per_channel: false });
     assert.equal(p.batchSize, 256);
