@@ -1,22 +1,24 @@
-/** Composition root: creates each service, wires it to the others, hands it to context.subscriptions. */
+/**
+ * Composition root: makes the worker, the shared runner and the model services, then activates every operation
+ * of the manifest (src/extension/logic/operations.ts), one line each, and hands them to context.subscriptions.
+ */
 import { moduleLoadStart } from './activation-clock';
 import * as vscode from 'vscode';
-import { registerCommands } from './commands/register-commands';
-import { registerDistillation, type DistillationFeature } from './distill/distill-commands';
-import { readSettings } from './config/settings-reader';
-import { registerEvaluation } from './evaluation/evaluation-commands';
-import { registerExplain } from './explain/explain-commands';
-import { OUTPUT_CHANNEL_NAME } from './ids';
-import { ComparePanels } from './graph/compare-panel';
-import { registerGraphCommands } from './graph/graph-commands';
-import { ProfileService } from './graph/profile-service';
+import { readOperationSettings } from './config/settings-reader';
+import { distillOperation, type DistillationApi } from './distill/distill-operation';
+import { evaluationOperation } from './evaluation/evaluation-operation';
+import { explainOperation } from './explain/explain-operation';
+import { graphOperation } from './graph/graph-operation';
+import { OUTPUT_CHANNEL_NAME } from './logic/ids';
+import { declaredCommands, type OperationName } from './logic/operations';
 import { GraphOverlays } from './model/graph-overlays';
-import { ModelEditorProvider } from './model/model-editor-provider';
-import { registerPruning, type PruningFeature } from './prune/prune-commands';
-import { registerQuantization, type QuantizationFeature } from './quantize/quantize-commands';
-import { SamplePanels } from './sample/sample-panels';
-import { SampleService } from './sample/sample-service';
-import { ValidationService } from './validation/validation-service';
+import { modelOperation } from './model/model-operation';
+import { createModelServices } from './model/model-services';
+import { optimizeOperation } from './optimize/optimize-operation';
+import { pruneOperation, type PruningApi } from './prune/prune-operation';
+import { quantizeOperation, type QuantizationApi } from './quantize/quantize-operation';
+import type { Operation, OperationHost } from './shared/operation';
+import { OperationRunner } from './shared/operation-runner';
 import { WorkerClient } from './worker/worker-client';
 
 /** What `vscode.extensions.getExtension('ptp-team.post-training-pipeline').exports` holds. */
@@ -26,11 +28,11 @@ export interface PtpExtensionApi {
   /** Per-node overlays and node actions of the Graph tab (tests run node actions through it). */
   readonly overlays: GraphOverlays;
   /** The last quantization result of a model in this session. */
-  readonly quantization: Pick<QuantizationFeature, 'lastResult'>;
+  readonly quantization: QuantizationApi;
   /** The open Pruning report of a model, and its "Sensitivity analysis…" button. */
-  readonly pruning: Pick<PruningFeature, 'panelSnapshot' | 'runSensitivity'>;
+  readonly pruning: PruningApi;
   /** The open Distillation report of a teacher model. */
-  readonly distillation: Pick<DistillationFeature, 'panelSnapshot'>;
+  readonly distillation: DistillationApi;
 }
 
 export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
@@ -41,38 +43,43 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     log,
     onUnexpectedExit: (error) => void vscode.window.showErrorMessage(error.message),
   });
-  const validation = new ValidationService(worker, log, readSettings);
-  const sampler = new SampleService(worker, log, readSettings);
-  const samplePanels = new SamplePanels(context.extensionUri, log);
-  // Per-node overlays (profiling, quantization error, sparsity) shared by features and the Graph tab.
+  // Per-node overlays (profiling, quantization error, sparsity) shared by operations and the Graph tab.
   const overlays = new GraphOverlays();
-  const profiles = new ProfileService(worker, overlays, log, readSettings);
-  const comparePanels = new ComparePanels(context.extensionUri, log, readSettings);
-  const quantization = registerQuantization({ context, worker, log, overlays });
-  const pruning = registerPruning({ context, worker, log, overlays });
-  const distillation = registerDistillation({ context, worker, log });
-  context.subscriptions.push(
-    overlays,
-    log,
-    { dispose: () => worker.dispose() },
-    validation,
-    sampler,
-    samplePanels,
-    profiles,
-    comparePanels,
-    ModelEditorProvider.register({ extensionUri: context.extensionUri, log, validation, sampler, settings: readSettings, overlays, profiles }),
-    registerGraphCommands({ log, profiles, comparePanels }),
-    registerCommands({ log, validation, sampler, samplePanels }),
-    registerEvaluation({ context, worker, log }),
-    quantization,
-    registerExplain({ context, worker, log }),
-    pruning,
-    distillation,
-  );
+  const host: OperationHost = { context, worker, log, overlays, runner: new OperationRunner(worker, log), settings: readOperationSettings };
+  const services = createModelServices(host);
+  context.subscriptions.push(overlays, log, { dispose: () => worker.dispose() }, services);
+
+  const operations = {
+    model: modelOperation(services),
+    graph: graphOperation(services),
+    evaluation: evaluationOperation,
+    quantize: quantizeOperation,
+    optimize: optimizeOperation,
+    explain: explainOperation,
+    prune: pruneOperation,
+    distill: distillOperation,
+  } satisfies Record<OperationName, Operation<unknown>>;
+  const activate = <A>(operation: Operation<A>): A => {
+    const { disposable, api } = operation.activate(host);
+    context.subscriptions.push(disposable);
+    return api;
+  };
+  for (const operation of [operations.model, operations.graph, operations.evaluation, operations.optimize, operations.explain]) activate(operation);
+  const quantization = activate(operations.quantize);
+  const pruning = activate(operations.prune);
+  const distillation = activate(operations.distill);
+  void checkRegistered(log);
 
   const activationMs = performance.now() - moduleLoadStart;
   log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
   return { activationMs, overlays, quantization, pruning, distillation };
+}
+
+/** Every command the manifest declares must have been registered by its operation (logged otherwise). */
+async function checkRegistered(log: vscode.LogOutputChannel): Promise<void> {
+  const registered = new Set(await vscode.commands.getCommands(true));
+  const missing = declaredCommands().filter((c) => !registered.has(c));
+  if (missing.length) log.error(`Declared but not registered: ${missing.join(', ')}`);
 }
 
 export function deactivate(): void {

@@ -2,12 +2,12 @@
 import * as vscode from 'vscode';
 import type { ValidateResult } from '../../core/report-types';
 import type { SampleResult } from '../../protocol/worker';
-import { COMMANDS, MODEL_EDITOR_VIEW_TYPE } from '../ids';
+import { COMMANDS, MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
 import type { SamplePanels } from '../sample/sample-panels';
 import type { SampleService } from '../sample/sample-service';
-import { logText, toErrorInfo } from '../user-errors';
+import { logText, toErrorInfo } from '../shared/logic/user-errors';
 import type { ValidationService } from '../validation/validation-service';
-import { resolveModelUri } from './model-target';
+import { resolveModelUri } from '../shared/model-target';
 
 export interface CommandDeps {
   readonly log: vscode.LogOutputChannel;

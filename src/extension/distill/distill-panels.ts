@@ -4,11 +4,11 @@
  */
 import * as vscode from 'vscode';
 import type { DistillReportChannel, DistillReportSnapshot } from '../../protocol/distill-panel';
-import { MODEL_EDITOR_VIEW_TYPE } from '../ids';
+import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
 import { copyJson, saveJsonFile } from '../prune/json-export';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
-import { DISTILL_PANEL_VIEW_TYPE } from './distill-ids';
+import { DISTILL_PANEL_VIEW_TYPE } from './logic/distill-ids';
 
 class DistillPanel extends ReportPanel<DistillReportSnapshot, DistillReportChannel> {
   protected handlers(): Omit<RequestHandlers<DistillReportChannel>, 'ready'> {

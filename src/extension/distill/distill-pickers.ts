@@ -8,11 +8,11 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { StudentSpec } from '../../protocol/distill';
-import type { DataPicker } from '../evaluation/data-picker';
-import { pickOutputFile } from '../commands/output-file-picker';
-import { pickLabel, pickOne, pickParsed, type Valued } from '../prune/step-pickers';
-import { defaultPrunedOutput } from '../prune/prune-options';
-import { DEFAULT_EPOCHS, defaultStudentOutput, keepZerosSuggested, parseEpochs, parseWidthFraction, parseWidths, type DistillChoices } from './distill-options';
+import type { DataPicker } from '../shared/data-picker';
+import { pickOutputFile } from '../shared/output-file-picker';
+import { pickLabel, pickOne, pickParsed, type Valued } from '../shared/pickers';
+import { defaultPrunedOutput } from '../prune/logic/prune-options';
+import { DEFAULT_EPOCHS, defaultStudentOutput, keepZerosSuggested, parseEpochs, parseWidthFraction, parseWidths, type DistillChoices } from './logic/distill-options';
 
 export async function pickDistillChoices(model: string, data: DataPicker, title: string): Promise<DistillChoices | undefined> {
   const file = await data.pick(model, `${title}: training data`);

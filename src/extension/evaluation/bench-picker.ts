@@ -1,6 +1,6 @@
 /** Benchmark Model: which batch sizes to time (1, 8 and 32 are checked, so Enter takes them). */
 import * as vscode from 'vscode';
-import { DEFAULT_BENCH_BATCH_SIZES, type BenchChoices } from './evaluation-options';
+import { DEFAULT_BENCH_BATCH_SIZES, type BenchChoices } from './logic/evaluation-options';
 
 const OFFERED = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024];
 

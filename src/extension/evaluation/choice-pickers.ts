@@ -4,18 +4,18 @@
  * item is the usual answer, so Enter through the steps gives the automatic evaluation. Escape cancels.
  */
 import * as vscode from 'vscode';
+import { pickLabel, pickOne, type Valued } from '../shared/pickers';
 import * as path from 'node:path';
 import type { EvaluationTask } from '../../protocol/evaluate';
-import { describeValues, groupColumns, idLikeColumns, readDataColumns, type DataColumns } from './data-columns';
-import type { DataPicker } from './data-picker';
-import type { EvaluateChoices } from './evaluation-options';
+import { describeValues, groupColumns, idLikeColumns, readDataColumns, type DataColumns } from '../shared/logic/data-columns';
+import type { DataPicker } from '../shared/data-picker';
+import type { EvaluateChoices } from './logic/evaluation-options';
 
 export interface ChoiceOptions {
   /** Compare Models on Data… asks only for data, label and task. */
   readonly compare?: boolean;
 }
 
-type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 
 const NO_LABEL = '(no labels — predictions only)';
 
@@ -30,7 +30,7 @@ export async function pickEvaluateChoices(model: string, data: DataPicker, title
     () => readDataColumns(file),
   );
 
-  const label = await pickLabel(columns, step(2));
+  const label = await pickLabel(columns, step(2), NO_LABEL, 'no metrics, only predictions and latency');
   if (label === undefined) return undefined;
   const task = await pickOne<EvaluationTask | 'auto'>(
     [
@@ -59,18 +59,6 @@ export async function pickEvaluateChoices(model: string, data: DataPicker, title
     robustness: extras.has('robustness'),
     ...(extras.has('predictions') ? { outputsFile: predictionsFile(model) } : {}),
   };
-}
-
-/** The auto-detected label first (so Enter takes it), then the other columns, then "no labels". */
-async function pickLabel(columns: DataColumns, title: string): Promise<string | null | undefined> {
-  const detected = columns.detectedLabel;
-  const items: Valued<string | null>[] = [];
-  if (detected !== null) items.push({ label: detected, description: 'auto-detected', value: detected });
-  for (const c of columns.columns) {
-    if (c.name !== detected && c.kind !== 'tensor') items.push({ label: c.name, description: describeValues(c), value: c.name });
-  }
-  items.push({ label: NO_LABEL, description: 'no metrics, only predictions and latency', value: null });
-  return pickOne(items, title, detected !== null ? `Label column (auto-detected: ${detected})` : 'Label column (none was auto-detected)');
 }
 
 /** Shown only when some column looks like an id the pipeline would feed (e.g. `applicant_id`); those are pre-checked. */
@@ -123,10 +111,6 @@ async function pickExtras(hasLabels: boolean, title: string): Promise<Set<Extra>
   return picked ? new Set(picked.map((i) => i.value)) : undefined;
 }
 
-async function pickOne<T>(items: readonly Valued<T>[], title: string, placeHolder: string): Promise<T | undefined> {
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
-  return picked?.value;
-}
 
 function predictionsFile(model: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

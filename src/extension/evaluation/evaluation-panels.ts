@@ -10,7 +10,7 @@ import type { EvaluationChannel, EvaluationSnapshot, ExportOutcome } from '../..
 import type { ErrorInfo } from '../../protocol/webview';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
-import { EVALUATION_PANEL_VIEW_TYPE } from './evaluation-ids';
+import { EVALUATION_PANEL_VIEW_TYPE } from './logic/evaluation-ids';
 import { writeUriAtomic } from '../webview/write-atomic';
 
 class EvaluationPanel extends ReportPanel<EvaluationSnapshot, EvaluationChannel> {

@@ -1,20 +1,18 @@
 /**
- * Runs the worker ops `evaluate`, `compare` and `bench` under a cancellable progress notification that shows
- * the worker's progress messages. Cancel kills the worker (WorkerClient) and the promise rejects with an
- * OperationCancelledError. Evaluations are saved with `saveRun` (`.ptp/runs/…json` next to the model).
+ * Runs the worker ops `evaluate`, `compare` and `bench` through the OperationRunner (progress and Cancel; a
+ * cancelled request rejects with an OperationCancelledError). Evaluations are saved with `saveRun` (`.ptp/runs/…json` next to the model).
  */
 import * as vscode from 'vscode';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { BenchParams, BenchResult, CompareParams, CompareResult, EvaluateParams, EvaluateResult } from '../../protocol/evaluate';
-import type { WorkerOp, WorkerOps } from '../../protocol/worker';
 import { saveRun } from '../../pipeline/evaluate/save';
-import { logText } from '../user-errors';
-import type { WorkerClient } from '../worker/worker-client';
+import { logText } from '../shared/logic/user-errors';
+import type { OperationRunner } from '../shared/operation-runner';
 
 export class EvaluationRunner {
   constructor(
-    private readonly worker: WorkerClient,
+    private readonly runner: OperationRunner,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -22,7 +20,7 @@ export class EvaluationRunner {
   async evaluate(params: EvaluateParams): Promise<EvaluateResult> {
     if (params.outputsFile) await mkdir(path.dirname(params.outputsFile), { recursive: true });
     const what = `${path.basename(params.model)} on ${path.basename(params.data)}`;
-    const result = await this.run('evaluate', params, `Evaluating ${what}`, `The evaluation of ${what} was cancelled.`);
+    const result = await this.runner.run('evaluate', params, { title: `Evaluating ${what}`, cancelled: `The evaluation of ${what} was cancelled.` });
     this.log.info(`Evaluated ${what}: ${result.task}, ${result.samples} rows, ${headline(result)}`);
     try {
       const file = await saveRun(result);
@@ -37,14 +35,14 @@ export class EvaluationRunner {
 
   async compare(params: CompareParams): Promise<CompareResult> {
     const what = `${params.models.map((m) => path.basename(m)).join(', ')} on ${path.basename(params.data)}`;
-    const result = await this.run('compare', params, `Comparing ${what}`, `The comparison of ${what} was cancelled.`);
+    const result = await this.runner.run('compare', params, { title: `Comparing ${what}`, cancelled: `The comparison of ${what} was cancelled.` });
     this.log.info(`Compared ${what}: agreement ${result.agreement.map((a) => a.toFixed(4)).join(' / ')}`);
     return result;
   }
 
   async bench(params: BenchParams): Promise<BenchResult> {
     const name = path.basename(params.model);
-    const result = await this.run('bench', params, `Benchmarking ${name}`, `The benchmark of ${name} was cancelled.`);
+    const result = await this.runner.run('bench', params, { title: `Benchmarking ${name}`, cancelled: `The benchmark of ${name} was cancelled.` });
     this.log.info(
       `Benchmark of ${params.model} (onnxruntime ${result.ort_version}):\n` +
         result.results
@@ -52,23 +50,6 @@ export class EvaluationRunner {
           .join('\n'),
     );
     return result;
-  }
-
-  private run<K extends WorkerOp>(op: K, params: WorkerOps[K]['params'], title: string, cancelMessage: string): Promise<WorkerOps[K]['result']> {
-    return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-        let reported = 0;
-        return this.worker.request(op, params, {
-          token,
-          cancelMessage,
-          onProgress: (p) => {
-            const percent = p.fraction !== undefined ? Math.max(0, Math.min(100, p.fraction * 100)) : reported;
-            progress.report({ message: p.message, increment: percent - reported });
-            reported = percent;
-          },
-        });
-      }),
-    );
   }
 }
 

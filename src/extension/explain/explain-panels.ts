@@ -9,8 +9,8 @@ import type { ExplainChannel, ExplainExportOutcome, ExplainSnapshot, PlotExport 
 import type { ErrorInfo } from '../../protocol/webview';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
-import { attributionsCsv } from './attribution-csv';
-import { EXPLAIN_PANEL_VIEW_TYPE } from './explain-ids';
+import { attributionsCsv } from './logic/attribution-csv';
+import { EXPLAIN_PANEL_VIEW_TYPE } from './logic/explain-ids';
 import { writeUriAtomic } from '../webview/write-atomic';
 
 class ExplainPanel extends ReportPanel<ExplainSnapshot, ExplainChannel> {

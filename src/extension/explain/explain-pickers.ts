@@ -4,11 +4,12 @@
  * Enter through the steps explains the first rows automatically. Escape cancels.
  */
 import * as vscode from 'vscode';
+import { pickOne, type Valued } from '../shared/pickers';
 import * as path from 'node:path';
 import type { ExplainBackground, ExplainMethod } from '../../protocol/explain';
 import { EXACT_MAX_FEATURES } from '../../pipeline/explain/exact';
-import { describeValues, idLikeColumns, readDataColumns, type DataColumns } from '../evaluation/data-columns';
-import { DATA_EXTENSIONS, type DataPicker } from '../evaluation/data-picker';
+import { describeValues, idLikeColumns, readDataColumns, type DataColumns } from '../shared/logic/data-columns';
+import { DATA_EXTENSIONS, type DataPicker } from '../shared/data-picker';
 import {
   DEFAULT_BACKGROUND_SAMPLE,
   DEFAULT_EXPLAIN_ROWS,
@@ -17,9 +18,8 @@ import {
   MAX_EXPLAIN_ROWS,
   parseRowList,
   type ExplainChoices,
-} from './explain-options';
+} from './logic/explain-options';
 
-type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 
 const TOTAL = 5;
 
@@ -199,7 +199,3 @@ async function askInteger(title: string, prompt: string, value: number, min: num
   return text === undefined ? undefined : Number(text.trim());
 }
 
-async function pickOne<T>(items: readonly Valued<T>[], title: string, placeHolder: string): Promise<T | undefined> {
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
-  return picked?.value;
-}

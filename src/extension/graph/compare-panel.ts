@@ -6,10 +6,10 @@
 import * as vscode from 'vscode';
 import type { OnnxModel } from '../../core';
 import type { CompareChannel, CompareSnapshot } from '../../protocol/webview';
-import type { PtpSettings } from '../config/ptp-settings';
+import type { PtpSettings } from '../config/logic/ptp-settings';
 import { loadCore } from '../model/core-loader';
 import { fileInfo, fileName, modelPath } from '../model/model-file';
-import { logText } from '../user-errors';
+import { logText } from '../shared/logic/user-errors';
 import { iconPath, setWebviewHtml, webviewOptions } from '../webview/webview-setup';
 import { WebviewRpc } from '../webview/webview-rpc';
 import { graphRequestHandlers, graphViewOf, type GraphSource } from './graph-requests';

@@ -11,18 +11,14 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { ProfileResult } from '../../protocol/evaluate';
-import { activeModelUri, isOnnxUri, resolveModelUri } from '../commands/model-target';
-import { MODEL_EDITOR_VIEW_TYPE } from '../ids';
+import { activeModelUri, isOnnxUri, resolveModelUri } from '../shared/model-target';
+import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
 import { fileName } from '../model/model-file';
-import { logText, toErrorInfo } from '../user-errors';
-import { isCancellation } from '../worker/worker-errors';
+import type { OperationRunner } from '../shared/operation-runner';
+import { GRAPH_COMMANDS } from './logic/graph-ids';
 import type { ComparePanels } from './compare-panel';
 import type { ProfileService } from './profile-service';
 
-export const GRAPH_COMMANDS = {
-  profileModel: 'ptp.profileModel',
-  compareModels: 'ptp.compareModels',
-} as const;
 
 function asUri(x: unknown): vscode.Uri | undefined {
   if (x instanceof vscode.Uri) return x;
@@ -65,10 +61,11 @@ async function resolvePair(arg: unknown, second: unknown): Promise<{ uris: [vsco
 
 export function registerGraphCommands(deps: {
   readonly log: vscode.LogOutputChannel;
+  readonly runner: OperationRunner;
   readonly profiles: ProfileService;
   readonly comparePanels: ComparePanels;
 }): vscode.Disposable {
-  const { log, profiles, comparePanels } = deps;
+  const { log, runner, profiles, comparePanels } = deps;
 
   const profileModel = async (arg?: unknown): Promise<ProfileResult | undefined> => {
     const scripted = asUri(arg) !== undefined;
@@ -80,8 +77,8 @@ export function registerGraphCommands(deps: {
       await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_EDITOR_VIEW_TYPE, { preserveFocus: scripted });
       return result;
     } catch (e) {
-      profiles.reportFailure(uri, e);
-      if (scripted) throw e instanceof Error ? new Error(toErrorInfo(e).message) : e;
+      const error = runner.fail('Profile Model', e, { file: uri.fsPath });
+      if (scripted) throw error;
       return undefined;
     }
   };
@@ -95,13 +92,8 @@ export function registerGraphCommands(deps: {
       log.info(`Command ${GRAPH_COMMANDS.compareModels}: ${pair.uris[0].fsPath} ↔ ${pair.uris[1].fsPath}`);
       return await comparePanels.compare(pair.uris[0], pair.uris[1]);
     } catch (e) {
-      const info = toErrorInfo(e);
-      if (isCancellation(e)) void vscode.window.showInformationMessage(info.message);
-      else {
-        log.error(`Compare Models failed: ${logText(e)}`);
-        void vscode.window.showErrorMessage(`Compare Models failed: ${info.message}`);
-      }
-      if (scripted) throw e instanceof Error ? new Error(info.message) : e;
+      const error = runner.fail('Compare Models', e);
+      if (scripted) throw error;
       return undefined;
     }
   };

@@ -7,12 +7,10 @@
 import * as vscode from 'vscode';
 import type { ProfileResult } from '../../protocol/evaluate';
 import type { Overlay } from '../../protocol/graph';
-import { runtimeOptions, type PtpSettings } from '../config/ptp-settings';
+import { runtimeOptions, type PtpSettings } from '../config/logic/ptp-settings';
 import type { GraphOverlays } from '../model/graph-overlays';
 import { fileName, modelPath } from '../model/model-file';
-import { logText, toErrorInfo } from '../user-errors';
-import type { WorkerClient } from '../worker/worker-client';
-import { isCancellation, WorkerStoppedError } from '../worker/worker-errors';
+import type { OperationRunner } from '../shared/operation-runner';
 
 export const PROFILE_OVERLAY_ID = 'profile';
 
@@ -31,7 +29,7 @@ export class ProfileService implements vscode.Disposable {
   readonly onDidProfile = this.didProfile.event;
 
   constructor(
-    private readonly worker: WorkerClient,
+    private readonly runner: OperationRunner,
     private readonly overlays: GraphOverlays,
     private readonly log: vscode.LogOutputChannel,
     private readonly settings: (scope: vscode.Uri) => PtpSettings,
@@ -50,33 +48,7 @@ export class ProfileService implements vscode.Disposable {
     const path = modelPath(uri);
     const name = fileName(uri);
     const settings = this.settings(uri);
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Profiling ${name}`, cancellable: true },
-      async (progress, progressToken) => {
-        const cts = new vscode.CancellationTokenSource();
-        const links = [progressToken.onCancellationRequested(() => cts.cancel())];
-        if (token) links.push(token.onCancellationRequested(() => cts.cancel()));
-        let reported = 0;
-        try {
-          return await this.worker.request(
-            'profile',
-            { model: path, ...runtimeOptions(settings), symbolicDimValue: settings.symbolicDimValue },
-            {
-              token: cts.token,
-              cancelMessage: `Profiling ${name} was cancelled.`,
-              onProgress: (p) => {
-                const percent = p.fraction !== undefined ? Math.max(0, Math.min(100, p.fraction * 100)) : reported;
-                progress.report({ message: p.message, increment: percent - reported });
-                reported = percent;
-              },
-            },
-          );
-        } finally {
-          for (const link of links) link.dispose();
-          cts.dispose();
-        }
-      },
-    );
+    const result = await this.runner.run('profile', { model: path, ...runtimeOptions(settings), symbolicDimValue: settings.symbolicDimValue }, { title: `Profiling ${name}`, cancelled: `Profiling ${name} was cancelled.`, ...(token ? { token } : {}) });
     const top = [...result.nodes].sort((a, b) => b.p50_us - a.p50_us).slice(0, 5);
     this.log.info(
       `Profiled ${path}: run p50 ${result.run_p50_ms.toFixed(3)} ms over ${result.runs} runs, ${result.nodes.length} nodes, trace ${result.profile_file}; ` +
@@ -91,15 +63,9 @@ export class ProfileService implements vscode.Disposable {
 
   /** Tells the user how a run failed: cancellation as information; a crashed worker was already reported. */
   reportFailure(uri: vscode.Uri, e: unknown): void {
-    const info = toErrorInfo(e, uri.fsPath);
-    if (isCancellation(e)) {
-      this.log.info(info.message);
-      void vscode.window.showInformationMessage(info.message);
-      return;
-    }
-    this.log.error(`Profiling ${uri.fsPath} failed: ${logText(e)}`);
-    if (!(e instanceof WorkerStoppedError)) void vscode.window.showErrorMessage(`Profile Model failed: ${info.message}`);
+    this.runner.fail('Profile Model', e, { file: uri.fsPath });
   }
+
 
   dispose(): void {
     this.didProfile.dispose();

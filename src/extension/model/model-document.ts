@@ -10,7 +10,7 @@ import type { OnnxModel } from '../../core';
 import type { InspectResult, ValidateResult } from '../../core/report-types';
 import type { ErrorInfo, FileInfo } from '../../protocol/webview';
 import type { SampleResult } from '../../protocol/worker';
-import { logText, toErrorInfo } from '../user-errors';
+import { logText, toErrorInfo } from '../shared/logic/user-errors';
 import { loadCore } from './core-loader';
 import { fileInfo, modelPath } from './model-file';
 

@@ -1,6 +1,6 @@
 /** The read-only custom editor `ptp.modelEditor` for *.onnx files (priority default, not exclusive). */
 import * as vscode from 'vscode';
-import { MODEL_EDITOR_VIEW_TYPE } from '../ids';
+import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
 import { ModelDocument } from './model-document';
 import { OverviewEditor, type OverviewDeps } from './overview-editor';
 

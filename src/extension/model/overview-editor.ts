@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { GraphOverlayState, OverviewChannel, OverviewSnapshot } from '../../protocol/webview';
-import type { PtpSettings } from '../config/ptp-settings';
+import type { PtpSettings } from '../config/logic/ptp-settings';
 import { graphRequestHandlers } from '../graph/graph-requests';
 import { layoutWorkerUri } from '../graph/layout-worker-uri';
 import type { ProfileService } from '../graph/profile-service';

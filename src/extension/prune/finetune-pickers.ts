@@ -6,9 +6,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { PruneFinetuneParams, PruneMethod } from '../../protocol/prune';
-import { DATA_EXTENSIONS, dataFilesNear } from '../evaluation/data-picker';
-import { DEFAULT_FINETUNE_EPOCHS, finetuneSuggested, parseFinetuneEpochs, trainFilesFirst } from './prune-options';
-import { pickLabel, pickOne, pickParsed, type Valued } from './step-pickers';
+import { DATA_EXTENSIONS, dataFilesNear } from '../shared/data-picker';
+import { DEFAULT_FINETUNE_EPOCHS, finetuneSuggested, parseFinetuneEpochs, trainFilesFirst } from './logic/prune-options';
+import { pickLabel, pickOne, pickParsed, type Valued } from '../shared/pickers';
 
 /** No fine-tuning: null; fine-tuning: its settings; undefined: dismissed. */
 export async function pickFinetuneStep(model: string, method: PruneMethod, evalData: string | undefined, title: string): Promise<PruneFinetuneParams | null | undefined> {

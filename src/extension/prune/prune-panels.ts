@@ -10,7 +10,7 @@ import type { ErrorInfo } from '../../protocol/webview';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
 import { copyJson, saveJsonFile } from './json-export';
-import { PRUNE_PANEL_VIEW_TYPE } from './prune-ids';
+import { PRUNE_PANEL_VIEW_TYPE } from './logic/prune-ids';
 
 /** What the panel's buttons do, for the model (absolute path) the panel shows. */
 export interface PrunePanelActions {

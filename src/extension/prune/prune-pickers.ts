@@ -5,11 +5,11 @@
  */
 import * as path from 'node:path';
 import type { PruneMethod, PruneScope } from '../../protocol/prune';
-import { dataFilesNear, type DataPicker } from '../evaluation/data-picker';
+import { dataFilesNear, type DataPicker } from '../shared/data-picker';
 import { pickFinetuneStep } from './finetune-pickers';
-import { defaultPrunedOutput, defaultSparsity, parseSparsity, type PruneChoices } from './prune-options';
-import { pickOutputFile } from '../commands/output-file-picker';
-import { pickLabel, pickOne, pickParsed, type Valued } from './step-pickers';
+import { defaultPrunedOutput, defaultSparsity, parseSparsity, type PruneChoices } from './logic/prune-options';
+import { pickOutputFile } from '../shared/output-file-picker';
+import { pickLabel, pickOne, pickParsed, type Valued } from '../shared/pickers';
 
 type MethodChoice = { readonly method: PruneMethod; readonly scope?: PruneScope };
 

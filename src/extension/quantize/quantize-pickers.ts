@@ -3,16 +3,14 @@
  * method and per-channel; optional evaluation data and its label (the before/after report); the output file.
  * Each step's first item is the usual answer, so Enter through the steps gives a sensible run. Escape cancels.
  */
-import * as vscode from 'vscode';
+import { pickLabel, pickOne, type Valued } from '../shared/pickers';
 import * as path from 'node:path';
 import type { CalibrationMethod, QuantizeMode, QuantizeRecipe } from '../../protocol/quantize';
 import { readRecipe, recipePathFor } from '../../pipeline/quantize/recipe';
-import { pickOutputFile } from '../commands/output-file-picker';
-import { describeValues, readDataColumns } from '../evaluation/data-columns';
-import type { DataPicker } from '../evaluation/data-picker';
-import { defaultQuantizedOutput, type QuantizeChoices } from './quantize-options';
+import { pickOutputFile } from '../shared/output-file-picker';
+import type { DataPicker } from '../shared/data-picker';
+import { defaultQuantizedOutput, type QuantizeChoices } from './logic/quantize-options';
 
-type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 
 const MODE_ITEMS: readonly Valued<QuantizeMode>[] = [
   { label: 'Dynamic int8', description: 'int8 weights, activations quantized at run time — no data needed', value: 'dynamic' },
@@ -72,7 +70,7 @@ export async function pickQuantizeChoices(model: string, data: DataPicker, title
   if (evalData === undefined) return undefined;
   let label: string | null | undefined;
   if (evalData) {
-    label = await pickLabel(evalData, `${title}: label column`);
+    label = await pickLabel(evalData, `${title}: label column`, '(no labels — agreement only)');
     if (label === undefined) return undefined;
   }
   const output = await pickOutput(model, mode, title);
@@ -102,16 +100,6 @@ async function pickEvaluationData(model: string, data: DataPicker, calibration: 
   return (await data.pick(model, `${title}: evaluation data`)) ?? undefined;
 }
 
-async function pickLabel(file: string, title: string): Promise<string | null | undefined> {
-  const columns = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the columns of ${path.basename(file)}` }, () => readDataColumns(file));
-  const detected = columns.detectedLabel;
-  const items: Valued<string | null>[] = [];
-  if (detected !== null) items.push({ label: detected, description: 'auto-detected', value: detected });
-  for (const c of columns.columns) if (c.name !== detected && c.kind !== 'tensor') items.push({ label: c.name, description: describeValues(c), value: c.name });
-  items.push({ label: '(no labels — agreement only)', value: null });
-  return pickOne(items, title, detected !== null ? `Label column (auto-detected: ${detected})` : 'Label column (none was auto-detected)');
-}
-
 /** The output file: `<model>.<mode>.onnx` by default, never the model itself; an existing file needs a confirmation. */
 export function pickOutput(model: string, mode: QuantizeMode, title: string): Promise<string | undefined> {
   return pickOutputFile(model, defaultQuantizedOutput(model, mode), `${title}: output file`, 'Where to write the quantized model (absolute path)');
@@ -132,7 +120,3 @@ function describeRecipe(r: QuantizeRecipe): string {
   return parts.join(', ');
 }
 
-async function pickOne<T>(items: readonly Valued<T>[], title: string, placeHolder: string): Promise<T | undefined> {
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
-  return picked?.value;
-}

@@ -11,7 +11,7 @@ import type { QuantizeReportChannel, QuantizeReportSnapshot, ReportExportOutcome
 import type { ErrorInfo } from '../../protocol/webview';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
-import { QUANTIZE_PANEL_VIEW_TYPE } from './quantize-ids';
+import { QUANTIZE_PANEL_VIEW_TYPE } from './logic/quantize-ids';
 import { writeUriAtomic } from '../webview/write-atomic';
 
 /** Re-runs the quantization shown in panel `key` with these exclusions. */

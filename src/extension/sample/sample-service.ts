@@ -5,11 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { SampleResult } from '../../protocol/worker';
-import { sampleParams, type PtpSettings } from '../config/ptp-settings';
+import { sampleParams, type PtpSettings } from '../config/logic/ptp-settings';
 import { fileName, modelPath } from '../model/model-file';
-import { logText, toErrorInfo } from '../user-errors';
-import type { WorkerClient } from '../worker/worker-client';
-import { isCancellation, WorkerStoppedError } from '../worker/worker-errors';
+import type { OperationRunner } from '../shared/operation-runner';
 
 export interface SampleEvent {
   readonly uri: vscode.Uri;
@@ -21,7 +19,7 @@ export class SampleService implements vscode.Disposable {
   readonly onDidRun = this.didRun.event;
 
   constructor(
-    private readonly worker: WorkerClient,
+    private readonly runner: OperationRunner,
     private readonly log: vscode.LogOutputChannel,
     private readonly settings: (scope: vscode.Uri) => PtpSettings,
   ) {}
@@ -30,29 +28,7 @@ export class SampleService implements vscode.Disposable {
     const path = modelPath(uri);
     const name = fileName(uri);
     const started = performance.now();
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Running ${name} on sample inputs`, cancellable: true },
-      async (progress, progressToken) => {
-        const cts = new vscode.CancellationTokenSource();
-        const links = [progressToken.onCancellationRequested(() => cts.cancel())];
-        if (token) links.push(token.onCancellationRequested(() => cts.cancel()));
-        let reported = 0;
-        try {
-          return await this.worker.request('sample', sampleParams(path, this.settings(uri)), {
-            token: cts.token,
-            cancelMessage: `The sample run of ${name} was cancelled.`,
-            onProgress: (p) => {
-              const percent = p.fraction !== undefined ? Math.max(0, Math.min(100, p.fraction * 100)) : reported;
-              progress.report({ message: p.message, increment: percent - reported });
-              reported = percent;
-            },
-          });
-        } finally {
-          for (const link of links) link.dispose();
-          cts.dispose();
-        }
-      },
-    );
+    const result = await this.runner.run('sample', sampleParams(path, this.settings(uri)), { title: `Running ${name} on sample inputs`, cancelled: `The sample run of ${name} was cancelled.`, ...(token ? { token } : {}) });
     this.log.info(
       `Sample run of ${path}: session ${result.session_ms.toFixed(0)} ms, run ${result.run_ms.map((ms) => ms.toFixed(1)).join('/')} ms ` +
         `(total ${(performance.now() - started).toFixed(0)} ms, onnxruntime ${result.ort_version})`,
@@ -63,15 +39,9 @@ export class SampleService implements vscode.Disposable {
 
   /** Tells the user how a run failed: cancellation as information, a crash was already shown by the worker client. */
   reportFailure(uri: vscode.Uri, e: unknown): void {
-    const info = toErrorInfo(e, uri.fsPath);
-    if (isCancellation(e)) {
-      this.log.info(info.message);
-      void vscode.window.showInformationMessage(info.message);
-      return;
-    }
-    this.log.error(`Sample run of ${uri.fsPath} failed: ${logText(e)}`);
-    if (!(e instanceof WorkerStoppedError)) void vscode.window.showErrorMessage(info.message);
+    this.runner.fail('Run on Sample Inputs', e, { file: uri.fsPath });
   }
+
 
   dispose(): void {
     this.didRun.dispose();

@@ -1,8 +1,8 @@
 /** Findings → Problems-panel diagnostics on the model file (all on line 0: a binary file has no lines). */
 import * as vscode from 'vscode';
 import type { Finding, Severity, ValidateResult } from '../../core/report-types';
-import { DIAGNOSTIC_SOURCE } from '../ids';
-import { diagnosticMessage } from './validation-report';
+import { DIAGNOSTIC_SOURCE } from '../logic/ids';
+import { diagnosticMessage } from './logic/validation-report';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

@@ -5,16 +5,16 @@
  */
 import * as vscode from 'vscode';
 import type { ValidateResult } from '../../core/report-types';
-import type { PtpSettings } from '../config/ptp-settings';
-import { runtimeOptions } from '../config/ptp-settings';
-import { DIAGNOSTIC_COLLECTION } from '../ids';
+import type { PtpSettings } from '../config/logic/ptp-settings';
+import { runtimeOptions } from '../config/logic/ptp-settings';
+import { DIAGNOSTIC_COLLECTION } from '../logic/ids';
 import { loadCore } from '../model/core-loader';
 import { fileName, modelPath } from '../model/model-file';
-import { logText, messageOf, toErrorInfo } from '../user-errors';
+import { logText, messageOf, toErrorInfo } from '../shared/logic/user-errors';
 import type { WorkerClient } from '../worker/worker-client';
 import { isCancellation } from '../worker/worker-errors';
 import { toDiagnostics } from './diagnostics';
-import { openFailedResult, recount, validationSummary, withRuntime, type RuntimeOutcome } from './validation-report';
+import { openFailedResult, recount, validationSummary, withRuntime, type RuntimeOutcome } from './logic/validation-report';
 
 export interface ValidationEvent {
   readonly uri: vscode.Uri;

@@ -16,7 +16,7 @@ import {
   type ResultOf,
 } from '../../protocol/webview';
 import { isCancellation } from '../worker/worker-errors';
-import { logText, toErrorInfo } from '../user-errors';
+import { logText, toErrorInfo } from '../shared/logic/user-errors';
 
 export type RequestHandlers<C extends Channel> = {
   readonly [K in MethodOf<C>]: (params: ParamsOf<C, K>, token: vscode.CancellationToken) => Promise<ResultOf<C, K>> | ResultOf<C, K>;

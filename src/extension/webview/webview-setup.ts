@@ -1,7 +1,7 @@
 /** Options and HTML of a webview showing one of the apps built to dist/webview/<app>.js (+ .css). */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { renderWebviewHtml } from './webview-html';
+import { renderWebviewHtml } from './logic/webview-html';
 
 export type WebviewApp = 'overview' | 'sample' | 'evaluation' | 'explain' | 'quantize' | 'compare' | 'prune' | 'distill';
 

@@ -12,7 +12,7 @@ export const tests = [
       const input = page.locator(QUICK_INPUT);
       const choose = (step, text) => chooseStep(page, step, text);
       // Mode · calibration data (the CSV next to the model) · method MinMax · per tensor · evaluate on the
-      // calibration data · auto-detected label · default output <model>.static.onnx.
+      // calibration data · auto-detected label · default output <model>.int8.onnx.
       await choose(': mode', 'Static int8');
       await choose(': calibration data', 'digits_test.csv');
       await choose(': calibration method');

@@ -1,17 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { describeValues, groupColumns, idLikeColumns, summarizeColumns } from '../../../src/extension/evaluation/data-columns';
+import { describeValues, groupColumns, idLikeColumns, summarizeColumns } from '../../../src/extension/shared/logic/data-columns';
 import {
   benchParams,
-  CommandArgumentsError,
   compareParams,
   DEFAULT_EVALUATION_SETTINGS,
   evaluateParams,
-  isArgsObject,
   normalizeEvaluationSettings,
   parseBenchArgs,
   parseEvaluateArgs,
-} from '../../../src/extension/evaluation/evaluation-options';
+} from '../../../src/extension/evaluation/logic/evaluation-options';
+import { CommandArgumentsError, isArgsObject } from '../../../src/extension/shared/logic/command-args';
 import { openDataset } from '../../../src/pipeline/data';
 import { formatDelta, formatInterval, formatMs, formatPercent } from '../../../webview/shared/metric-format';
 import { metricRows } from '../../../webview/shared/metric-names';

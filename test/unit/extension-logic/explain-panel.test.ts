@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { ExplainResult } from '../../../src/protocol/explain';
-import { attributionsCsv } from '../../../src/extension/explain/attribution-csv';
-import { defaultNsamples, explainParams, parseExplainArgs, parseRowList } from '../../../src/extension/explain/explain-options';
+import { attributionsCsv } from '../../../src/extension/explain/logic/attribution-csv';
+import { defaultNsamples, explainParams, parseExplainArgs, parseRowList } from '../../../src/extension/explain/logic/explain-options';
 import { importanceOrder, meanAbsPhi, normalizeValues, swarmOffsets, ticks, waterfallBars } from '../../../webview/explain/attribution-math';
 
 const result = {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { isHostMessage, isViewMessage } from '../../../src/protocol/webview';
-import { toErrorInfo } from '../../../src/extension/user-errors';
+import { toErrorInfo } from '../../../src/extension/shared/logic/user-errors';
 import { OnnxFormatError } from '../../../src/core/errors';
 import { OperationCancelledError, WorkerRequestError, WorkerStoppedError } from '../../../src/extension/worker/worker-errors';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { PrunedLayer, PruneResult } from '../../../src/protocol/prune';
-import { defaultStudentOutput, describeStudent, distillParams, keepZerosSuggested, parseDistillArgs, parseEpochs, parseWidthFraction, parseWidths } from '../../../src/extension/distill/distill-options';
+import { defaultStudentOutput, describeStudent, distillParams, keepZerosSuggested, parseDistillArgs, parseEpochs, parseWidthFraction, parseWidths } from '../../../src/extension/distill/logic/distill-options';
 import {
   defaultPrunedOutput,
   defaultSparsity,
@@ -14,7 +14,7 @@ import {
   sensitivityParams,
   sparsityOverlay,
   trainFilesFirst,
-} from '../../../src/extension/prune/prune-options';
+} from '../../../src/extension/prune/logic/prune-options';
 import { sizeChange } from '../../../webview/shared/compare-tables';
 import { band, layerPruned, sortLayers } from '../../../webview/prune/layers-table';
 

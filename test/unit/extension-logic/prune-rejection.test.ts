@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { rejectionFor } from '../../../src/extension/prune/rejection';
-import { toErrorInfo } from '../../../src/extension/user-errors';
+import { rejectionFor } from '../../../src/extension/shared/logic/failure';
+import { toErrorInfo } from '../../../src/extension/shared/logic/user-errors';
 import { OperationCancelledError, WorkerRequestError } from '../../../src/extension/worker/worker-errors';
 
 describe('pruning: what a failed run from the Pruning report rejects with', () => {

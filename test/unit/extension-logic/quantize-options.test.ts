@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { QuantizeResult } from '../../../src/protocol/quantize';
-import { defaultOptimizedOutput, optimizeParams, parseOptimizeArgs } from '../../../src/extension/optimize/optimize-options';
-import { defaultQuantizedOutput, parseQuantizeArgs, quantizeParams, sqnrOverlay, withExclusions } from '../../../src/extension/quantize/quantize-options';
+import { defaultOptimizedOutput, optimizeParams, parseOptimizeArgs } from '../../../src/extension/optimize/logic/optimize-options';
+import { defaultQuantizedOutput, parseQuantizeArgs, quantizeParams, sqnrOverlay, withExclusions } from '../../../src/extension/quantize/logic/quantize-options';
 import { deltaClass, formatRatio } from '../../../webview/shared/report-format';
 import { formatSqnr, sqnrBand, worstSqnr } from '../../../webview/quantize/sqnr-format';
 
@@ -10,7 +10,7 @@ const abs = path.posix.isAbsolute;
 
 describe('Quantize Model… options', () => {
   it('suggests <model>.<mode>.onnx next to the model', () => {
-    assert.equal(defaultQuantizedOutput('/m/digits_mlp.onnx', 'static'), '/m/digits_mlp.static.onnx');
+    assert.equal(defaultQuantizedOutput('/m/digits_mlp.onnx', 'static'), '/m/digits_mlp.int8.onnx');
     assert.equal(defaultQuantizedOutput('/m/net.ONNX', 'fp16'), '/m/net.fp16.onnx');
     assert.equal(defaultOptimizedOutput('/m/cnn.onnx'), '/m/cnn.opt.onnx');
   });
@@ -34,7 +34,7 @@ describe('Quantize Model… options', () => {
 
   it('builds the worker params with the default output, the settings and the runtime options', () => {
     const p = quantizeParams('/m/a.onnx', { mode: 'static', data: '/d.csv', label: null, perChannel: false }, { intraOpNumThreads: 2 }, 256);
-    assert.equal(p.output, '/m/a.static.onnx');
+    assert.equal(p.output, '/m/a.int8.onnx');
     assert.equal(p.label, null);
     assert.deepEqual(p.settings, { per_channel: false });
     assert.equal(p.batchSize, 256);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, normalizeSettings, runtimeOptions, sampleParams } from '../../../src/extension/config/ptp-settings';
+import { DEFAULT_SETTINGS, normalizeSettings, runtimeOptions, sampleParams } from '../../../src/extension/config/logic/ptp-settings';
 
 const from = (values: Record<string, unknown>) => normalizeSettings((key) => values[key]);
 

@@ -6,7 +6,7 @@ import {
   openFailedResult,
   validationSummary,
   withRuntime,
-} from '../../../src/extension/validation/validation-report';
+} from '../../../src/extension/validation/logic/validation-report';
 
 const clean: ValidateResult = { valid: true, errors: 0, warnings: 0, findings: [] };
 const oneWarning: ValidateResult = {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { contentSecurityPolicy, renderWebviewHtml } from '../../../src/extension/webview/webview-html';
+import { contentSecurityPolicy, renderWebviewHtml } from '../../../src/extension/webview/logic/webview-html';
 
 describe('extension: webview HTML shell', () => {
   const page = {

@@ -2,8 +2,8 @@
  * Pure parts of Validate Model: merging the worker's runtime check into the core's ValidateResult, the
  * text of a finding's diagnostic and of the summary notification. No vscode.
  */
-import type { Finding, ValidateResult } from '../../core/report-types';
-import type { RuntimeCheckResult } from '../../protocol/worker';
+import type { Finding, ValidateResult } from '../../../core/report-types';
+import type { RuntimeCheckResult } from '../../../protocol/worker';
 
 /** Finding codes the extension adds to the core's. */
 export const FINDING_CODES = {

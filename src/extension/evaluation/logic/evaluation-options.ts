@@ -1,11 +1,11 @@
-import { UserError } from '../../core/user-error';
 /**
  * What the Evaluation commands send to the worker: the `ptp.evaluation.*` settings, the choices made in the
  * pickers (or passed by a script as an arguments object) and the runtime settings, turned into
  * EvaluateParams / CompareParams / BenchParams. No vscode: unit tested on plain Node.
  */
-import type { BenchParams, CompareParams, EvaluateParams, EvaluationTask } from '../../protocol/evaluate';
-import type { RuntimeOptions } from '../../protocol/worker';
+import type { BenchParams, CompareParams, EvaluateParams, EvaluationTask } from '../../../protocol/evaluate';
+import type { RuntimeOptions } from '../../../protocol/worker';
+import { CommandArgumentsError } from '../../shared/logic/command-args';
 
 export interface EvaluationSettings {
   /** `ptp.evaluation.batchSize`: rows per session.run (≥ 1). */
@@ -90,22 +90,6 @@ export function benchParams(model: string, c: BenchChoices, runtime: RuntimeOpti
     ...(c.threads?.length ? { threads: [...c.threads] } : {}),
     ...runtime,
   };
-}
-
-/** A bad arguments object passed to a command by a script or test. */
-export class CommandArgumentsError extends UserError {
-  readonly category = 'COMMAND_ARGUMENTS';
-  constructor(command: string, detail: string) {
-    super(`${command}: ${detail}`);
-    this.name = 'CommandArgumentsError';
-  }
-}
-
-/** True for a plain arguments object (not a Uri, not the Explorer's array of selected Uris). */
-export function isArgsObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The extension's settings (contributes.configuration, section `ptp`) as plain values, and what they mean
  * for worker requests. No vscode: `settings-reader.ts` feeds it from the workspace configuration.
  */
-import type { RuntimeOptions, SampleParams } from '../../protocol/worker';
+import type { RuntimeOptions, SampleParams } from '../../../protocol/worker';
 
 export const EXECUTION_PROVIDERS = ['cpu'] as const;
 export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];

@@ -4,9 +4,9 @@
  * and the default output. No vscode.
  */
 import * as path from 'node:path';
-import type { OptimizeParams, OrtOptimizationLevel } from '../../protocol/optimize';
-import type { RuntimeOptions } from '../../protocol/worker';
-import { CommandArgumentsError } from '../evaluation/evaluation-options';
+import type { OptimizeParams, OrtOptimizationLevel } from '../../../protocol/optimize';
+import type { RuntimeOptions } from '../../../protocol/worker';
+import { CommandArgumentsError } from '../../shared/logic/command-args';
 
 export const PASS_NAMES: readonly { readonly name: string; readonly description: string }[] = [
   { name: 'eliminate-identity', description: 'remove Identity nodes' },

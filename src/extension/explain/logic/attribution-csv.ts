@@ -1,5 +1,5 @@
 /** The Attributions panel's CSV export: one line per (row, feature, output) with the feature value and φ. No vscode. */
-import type { ExplainResult } from '../../protocol/explain';
+import type { ExplainResult } from '../../../protocol/explain';
 
 const HEADER = 'row,feature,output,value,phi';
 

@@ -5,9 +5,9 @@
  *   executeCommand('ptp.explainModel', uri, { data, rows?, maxRows?, background?, method?, output?, nsamples?,
  *                                             maxEvals?, excludeColumns?, sensitive?, label?, seed? })
  */
-import type { ExplainBackground, ExplainMethod, ExplainParams } from '../../protocol/explain';
-import type { RuntimeOptions } from '../../protocol/worker';
-import { CommandArgumentsError } from '../evaluation/evaluation-options';
+import type { ExplainBackground, ExplainMethod, ExplainParams } from '../../../protocol/explain';
+import type { RuntimeOptions } from '../../../protocol/worker';
+import { CommandArgumentsError } from '../../shared/logic/command-args';
 
 export const EXPLAIN_METHODS: readonly ExplainMethod[] = ['exact', 'kernel', 'permutation', 'occlusion'];
 /** Rows explained when nothing else is said (the panel's plots want a few; each row costs model calls). */

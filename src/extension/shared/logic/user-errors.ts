@@ -2,10 +2,10 @@
  * Turns any thrown value into what a user sees (ErrorInfo): the OnnxError / worker message as is, never a
  * stack trace. No vscode.
  */
-import { OnnxError } from '../core/errors';
-import { UserError } from '../core/user-error';
-import type { ErrorInfo } from '../protocol/webview';
-import { isCancellation, WorkerRequestError, WorkerStoppedError } from './worker/worker-errors';
+import { OnnxError } from '../../../core/errors';
+import { UserError } from '../../../core/user-error';
+import type { ErrorInfo } from '../../../protocol/webview';
+import { isCancellation, WorkerRequestError, WorkerStoppedError } from '../../worker/worker-errors';
 
 export function toErrorInfo(e: unknown, context?: string): ErrorInfo {
   if (isCancellation(e)) return { message: messageOf(e) || 'The operation was cancelled.', cancelled: true };

@@ -4,7 +4,7 @@
  * first rows (openDataset is cheap); the data layer is imported on first use so activation stays light.
  * No vscode.
  */
-import type { ColumnKind, DatasetSource } from '../../pipeline/data';
+import type { ColumnKind, DatasetSource } from '../../../pipeline/data';
 
 /** The pipeline's label names, in its order of preference (src/pipeline/data/plan.ts, planFeatures). */
 const LABEL_NAMES = ['label', 'labels', 'target', 'targets', 'y', 'class'];
@@ -34,11 +34,11 @@ export interface DataColumns {
   readonly detectedLabel: string | null;
 }
 
-type DataModule = typeof import('../../pipeline/data');
+type DataModule = typeof import('../../../pipeline/data');
 let dataModule: Promise<DataModule> | undefined;
 
 function loadData(): Promise<DataModule> {
-  dataModule ??= import('../../pipeline/data');
+  dataModule ??= import('../../../pipeline/data');
   return dataModule;
 }
 

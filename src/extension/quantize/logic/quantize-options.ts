@@ -3,11 +3,11 @@
  * arguments object) plus the runtime settings, turned into QuantizeParams; the default output file; the graph
  * overlay built from a result. No vscode: unit tested on plain Node.
  */
-import * as path from 'node:path';
-import type { OverlayEntry } from '../model/graph-overlays';
-import type { CalibrationMethod, QuantizeMode, QuantizeParams, QuantizeRecipe, QuantizeResult } from '../../protocol/quantize';
-import type { RuntimeOptions } from '../../protocol/worker';
-import { CommandArgumentsError } from '../evaluation/evaluation-options';
+import type { OverlayEntry } from '../../model/graph-overlays';
+import type { CalibrationMethod, QuantizeMode, QuantizeParams, QuantizeRecipe, QuantizeResult } from '../../../protocol/quantize';
+import type { RuntimeOptions } from '../../../protocol/worker';
+import { defaultOutputFor } from '../../../pipeline/quantize/recipe';
+import { CommandArgumentsError } from '../../shared/logic/command-args';
 import { EXCLUDE_ACTION, SQNR_OVERLAY_ID } from './quantize-ids';
 
 export const QUANTIZE_MODES: readonly QuantizeMode[] = ['dynamic', 'static', 'fp16', 'int4'];
@@ -31,12 +31,11 @@ export interface QuantizeChoices {
   readonly recipe?: QuantizeRecipe;
 }
 
-/** `<model>.<mode>.onnx` next to the model (e.g. digits_mlp.static.onnx). */
-export function defaultQuantizedOutput(model: string, mode: QuantizeMode): string {
-  const ext = path.extname(model);
-  const stem = ext.toLowerCase() === '.onnx' ? model.slice(0, -ext.length) : model;
-  return `${stem}.${mode}.onnx`;
-}
+/**
+ * The output `ptp quantize` writes without -o (the pipeline's default, one source of truth):
+ * `<model>.int8.onnx` for dynamic and static, `.fp16.onnx`, `.int4.onnx`.
+ */
+export const defaultQuantizedOutput: (model: string, mode: QuantizeMode) => string = defaultOutputFor;
 
 export function quantizeParams(model: string, c: QuantizeChoices, runtime: RuntimeOptions, batchSize: number): QuantizeParams {
   const settings = {

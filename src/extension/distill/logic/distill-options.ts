@@ -4,9 +4,9 @@
  * student widths, width fraction and epochs. No vscode: unit tested on plain Node.
  */
 import * as path from 'node:path';
-import type { DistillParams, StudentSpec } from '../../protocol/distill';
-import type { RuntimeOptions } from '../../protocol/worker';
-import { CommandArgumentsError } from '../evaluation/evaluation-options';
+import type { DistillParams, StudentSpec } from '../../../protocol/distill';
+import type { RuntimeOptions } from '../../../protocol/worker';
+import { CommandArgumentsError } from '../../shared/logic/command-args';
 
 export const DEFAULT_EPOCHS = 200;
 const MAX_EPOCHS = 100_000;

@@ -8,41 +8,23 @@
  *   executeCommand('ptp.pruneModel', uri, { method, scope?, sparsity?, n?, m?, criterion?, layers?, excludeNodes?, data?, label?, output?,
  *     finetune?: { data, label?, epochs?, learningRate?, patience?, seed?, temperature?, alpha? } })
  *
- * With an arguments object a failure rejects (after the same notification a user gets); interactively it
- * resolves to undefined.
+ * The arguments-object contract is OperationRunner's.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { PruneParams, PruneResult, PruneSensitivityResult } from '../../protocol/prune';
 import type { PruneReportSnapshot } from '../../protocol/prune-panel';
-import { resolveModelUri } from '../commands/model-target';
-import { runtimeOptions } from '../config/ptp-settings';
-import { readSettings } from '../config/settings-reader';
-import { DataPicker } from '../evaluation/data-picker';
-import { isArgsObject, normalizeEvaluationSettings } from '../evaluation/evaluation-options';
-import { MODEL_EDITOR_VIEW_TYPE } from '../ids';
-import type { GraphOverlays } from '../model/graph-overlays';
-import { fileName, modelPath } from '../model/model-file';
-import { runWithProgress } from '../quantize/worker-progress';
-import { logText, toErrorInfo } from '../user-errors';
-import type { WorkerClient } from '../worker/worker-client';
-import { isCancellation, WorkerStoppedError } from '../worker/worker-errors';
-import { PRUNE_COMMANDS } from './prune-ids';
-import { methodLabel, parsePruneArgs, pruneParams, sensitivityParams, sparsityOverlay } from './prune-options';
+import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
+import { DataPicker } from '../shared/data-picker';
+import type { Operation, OperationHost } from '../shared/operation';
+import { pickLabel } from '../shared/pickers';
+import { PRUNE_COMMANDS } from './logic/prune-ids';
+import { methodLabel, parsePruneArgs, pruneParams, sensitivityParams, sparsityOverlay } from './logic/prune-options';
 import { PrunePanels } from './prune-panels';
 import { pickFinetuneSettings } from './finetune-pickers';
 import { pickEvaluationData, pickPruneChoices } from './prune-pickers';
-import { pickLabel } from './step-pickers';
-import { rejectionFor } from './rejection';
 
-export interface PruningDeps {
-  readonly context: vscode.ExtensionContext;
-  readonly worker: WorkerClient;
-  readonly log: vscode.LogOutputChannel;
-  readonly overlays: GraphOverlays;
-}
-
-export interface PruningFeature extends vscode.Disposable {
+export interface PruningApi {
   /** What the open Pruning report of a model (absolute path) shows; undefined when none is open. */
   panelSnapshot(model: string): PruneReportSnapshot | undefined;
   /** The report's "Sensitivity analysis…" button: sweeps the layers of the last pruned model on its data. */
@@ -54,24 +36,12 @@ interface Run {
   readonly result: PruneResult;
 }
 
-export function registerPruning({ context, worker, log, overlays }: PruningDeps): PruningFeature {
+export const pruneOperation: Operation<PruningApi> = {
+  name: 'prune',
+  activate({ context, log, overlays, runner, settings }: OperationHost) {
   const dataPicker = new DataPicker(context.workspaceState);
   const runs = new Map<string, Run>();
   const sensitivities = new Map<string, PruneSensitivityResult>();
-
-  /** Reports a failure (notification naming the model, open panel, log); returns the message a script gets. */
-  const report = (what: string, model: string | undefined, e: unknown): Error => {
-    const info = toErrorInfo(e);
-    if (isCancellation(e)) {
-      log.info(info.message);
-      void vscode.window.showInformationMessage(info.message);
-    } else {
-      const subject = model ? `${what} failed for ${path.basename(model)}` : `${what} failed`;
-      log.error(`${subject}: ${logText(e)}`);
-      if (!(e instanceof WorkerStoppedError)) void vscode.window.showErrorMessage(`${subject}: ${info.message}`);
-    }
-    return rejectionFor(e);
-  };
 
   const lastRun = (model: string): Run => {
     const run = runs.get(model);
@@ -96,14 +66,14 @@ export function registerPruning({ context, worker, log, overlays }: PruningDeps)
       panels.busy(model, true);
       const request = sensitivityParams(params, data, label);
       log.info(`Pruning sensitivity of ${model} (${request.method}) on ${data}`);
-      const result = await runWithProgress(worker, 'prune-sensitivity', request, `Sensitivity analysis of ${name}`, `The sensitivity analysis of ${name} was cancelled.`);
+      const result = await runner.run('prune-sensitivity', request, { title: `Sensitivity analysis of ${name}`, cancelled: `The sensitivity analysis of ${name} was cancelled.` });
       log.info(`Sensitivity of ${name}: ${result.layers.length} layers in ${Math.round(result.ms)} ms`);
       sensitivities.set(model, result);
       panels.sensitivity(model, result);
       return result;
     } catch (e) {
       // The panel's request is rejected with this error, and shows it.
-      throw report('Sensitivity analysis', model, e);
+      throw runner.fail('Sensitivity analysis', e, { file: model });
     } finally {
       panels.busy(model, false);
     }
@@ -126,7 +96,7 @@ export function registerPruning({ context, worker, log, overlays }: PruningDeps)
         return await run({ ...params, finetune });
       } catch (e) {
         // The panel's request is rejected with this error, and shows it.
-        throw report('Fine-tuning', model, e);
+        throw runner.fail('Fine-tuning', e, { file: model });
       }
     },
   });
@@ -134,7 +104,7 @@ export function registerPruning({ context, worker, log, overlays }: PruningDeps)
   const run = async (params: PruneParams): Promise<PruneResult> => {
     const name = path.basename(params.model);
     log.info(`Pruning ${params.model} (${params.method}${params.sparsity !== undefined ? `, sparsity ${params.sparsity}` : ''}${params.finetune ? `, fine-tuned on ${params.finetune.data}` : ''}) → ${params.output}`);
-    const result = await runWithProgress(worker, 'prune', params, `Pruning ${name}`, `The pruning of ${name} was cancelled.`);
+    const result = await runner.run('prune', params, { title: `Pruning ${name}`, cancelled: `The pruning of ${name} was cancelled.` });
     log.info(`Pruned ${name}: weight sparsity ${result.achieved_weight_sparsity.toFixed(3)}, params ${result.params_before} → ${result.params_after}, written to ${result.output}`);
     if (result.finetune) log.info(`Fine-tuned on ${result.finetune.data}: best epoch ${result.finetune.best_epoch} of ${result.finetune.epochs_run}${result.finetune.stopped_early ? ' (stopped early)' : ''}`);
     runs.set(params.model, { params, result });
@@ -143,36 +113,22 @@ export function registerPruning({ context, worker, log, overlays }: PruningDeps)
     return result;
   };
 
-  const pruneModel = async (arg?: unknown, args?: unknown): Promise<PruneResult | undefined> => {
-    const scripted = isArgsObject(args);
-    let model: string | undefined;
-    try {
-      const uri = await resolveModelUri(arg, 'Prune Model');
-      if (!uri) return undefined;
-      model = modelPath(uri);
-      const choices = scripted ? parsePruneArgs(PRUNE_COMMANDS.pruneModel, args, path.isAbsolute) : await pickPruneChoices(model, dataPicker, `Prune ${fileName(uri)}`);
-      if (!choices) return undefined;
-      if (choices.output && path.resolve(choices.output) === path.resolve(model)) throw new Error('The output cannot be the source model.');
-      const { runtime, batchSize } = settingsFor(uri);
-      return await run(pruneParams(model, choices, runtime, batchSize));
-    } catch (e) {
-      const error = report('Prune Model', model, e);
-      if (scripted) throw error;
-      return undefined;
-    }
-  };
+  const command = runner.register({
+    command: PRUNE_COMMANDS.pruneModel,
+    action: 'Prune Model',
+    parse: (args) => parsePruneArgs(PRUNE_COMMANDS.pruneModel, args, path.isAbsolute),
+    pick: ({ model, name }) => pickPruneChoices(model, dataPicker, `Prune ${name}`),
+    output: (choices) => choices.output,
+    run: ({ uri, model }, choices) => {
+      const { runtime, evaluation } = settings(uri);
+      return run(pruneParams(model, choices, runtime, evaluation.batchSize));
+    },
+  });
 
-  const disposable = vscode.Disposable.from(panels, vscode.commands.registerCommand(PRUNE_COMMANDS.pruneModel, pruneModel));
+  const disposable = vscode.Disposable.from(panels, command);
   return {
-    panelSnapshot: (model) => panels.snapshot(model),
-    runSensitivity,
-    dispose: () => disposable.dispose(),
+    disposable,
+    api: { panelSnapshot: (model) => panels.snapshot(model), runSensitivity },
   };
-}
-
-function settingsFor(uri: vscode.Uri) {
-  return {
-    runtime: runtimeOptions(readSettings(uri)),
-    batchSize: normalizeEvaluationSettings((key) => vscode.workspace.getConfiguration('ptp', uri).get(key)).batchSize,
-  };
-}
+  },
+};

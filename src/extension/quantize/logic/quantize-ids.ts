@@ -1,9 +1,8 @@
-/** Ids of the Quantize / Optimize commands and their report panel, shared with package.json contributions. */
+/** Ids of the Quantize Model command and their report panel, shared with package.json contributions. */
 export const QUANTIZE_PANEL_VIEW_TYPE = 'ptp.quantization';
 
 export const QUANTIZE_COMMANDS = {
   quantizeModel: 'ptp.quantizeModel',
-  optimizeModel: 'ptp.optimizeModel',
 } as const;
 
 /** The graph overlay this feature sets, and its node action (handled under the `quantize` prefix). */

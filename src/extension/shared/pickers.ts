@@ -1,10 +1,10 @@
 /**
- * Picker steps Prune Model… and Distill Model… share: one choice from a list, a validated text, the label column
- * of a data file and the output file. Each resolves to undefined when the user pressed Escape.
+ * Picker steps the operations share: one choice from a list, a validated text, the label column of a data file.
+ * Each resolves to undefined when the user pressed Escape.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { describeValues, readDataColumns } from '../evaluation/data-columns';
+import { describeValues, readDataColumns, type DataColumns } from './logic/data-columns';
 
 export type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 
@@ -35,15 +35,19 @@ export async function pickParsed<T>(
   return 'value' in r ? r.value : undefined;
 }
 
-/** The auto-detected label first (Enter takes it), the other columns, then "no labels" (`noLabel` describes it). */
-export async function pickLabel(file: string, title: string, noLabel: string): Promise<string | null | undefined> {
-  const columns = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the columns of ${path.basename(file)}` }, () =>
-    readDataColumns(file),
-  );
+/**
+ * The auto-detected label first (Enter takes it), the other columns, then "no labels" (`noLabel` names it,
+ * `noLabelDescription` explains it). `source` is a data file (its columns are read) or its columns.
+ */
+export async function pickLabel(source: string | DataColumns, title: string, noLabel: string, noLabelDescription?: string): Promise<string | null | undefined> {
+  const columns =
+    typeof source === 'string'
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the columns of ${path.basename(source)}` }, () => readDataColumns(source))
+      : source;
   const detected = columns.detectedLabel;
   const items: Valued<string | null>[] = [];
   if (detected !== null) items.push({ label: detected, description: 'auto-detected', value: detected });
   for (const c of columns.columns) if (c.name !== detected && c.kind !== 'tensor') items.push({ label: c.name, description: describeValues(c), value: c.name });
-  items.push({ label: noLabel, value: null });
+  items.push({ label: noLabel, ...(noLabelDescription ? { description: noLabelDescription } : {}), value: null });
   return pickOne(items, title, detected !== null ? `Label column (auto-detected: ${detected})` : 'Label column (none was auto-detected)');
 }

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { MODEL_EDITOR_VIEW_TYPE } from '../ids';
+import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
 
 export function isOnnxUri(uri: vscode.Uri): boolean {
   return uri.path.toLowerCase().endsWith('.onnx');

@@ -5,10 +5,11 @@
  * No vscode: unit tested on plain Node.
  */
 import * as path from 'node:path';
-import type { OverlayEntry } from '../model/graph-overlays';
-import type { ChannelCriterion, PruneFinetuneParams, PruneMethod, PruneParams, PruneResult, PruneScope, PruneSensitivityParams } from '../../protocol/prune';
-import type { RuntimeOptions } from '../../protocol/worker';
-import { CommandArgumentsError } from '../evaluation/evaluation-options';
+import type { OverlayEntry } from '../../model/graph-overlays';
+import type { ChannelCriterion, PruneFinetuneParams, PruneMethod, PruneParams, PruneResult, PruneScope, PruneSensitivityParams } from '../../../protocol/prune';
+import type { RuntimeOptions } from '../../../protocol/worker';
+import { defaultOutputFor } from '../../../pipeline/prune/settings';
+import { CommandArgumentsError } from '../../shared/logic/command-args';
 import { SPARSITY_OVERLAY_ID } from './prune-ids';
 
 export const PRUNE_METHODS: readonly PruneMethod[] = ['magnitude', 'nm', 'structured'];
@@ -44,12 +45,8 @@ export interface PruneChoices {
   readonly finetune?: PruneFinetuneParams;
 }
 
-/** `<model>.pruned.onnx` next to the model (digits_cnn.onnx → digits_cnn.pruned.onnx). */
-export function defaultPrunedOutput(model: string): string {
-  const ext = path.extname(model);
-  const stem = ext.toLowerCase() === '.onnx' ? model.slice(0, -ext.length) : model;
-  return `${stem}.pruned.onnx`;
-}
+/** `<model>.pruned.onnx` next to the model (digits_cnn.onnx → digits_cnn.pruned.onnx), as `ptp prune` writes. */
+export const defaultPrunedOutput: (model: string) => string = defaultOutputFor;
 
 /** The suggested sparsity: a quarter of the channels for structured pruning, half the weights otherwise. */
 export function defaultSparsity(method: PruneMethod): number {
