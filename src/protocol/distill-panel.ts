@@ -4,15 +4,10 @@
  * `ready` answers with the snapshot, every request gets a reply or an error. No vscode, no DOM.
  */
 import type { DistillResult } from './distill';
-import type { RequestSpec } from './webview';
+import type { ExportOutcome, RequestSpec } from './webview';
 
 export interface DistillReportSnapshot {
   readonly result: DistillResult;
-}
-
-export interface DistillExportOutcome {
-  readonly done: boolean;
-  readonly file?: string;
 }
 
 export interface DistillReportChannel {
@@ -20,8 +15,8 @@ export interface DistillReportChannel {
     readonly ready: RequestSpec<null, DistillReportSnapshot>;
     /** Opens the student model in the model editor. */
     readonly openStudent: RequestSpec<null, null>;
-    readonly copyJson: RequestSpec<null, DistillExportOutcome>;
-    readonly saveJson: RequestSpec<null, DistillExportOutcome>;
+    readonly copyJson: RequestSpec<null, ExportOutcome>;
+    readonly saveJson: RequestSpec<null, ExportOutcome>;
   };
   readonly events: {
     /** A new distillation result of the same teacher. */

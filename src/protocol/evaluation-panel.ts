@@ -6,7 +6,7 @@
  * gets a reply or an error. No vscode, no DOM.
  */
 import type { BenchResult, CompareResult, EvaluateResult } from './evaluate';
-import type { ErrorInfo, RequestSpec } from './webview';
+import type { ErrorInfo, ExportOutcome, RequestSpec } from './webview';
 
 export type EvaluationSnapshot =
   | { readonly kind: 'evaluate'; readonly result: EvaluateResult }
@@ -14,14 +14,6 @@ export type EvaluationSnapshot =
   | { readonly kind: 'bench'; readonly result: BenchResult };
 
 export type EvaluationKind = EvaluationSnapshot['kind'];
-
-/** What the panel's export buttons get back. */
-export interface ExportOutcome {
-  /** False when the user dismissed the save dialog. */
-  readonly done: boolean;
-  /** The file written (Save JSON…). */
-  readonly file?: string;
-}
 
 export interface EvaluationChannel {
   readonly requests: {

@@ -4,18 +4,10 @@
  * webview is re-created), every request gets a reply or an error. No vscode, no DOM.
  */
 import type { ExplainResult } from './explain';
-import type { ErrorInfo, RequestSpec } from './webview';
+import type { ErrorInfo, ExportOutcome, RequestSpec } from './webview';
 
 export interface ExplainSnapshot {
   readonly result: ExplainResult;
-}
-
-/** What the panel's export buttons get back. */
-export interface ExplainExportOutcome {
-  /** False when the user dismissed the save dialog. */
-  readonly done: boolean;
-  /** The file written. */
-  readonly file?: string;
 }
 
 /** A plot the webview rendered, to be saved by the host: SVG text, or PNG bytes as base64. */
@@ -30,11 +22,11 @@ export interface ExplainChannel {
   readonly requests: {
     readonly ready: RequestSpec<null, ExplainSnapshot>;
     /** Asks where to save the whole result as JSON (host save dialog) and writes it. */
-    readonly saveJson: RequestSpec<null, ExplainExportOutcome>;
+    readonly saveJson: RequestSpec<null, ExportOutcome>;
     /** Saves the attributions as CSV: row, feature, output, value, phi. */
-    readonly saveCsv: RequestSpec<null, ExplainExportOutcome>;
+    readonly saveCsv: RequestSpec<null, ExportOutcome>;
     /** Saves one plot (PNG or SVG). */
-    readonly savePlot: RequestSpec<PlotExport, ExplainExportOutcome>;
+    readonly savePlot: RequestSpec<PlotExport, ExportOutcome>;
   };
   readonly events: {
     /** A new result for this panel (a re-run). */

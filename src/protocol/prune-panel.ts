@@ -6,17 +6,12 @@
  * No vscode, no DOM.
  */
 import type { PruneResult, PruneSensitivityResult } from './prune';
-import type { ErrorInfo, RequestSpec } from './webview';
+import type { ErrorInfo, ExportOutcome, RequestSpec } from './webview';
 
 export interface PruneReportSnapshot {
   readonly result: PruneResult;
   /** The last sensitivity analysis of the source model in this session (null: not run yet). */
   readonly sensitivity: PruneSensitivityResult | null;
-}
-
-export interface PruneExportOutcome {
-  readonly done: boolean;
-  readonly file?: string;
 }
 
 export interface PruneReportChannel {
@@ -37,8 +32,8 @@ export interface PruneReportChannel {
      * `cancelled: true` when the run was cancelled.
      */
     readonly finetune: RequestSpec<null, PruneResult | null>;
-    readonly copyJson: RequestSpec<null, PruneExportOutcome>;
-    readonly saveJson: RequestSpec<null, PruneExportOutcome>;
+    readonly copyJson: RequestSpec<null, ExportOutcome>;
+    readonly saveJson: RequestSpec<null, ExportOutcome>;
   };
   readonly events: {
     /** A new pruning result of the same model. */

@@ -7,16 +7,11 @@
  */
 import type { OptimizeResult } from './optimize';
 import type { QuantizeResult } from './quantize';
-import type { ErrorInfo, RequestSpec } from './webview';
+import type { ErrorInfo, ExportOutcome, RequestSpec } from './webview';
 
 export type QuantizeReportSnapshot =
   | { readonly kind: 'quantize'; readonly result: QuantizeResult }
   | { readonly kind: 'optimize'; readonly result: OptimizeResult };
-
-export interface ReportExportOutcome {
-  readonly done: boolean;
-  readonly file?: string;
-}
 
 export interface RequantizeParams {
   /** Node names to leave in float (replaces the recipe's exclusion list). */
@@ -28,8 +23,8 @@ export interface QuantizeReportChannel {
     readonly ready: RequestSpec<null, QuantizeReportSnapshot>;
     /** Runs the shown quantization again with these exclusions (the recipe file is updated); replies when done. */
     readonly requantize: RequestSpec<RequantizeParams, null>;
-    readonly copyJson: RequestSpec<null, ReportExportOutcome>;
-    readonly saveJson: RequestSpec<null, ReportExportOutcome>;
+    readonly copyJson: RequestSpec<null, ExportOutcome>;
+    readonly saveJson: RequestSpec<null, ExportOutcome>;
   };
   readonly events: {
     /** A new result (a re-run). */

@@ -33,6 +33,14 @@ export interface ErrorInfo {
   readonly cancelled?: boolean;
 }
 
+/** What a report panel's export buttons (Copy JSON, Save JSON…, Save CSV…) get back. */
+export interface ExportOutcome {
+  /** False when the user dismissed the save dialog. */
+  readonly done: boolean;
+  /** The file written (a path, or a URI outside the file scheme). */
+  readonly file?: string;
+}
+
 /** Limits the host passes to the overview (from settings). */
 export interface OverviewLimits {
   readonly maxInlineTensorElements: number;

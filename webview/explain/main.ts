@@ -8,7 +8,8 @@ import '../shared/base.css';
 import '../shared/report.css';
 import './explain.css';
 import type { ExplainResult } from '../../src/protocol/explain';
-import type { ExplainChannel, ExplainExportOutcome, ExplainSnapshot } from '../../src/protocol/explain-panel';
+import type { ExplainChannel, ExplainSnapshot } from '../../src/protocol/explain-panel';
+import type { ExportOutcome } from '../../src/protocol/webview';
 import type { ErrorInfo } from '../../src/protocol/webview';
 import { h, replaceChildren, type Child } from '../shared/dom';
 import { formatCount } from '../shared/format';
@@ -35,7 +36,7 @@ const { store, client, failureSlot } = app;
 const status = h('span', { class: 'export-status muted', role: 'status', 'aria-live': 'polite' });
 let current: ExplainResult | undefined;
 
-function runExport(what: () => Promise<ExplainExportOutcome>): void {
+function runExport(what: () => Promise<ExportOutcome>): void {
   status.textContent = '';
   what().then(
     (o) => (status.textContent = o.done ? `Saved ${o.file ?? ''}` : ''),

@@ -1,5 +1,5 @@
 /** The page header of every mode: title, facts, the export buttons (Copy JSON, Save JSON…) and their status. */
-import type { ExportOutcome } from '../../src/protocol/evaluation-panel';
+import type { ExportOutcome } from '../../src/protocol/webview';
 import { h, type Child } from './dom';
 
 export interface HeaderActions {

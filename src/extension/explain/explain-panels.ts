@@ -4,19 +4,18 @@
  * (JSON, CSV, a plot as PNG or SVG), which the host writes where the save dialog says.
  */
 import * as vscode from 'vscode';
-import * as path from 'node:path';
-import type { ExplainChannel, ExplainExportOutcome, ExplainSnapshot, PlotExport } from '../../protocol/explain-panel';
-import type { ErrorInfo } from '../../protocol/webview';
+import type { ExplainChannel, ExplainSnapshot, PlotExport } from '../../protocol/explain-panel';
+import type { ErrorInfo, ExportOutcome } from '../../protocol/webview';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
 import { attributionsCsv } from './logic/attribution-csv';
 import { EXPLAIN_PANEL_VIEW_TYPE } from './logic/explain-ids';
-import { writeUriAtomic } from '../webview/write-atomic';
+import { reportFilePath, reportJson, saveReportFile } from '../webview/report-export';
 
 class ExplainPanel extends ReportPanel<ExplainSnapshot, ExplainChannel> {
   protected handlers(): Omit<RequestHandlers<ExplainChannel>, 'ready'> {
     return {
-      saveJson: () => this.save('Save the attributions as JSON', 'json', 'JSON', `${JSON.stringify(this.snapshot.result, null, 2)}\n`),
+      saveJson: () => this.save('Save the attributions as JSON', 'json', 'JSON', reportJson(this.snapshot.result)),
       saveCsv: () => this.save('Save the attributions as CSV', 'csv', 'CSV', attributionsCsv(this.snapshot.result)),
       savePlot: (plot) => this.savePlot(plot),
     };
@@ -26,46 +25,21 @@ class ExplainPanel extends ReportPanel<ExplainSnapshot, ExplainChannel> {
     this.post('failure', error);
   }
 
-  private savePlot(plot: PlotExport): Promise<ExplainExportOutcome> {
+  private savePlot(plot: PlotExport): Promise<ExportOutcome> {
     if (plot.format !== 'png' && plot.format !== 'svg') throw new Error(`Unknown plot format ${String(plot.format)}.`);
     const stem = plot.name.replace(/[^\w.-]+/g, '-').slice(0, 80) || 'plot';
     const bytes = plot.format === 'png' ? Buffer.from(plot.data, 'base64') : new TextEncoder().encode(plot.data);
     return this.save(`Save the plot as ${plot.format.toUpperCase()}`, plot.format, plot.format.toUpperCase(), bytes, stem);
   }
 
-  private async save(title: string, ext: string, filterName: string, content: string | Uint8Array, suffix = 'attributions'): Promise<ExplainExportOutcome> {
-    const model = this.snapshot.result.model;
-    const target = await vscode.window.showSaveDialog({
-      title,
-      defaultUri: vscode.Uri.file(path.join(path.dirname(path.resolve(model)), `${path.basename(model, '.onnx')}.${suffix}.${ext}`)),
-      filters: { [filterName]: [ext] },
-      saveLabel: 'Save',
-    });
-    if (!target) return { done: false };
-    await writeUriAtomic(target, content);
-    return { done: true, file: target.scheme === 'file' ? target.fsPath : target.toString(true) };
+  private save(title: string, ext: string, filterName: string, content: string | Uint8Array, suffix = 'attributions'): Promise<ExportOutcome> {
+    return saveReportFile({ title, defaultPath: reportFilePath(this.snapshot.result.model, suffix, ext), filterName, content });
   }
 }
 
-export class ExplainPanels implements vscode.Disposable {
-  private readonly panels: ReportPanelSet<ExplainSnapshot, ExplainPanel>;
-
+export class ExplainPanels extends ReportPanelSet<ExplainSnapshot, ExplainPanel> {
   constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel) {
-    this.panels = new ReportPanelSet(EXPLAIN_PANEL_VIEW_TYPE, extensionUri, (panel, snapshot) => new ExplainPanel(panel, snapshot, 'explain', extensionUri, log));
-  }
-
-  /** Shows `snapshot` in the panel of `key` (created beside the active editor if needed). */
-  show(key: string, title: string, snapshot: ExplainSnapshot): void {
-    this.panels.show(key, title, snapshot);
-  }
-
-  /** Tells the open panel of `key` (if any) that a re-run failed. */
-  fail(key: string, error: ErrorInfo): void {
-    this.panels.get(key)?.fail(error);
-  }
-
-  dispose(): void {
-    this.panels.dispose();
+    super(EXPLAIN_PANEL_VIEW_TYPE, extensionUri, (panel, snapshot) => new ExplainPanel(panel, snapshot, 'explain', extensionUri, log));
   }
 }
 

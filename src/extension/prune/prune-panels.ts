@@ -9,7 +9,7 @@ import type { PruneReportChannel, PruneReportSnapshot } from '../../protocol/pru
 import type { ErrorInfo } from '../../protocol/webview';
 import { ReportPanel, ReportPanelSet } from '../webview/report-panel';
 import type { RequestHandlers } from '../webview/webview-rpc';
-import { copyJson, saveJsonFile } from './json-export';
+import { copyJson, saveJsonFile } from '../webview/report-export';
 import { PRUNE_PANEL_VIEW_TYPE } from './logic/prune-ids';
 
 /** What the panel's buttons do, for the model (absolute path) the panel shows. */
@@ -64,36 +64,13 @@ class PrunePanel extends ReportPanel<PruneReportSnapshot, PruneReportChannel> {
   }
 }
 
-export class PrunePanels implements vscode.Disposable {
-  private readonly panels: ReportPanelSet<PruneReportSnapshot, PrunePanel>;
-
+export class PrunePanels extends ReportPanelSet<PruneReportSnapshot, PrunePanel> {
   constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, actions: PrunePanelActions) {
-    this.panels = new ReportPanelSet(PRUNE_PANEL_VIEW_TYPE, extensionUri, (panel, snapshot, model) => new PrunePanel(panel, snapshot, model, actions, extensionUri, log));
+    super(PRUNE_PANEL_VIEW_TYPE, extensionUri, (panel, snapshot, model) => new PrunePanel(panel, snapshot, model, actions, extensionUri, log));
   }
 
-  /** Shows the report of `model` (a new panel, or the open one updated and revealed). */
-  show(model: string, title: string, snapshot: PruneReportSnapshot): void {
-    this.panels.show(model, title, snapshot);
-  }
-
-  /** What the open panel of `model` shows (undefined when none is open). */
-  snapshot(model: string): PruneReportSnapshot | undefined {
-    return this.panels.get(model)?.snapshot;
-  }
-
+  /** Shows a sensitivity sweep in the open panel of `model`. */
   sensitivity(model: string, result: PruneSensitivityResult): void {
-    this.panels.get(model)?.sensitivity(result);
-  }
-
-  busy(model: string, on: boolean): void {
-    this.panels.get(model)?.busy(on);
-  }
-
-  fail(model: string, error: ErrorInfo): void {
-    this.panels.get(model)?.fail(error);
-  }
-
-  dispose(): void {
-    this.panels.dispose();
+    this.get(model)?.sensitivity(result);
   }
 }

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { QuantizeParams, QuantizeResult } from '../../protocol/quantize';
 import { readRecipe, recipePathFor } from '../../pipeline/quantize/recipe';
-import type { Operation, OperationHost } from '../shared/operation';
+import type { LastRun, Operation, OperationHost } from '../shared/operation';
 import { DataPicker } from '../shared/data-picker';
 import { EXCLUDE_ACTION, QUANTIZE_COMMANDS } from './logic/quantize-ids';
 import { parseQuantizeArgs, quantizeParams, sqnrOverlay, withExclusions, defaultQuantizedOutput } from './logic/quantize-options';
@@ -22,10 +22,7 @@ export interface QuantizationApi {
   lastResult(model: string): QuantizeResult | undefined;
 }
 
-interface Run {
-  readonly params: QuantizeParams;
-  readonly result: QuantizeResult;
-}
+type Run = LastRun<QuantizeParams, QuantizeResult>;
 
 export const quantizeOperation: Operation<QuantizationApi> = {
   name: 'quantize',

@@ -34,6 +34,12 @@ export interface Operation<A = undefined> {
   activate(host: OperationHost): Activated<A>;
 }
 
+/** An operation's last run of a model in this session: what its re-runs (Re-quantize, Fine-tune…) start from. */
+export interface LastRun<P, R> {
+  readonly params: P;
+  readonly result: R;
+}
+
 /** An operation without an API of its own. */
 export function activated(...disposables: vscode.Disposable[]): Activated {
   return { disposable: { dispose: () => disposables.forEach((d) => d.dispose()) }, api: undefined };

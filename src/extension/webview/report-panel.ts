@@ -2,10 +2,11 @@
  * What every report panel host shares (evaluation, attributions, quantization, pruning, distillation): a webview
  * panel showing one snapshot over a typed channel whose `ready` request answers with the snapshot and whose
  * `snapshot` event pushes a new one; and the set of such panels, one per key, reused and revealed on the next run.
- * A subclass adds its own requests (exports, re-runs) in `handlers()` and its own events through `post`.
+ * A feature's panel set is a ReportPanelSet subclass that only says how to create its panel (and adds what is its
+ * own, e.g. Prune's sensitivity event). A subclass of ReportPanel adds its own requests (exports, re-runs) in `handlers()` and its own events through `post`.
  */
 import * as vscode from 'vscode';
-import type { Channel, EventOf, RequestSpec } from '../../protocol/webview';
+import type { Channel, ErrorInfo, EventOf, RequestSpec } from '../../protocol/webview';
 import { iconPath, setWebviewHtml, webviewOptions, type WebviewApp } from './webview-setup';
 import { WebviewRpc, type RequestHandlers } from './webview-rpc';
 
@@ -69,7 +70,12 @@ export abstract class ReportPanel<S, C extends ReportChannel<S>> implements vsco
 /** What ReportPanelSet needs of a panel host (a ReportPanel). */
 export interface ShownPanel<S> extends vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
+  readonly snapshot: S;
   update(snapshot: S): void;
+  /** Shows that a re-run failed (panels whose channel has a `failure` event). */
+  fail?(error: ErrorInfo): void;
+  /** Disables the panel's actions while a re-run is under way (panels whose channel has a `busy` event). */
+  busy?(on: boolean): void;
 }
 
 /** The open panels of one view type, one per key; `create` makes the host of a new webview panel. */
@@ -105,6 +111,29 @@ export class ReportPanelSet<S, P extends ShownPanel<S>> implements vscode.Dispos
   /** The open panel of `key`, if any. */
   get(key: string): P | undefined {
     return this.panels.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.panels.has(key);
+  }
+
+  /** What the open panel of `key` shows (undefined when none is open). */
+  snapshot(key: string): S | undefined {
+    return this.panels.get(key)?.snapshot;
+  }
+
+  /** Updates the panel of `key` only if it is open. */
+  update(key: string, snapshot: S): void {
+    this.panels.get(key)?.update(snapshot);
+  }
+
+  /** Tells the open panel of `key` (if any) that a run failed. */
+  fail(key: string, error: ErrorInfo): void {
+    this.panels.get(key)?.fail?.(error);
+  }
+
+  busy(key: string, on: boolean): void {
+    this.panels.get(key)?.busy?.(on);
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempDir } from '../core/build';
+import { defaultQuantizedOutput } from '../../../src/extension/quantize/logic/quantize-options';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -149,6 +150,15 @@ describe('cli: the --json contract (keys of every documented command)', function
       keys((d.nodes as unknown[])[0]),
       sorted(['name', 'op_type', 'index', 'status', 'precision', 'weight', 'output', 'weight_sqnr_db', 'replaced_by']),
     );
+  });
+
+  it('quantize without -o writes the file Quantize Model… in VS Code proposes, in every mode', () => {
+    for (const mode of ['static', 'dynamic', 'fp16', 'int4'] as const) {
+      const data = mode === 'static' ? ['--data', 'digits_test.csv', '--label', 'label'] : [];
+      const d = json('quantize', 'digits_mlp.onnx', '--mode', mode, ...data, '--no-latency', '--no-save-recipe');
+      assert.equal(d.output, defaultQuantizedOutput(at('digits_mlp.onnx'), mode), `--mode ${mode}`);
+      assert.ok(existsSync(d.output as string), `${String(d.output)} was written`);
+    }
   });
 
   it('optimize --passes --ort -o', () => {
