@@ -1,6 +1,6 @@
 /**
  * Text formatting for the webviews (bytes, counts, shapes, statistics). Pure: no DOM, no vscode; unit
- * tested in test/unit/extension-logic/format.test.ts.
+ * tested in test/unit/webview/shared/format.test.ts.
  */
 import type { ExternalDataRef, ValueSummary } from '../../src/protocol/report-types';
 

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TempDir, encode, mlpSpec } from '../core/build';
+import { REPO_ROOT } from '../../helpers/paths';
 
-const root = join(__dirname, '..', '..', '..');
+const root = REPO_ROOT;
 
 /** Runs the real `ptp` entry (TypeScript through tsx) as a user would, capturing stdout/stderr/exit code. */
 function ptp(...args: string[]): { code: number; stdout: string; stderr: string } {

@@ -11,8 +11,9 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempDir } from '../core/build';
 import { defaultQuantizedOutput } from '../../../src/extension/quantize/logic/quantize-options';
+import { REPO_ROOT } from '../../helpers/paths';
 
-const root = join(__dirname, '..', '..', '..');
+const root = REPO_ROOT;
 const cli = join(root, 'dist', 'cli.js');
 const fixtures = join(root, 'test', 'fixtures', 'workspace');
 
