@@ -17,7 +17,7 @@ import { optimizeModel } from '../pipeline/optimize/optimize';
 import { explain } from '../pipeline/explain';
 import { prune, pruneSensitivity } from '../pipeline/prune';
 import { distill } from '../pipeline/distill';
-import type { OperationContext } from '../pipeline/shared/types';
+import type { OperationContext } from '../pipeline/operation';
 
 type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: OperationContext) => Promise<WorkerOps[K]['result']>;
 

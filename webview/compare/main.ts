@@ -11,7 +11,7 @@ import { h, replaceChildren } from '../shared/dom';
 import { formatBytes } from '../shared/format';
 import { HostClient } from '../shared/host-client';
 import { vscodeApi } from '../shared/vscode-api';
-import { graphHost, type GraphRequester } from '../shared/graph-host';
+import { graphHost, type GraphRequester } from '../graph/host';
 
 const api = vscodeApi<unknown>();
 const client = new HostClient<CompareChannel>(api);

@@ -8,7 +8,7 @@ import type { GraphOverlayState } from '../../src/protocol/webview';
 import { createGraphView, type GraphComponent } from '../graph/index';
 import { h, replaceChildren } from '../shared/dom';
 import type { ViewStateStore } from '../shared/view-state';
-import { graphHost, type GraphRequester } from '../shared/graph-host';
+import { graphHost, type GraphRequester } from '../graph/host';
 import type { OverviewViewState } from './view-state';
 
 export interface GraphTabHost extends GraphRequester {

@@ -1,8 +1,7 @@
 /** Reads the `ptp.*` settings (for a model file's workspace folder) from the VS Code configuration. */
 import * as vscode from 'vscode';
 import type { RuntimeOptions } from '../../protocol/worker';
-import { normalizeEvaluationSettings, type EvaluationSettings } from '../evaluation/logic/evaluation-options';
-import { normalizeSettings, runtimeOptions, type PtpSettings } from './logic/ptp-settings';
+import { normalizeEvaluationSettings, normalizeSettings, runtimeOptions, type EvaluationSettings, type PtpSettings } from './logic/ptp-settings';
 
 export function readSettings(scope?: vscode.Uri): PtpSettings {
   const config = vscode.workspace.getConfiguration('ptp', scope);

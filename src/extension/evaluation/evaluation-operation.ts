@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { CompareResult } from '../../protocol/evaluate';
 import { activeModelUri, isOnnxUri } from '../shared/model-target';
 import type { Operation, OperationHost } from '../shared/operation';
-import { fileName, modelPath } from '../model/model-file';
+import { fileName, modelPath } from '../shared/model-file';
 import { pickBatchSizes } from './bench-picker';
 import { pickEvaluateChoices } from './choice-pickers';
 import { DataPicker } from '../shared/data-picker';

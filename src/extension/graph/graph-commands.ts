@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { ProfileResult } from '../../protocol/evaluate';
 import { activeModelUri, isOnnxUri, resolveModelUri } from '../shared/model-target';
 import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
-import { fileName } from '../model/model-file';
+import { fileName } from '../shared/model-file';
 import type { OperationRunner } from '../shared/operation-runner';
 import { GRAPH_COMMANDS } from './logic/graph-ids';
 import type { ComparePanels } from './compare-panel';

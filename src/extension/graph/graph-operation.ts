@@ -1,5 +1,5 @@
 /** The graph operation: Profile Model and Compare Models (structural). */
-import type { ModelServices } from '../model/model-services';
+import type { ModelServices } from '../model-services';
 import { activated, type Operation } from '../shared/operation';
 import { registerGraphCommands } from './graph-commands';
 

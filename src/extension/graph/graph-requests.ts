@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { OnnxModel } from '../../core';
 import type { GraphView } from '../../protocol/graph';
 import type { GraphRequests, GraphSide, RequestSpec } from '../../protocol/webview';
-import { loadCore } from '../model/core-loader';
+import { loadCore } from '../shared/core-loader';
 import { findTensorProto } from './tensor-lookup';
 import { writeFileAtomic } from '../webview/write-atomic';
 

@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import type { ProfileResult } from '../../protocol/evaluate';
 import type { Overlay } from '../../protocol/graph';
 import { runtimeOptions, type PtpSettings } from '../config/logic/ptp-settings';
-import type { GraphOverlays } from '../model/graph-overlays';
-import { fileName, modelPath } from '../model/model-file';
+import type { GraphOverlays } from '../shared/graph-overlays';
+import { fileName, modelPath } from '../shared/model-file';
 import type { OperationRunner } from '../shared/operation-runner';
 
 export const PROFILE_OVERLAY_ID = 'profile';

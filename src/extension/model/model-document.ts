@@ -11,8 +11,8 @@ import type { InspectResult, ValidateResult } from '../../core/report-types';
 import type { ErrorInfo, FileInfo } from '../../protocol/webview';
 import type { SampleResult } from '../../protocol/worker';
 import { logText, toErrorInfo } from '../shared/logic/user-errors';
-import { loadCore } from './core-loader';
-import { fileInfo, modelPath } from './model-file';
+import { loadCore } from '../shared/core-loader';
+import { fileInfo, modelPath } from '../shared/model-file';
 
 export type ModelState =
   | { readonly status: 'ok'; readonly model: OnnxModel; readonly overview: InspectResult }

@@ -1,8 +1,8 @@
 /** The model operation: the model editor and Inspect / Validate / Run on Sample Inputs. */
 import { readSettings } from '../config/settings-reader';
-import { registerCommands } from '../commands/register-commands';
+import { registerCommands } from './model-commands';
 import { activated, type Operation } from '../shared/operation';
-import type { ModelServices } from './model-services';
+import type { ModelServices } from '../model-services';
 import { ModelEditorProvider } from './model-editor-provider';
 
 export function modelOperation({ validation, sampler, samplePanels, profiles }: ModelServices): Operation {

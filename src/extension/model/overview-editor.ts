@@ -13,7 +13,7 @@ import type { SampleService } from '../sample/sample-service';
 import type { ValidationService } from '../validation/validation-service';
 import { setWebviewHtml, webviewOptions } from '../webview/webview-setup';
 import { WebviewRpc } from '../webview/webview-rpc';
-import type { GraphOverlays, OverlayEntry } from './graph-overlays';
+import type { GraphOverlays, OverlayEntry } from '../shared/graph-overlays';
 import type { ModelDocument } from './model-document';
 
 export interface OverviewDeps {

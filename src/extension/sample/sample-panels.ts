@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { SampleChannel, SampleSnapshot } from '../../protocol/webview';
 import type { SampleResult } from '../../protocol/worker';
 import { SAMPLE_PANEL_VIEW_TYPE } from '../logic/ids';
-import { fileInfo, fileName } from '../model/model-file';
+import { fileInfo, fileName } from '../shared/model-file';
 import { iconPath, setWebviewHtml, webviewOptions } from '../webview/webview-setup';
 import { WebviewRpc } from '../webview/webview-rpc';
 

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { SampleResult } from '../../protocol/worker';
 import { sampleParams, type PtpSettings } from '../config/logic/ptp-settings';
-import { fileName, modelPath } from '../model/model-file';
+import { fileName, modelPath } from '../shared/model-file';
 import type { OperationRunner } from '../shared/operation-runner';
 
 export interface SampleEvent {

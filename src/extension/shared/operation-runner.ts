@@ -18,7 +18,7 @@ import { rejectionFor } from './logic/failure';
 import { isArgsObject } from './logic/command-args';
 import { logText, toErrorInfo } from './logic/user-errors';
 import { resolveModelUri } from './model-target';
-import { fileName, modelPath } from '../model/model-file';
+import { fileName, modelPath } from './model-file';
 
 /** Where a failure is also shown: the open report panel of `key` (if any). */
 export interface FailurePanels {

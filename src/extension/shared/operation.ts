@@ -8,7 +8,7 @@
 import type * as vscode from 'vscode';
 import type { OperationName } from '../logic/operations';
 import type { OperationSettings } from '../config/settings-reader';
-import type { GraphOverlays } from '../model/graph-overlays';
+import type { GraphOverlays } from './graph-overlays';
 import type { WorkerClient } from '../worker/worker-client';
 import type { OperationRunner } from './operation-runner';
 

@@ -8,7 +8,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { checkBatchSize } from './options';
 import { DatasetError } from './errors';
 import { fileArray, memoryArray, readNpyFileHeader, type RowArray } from './npy';

@@ -12,7 +12,7 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import { parse, type Info, type Parser } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { BatchBuilder } from './batch-builder';
 import { DatasetError, nonNumericError } from './errors';
 import { checkBatchSize } from './options';

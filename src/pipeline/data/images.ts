@@ -6,7 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ValueSummary } from '../../core/report-types';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { DatasetError } from './errors';
 import { decodeImage, resizeBilinear, toChannels, writeNormalised } from './image-ops';
 import { checkBatchSize } from './options';

@@ -6,7 +6,7 @@
  */
 import { createReadStream, promises as fsp } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { BatchBuilder } from './batch-builder';
 import { DatasetError, nonNumericError } from './errors';
 import { parseNumberText } from './numbers';

@@ -7,7 +7,7 @@
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { BatchBuilder } from './batch-builder';
 import { DatasetError, nonNumericError } from './errors';
 import { parseNumberText } from './numbers';

@@ -11,7 +11,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ValueSummary } from '../../core/report-types';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { DatasetError } from './errors';
 import { buildBatchInputs, type BatchInputs } from './feed';
 import { planFeatures, type PlanOptions } from './plan';

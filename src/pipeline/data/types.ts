@@ -1,5 +1,5 @@
 /** Shapes of the data layer: a data set opened for streaming, and the batches it yields. */
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 
 export type DatasetFormat = 'csv' | 'tsv' | 'npy' | 'npz' | 'jsonl' | 'parquet' | 'images';
 

@@ -6,7 +6,7 @@
 import type { OnnxModel } from '../../core';
 import { isPruneError } from '../prune-graph/errors';
 import { pruneGraph } from '../prune-graph/prune-graph';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { DistillError } from './errors';
 import type { StudentGraph } from './student';
 import { describeLayers, scoresOf } from './student-graph';

@@ -12,7 +12,7 @@ import type { PreparedModel } from '../shared/inference';
 import { classificationMetrics, isMetricsError, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from '../evaluate/metrics';
 import { classBatch, planOutputs, regressionBatch, resolveTransform } from '../shared/outputs';
 import { latencyBoth as latencyPair } from '../evaluate/before-after';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { DistillError } from './errors';
 import { gatherRows, type TrainingRows } from './rows';
 import { runRows, type TeacherHead } from './teacher';

@@ -6,7 +6,7 @@
 import type { ValueSummary } from '../../core/report-types';
 import { DataType } from '../../core/tensor/dtypes';
 import { buildBatchInputs, isDatasetError, openDataset, planFeatures, type FeaturePlan } from '../data';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { DistillError } from './errors';
 import { MAX_ROWS, MAX_VALUES } from './settings';
 

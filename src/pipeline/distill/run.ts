@@ -18,7 +18,7 @@ import { createRng32 } from '../shared/rng';
 import { prepareModel, type PreparedModel } from '../shared/inference';
 import { ortMessage, ortVersion } from '../runtime';
 import { isRuntimeError } from '../runtime/errors';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { DistillError } from './errors';
 import { columnStats, exportStudent, standardize } from './export';
 import { trainableGraph, type TrainableGraph } from './interpreter';

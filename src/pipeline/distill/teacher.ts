@@ -12,7 +12,7 @@ import type { PreparedModel } from '../shared/inference';
 import { planOutputs, resolveTransform, type BatchOutput } from '../shared/outputs';
 import type { ZipMapRewrite } from '../shared/zipmap';
 import { isDatasetError } from '../data';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { DistillError } from './errors';
 import type { TrainingRows } from './rows';
 

@@ -8,7 +8,7 @@
  */
 import type { DistillEpoch } from '../../protocol/distill';
 import type { Rng32 } from '../shared/rng';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { DistillError } from './errors';
 import type { TrainableGraph } from './interpreter';
 import { batchLoss, type LossSpec } from './loss';

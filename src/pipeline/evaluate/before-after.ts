@@ -9,7 +9,7 @@ import type { QuantizeResult } from '../../protocol/quantize';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { benchModel, compare } from '.';
 import { isDatasetError } from '../data';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 
 export type Evaluation = Pick<QuantizeResult, 'data' | 'samples' | 'task' | 'metrics_before' | 'metrics_after' | 'agreement' | 'max_abs_diff'> & {
   readonly warnings: readonly string[];

@@ -8,7 +8,7 @@ import { createSession, ortVersion, toOrtTensor } from '../runtime';
 import { RuntimeError } from '../runtime/errors';
 import { createRng, generateTensor } from '../shared/random-inputs';
 import { sampleInputSpecs } from '../shared/input-specs';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { percentile } from './growable';
 
 export async function benchModel(params: BenchParams, ctx: OperationContext = {}): Promise<BenchResult> {

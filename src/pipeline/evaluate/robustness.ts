@@ -10,7 +10,7 @@ import { createRng32 } from './fairness';
 import { regressionMetrics } from './metrics';
 import type { PreparedModel } from '../shared/inference';
 import { classBatch, regressionBatch, type OutputPlan, type ScoreTransform } from '../shared/outputs';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 
 export interface RobustnessInput {
   readonly model: PreparedModel;

@@ -16,7 +16,7 @@ import type {
 } from '../../protocol/evaluate';
 import { DatasetError, openDataset, planFeatures, type DatasetSource, type FeaturePlan, type PlanOptions } from '../data';
 import { startPrefetch, type StartedPrefetch } from '../data/prefetch';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { classSpace, labelsToIndices, positiveIndex, type ClassSpace } from '../shared/class-space';
 import { binarize, fairnessReport } from './fairness';
 import type { FairnessReport } from './fairness/types';

@@ -6,7 +6,7 @@ import type { DecodedTensor } from '../../core/tensor/types';
 import type { ValueSummary } from '../../core/report-types';
 import type { BatchInputs, DatasetSource, FeaturePlan, OpenDatasetOptions, PlanOptions } from '../data';
 import { plannedBatches, type PrefetchJob, type StartedPrefetch } from '../data/prefetch';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { Growable } from './growable';
 import type { PreparedModel } from '../shared/inference';
 import { rawLabelsOf, regressionBatch, resolveTransform, scoreClasses, writeProba, type OutputPlan, type ScoreTransform } from '../shared/outputs';

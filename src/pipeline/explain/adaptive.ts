@@ -8,7 +8,7 @@
  * result depends only on the seed), or the run has used `timeCap` seconds per explained row when that is finite. The coalitions of all pending rows are evaluated together, as in the fixed path.
  */
 import { createRng32, type Rng32 } from '../shared/rng';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { evaluateCoalitions, type CoalitionTask } from './coalitions';
 import type { EstimateInput, EstimateOutput } from './estimate';
 import type { Estimator } from './estimator';

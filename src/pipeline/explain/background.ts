@@ -7,7 +7,7 @@ import type { ExplainBackground } from '../../protocol/explain';
 import { DatasetError, openDataset, planFeatures, type DatasetSource, type FeaturePlan, type PlanOptions } from '../data';
 import { createRng32 } from '../shared/rng';
 import type { ValueSummary } from '../../core/report-types';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { ExplainError } from './errors';
 import { kmeansSummary } from './kmeans';
 import { readRows, rowLayout, type RowLayout } from './rows';

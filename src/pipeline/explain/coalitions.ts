@@ -5,7 +5,7 @@
  * of coalitions per call instead of one — then averaged back per coalition (after softmax: the mean of
  * probabilities, never the softmax of mean logits).
  */
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { allocBuffer, type ExplainedModel, type RowBuffer } from './model-fn';
 
 /** Features as groups of composite values (CSR): feature j owns `elems[start[j] .. start[j+1])`. */

@@ -4,7 +4,7 @@
  * several rows are evaluated together (≥ one full onnxruntime call's worth), then each row's φ is solved.
  */
 import { createRng32 } from '../shared/rng';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { evaluateCoalitions, type Background, type CoalitionTask, type FeatureGroups } from './coalitions';
 import type { Estimator } from './estimator';
 import { exactEstimator } from './exact';

@@ -5,7 +5,7 @@
  */
 import { DataType } from '../../core/tensor/dtypes';
 import { buildBatchInputs, type DatasetSource, type FeaturePlan } from '../data';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import type { Rng32 } from '../shared/rng';
 import { ExplainError } from './errors';
 

@@ -6,7 +6,7 @@
 import type { ExplainMethod, ExplainParams, ExplainResult } from '../../protocol/explain';
 import { DatasetError, openDataset, planFeatures, type PlanOptions } from '../data';
 import { prepareModel } from '../shared/inference';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { loadBackground } from './background';
 import { singleGroups, type Background, type FeatureGroups } from './coalitions';
 import { ExplainError } from './errors';

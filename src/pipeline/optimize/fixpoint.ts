@@ -1,6 +1,6 @@
 /** Running passes to a fixpoint, each application checked on sample inputs and undone when it changes outputs. */
 import type { PassReport } from '../../protocol/optimize';
-import { throwIfAborted } from '../shared/types';
+import { throwIfAborted } from '../operation';
 import type { PassContext } from './context';
 import type { OptimizationPass } from './passes';
 import type { Comparison } from './verify';

@@ -13,7 +13,7 @@ import { writeModel } from '../../core/writer';
 import type { OptimizeParams, OptimizeResult, OrtStageReport, VerificationInfo } from '../../protocol/optimize';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { RuntimeError, isRuntimeError } from '../runtime/errors';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { PassContext } from './context';
 import { runToFixpoint } from './fixpoint';
 import { ORT_LEVELS, nonStandardOps, ortOptimizeFile } from './ort-offline';

@@ -11,7 +11,7 @@ import type { NodeTiming, ProfileParams, ProfileResult } from '../../protocol/ev
 import { createSession, ortVersion, toOrtTensor } from '../runtime';
 import { sampleInputSpecs } from '../shared/input-specs';
 import { createRng, generateTensor } from '../shared/random-inputs';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 
 interface TraceEvent {
   readonly cat?: string;

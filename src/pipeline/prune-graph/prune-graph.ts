@@ -15,7 +15,7 @@ import { DataType } from '../../core/tensor/dtypes';
 import type { PruneMethod, PrunedLayer, PruneSkipped } from '../../protocol/prune';
 import { dimsOf, GraphEditor, rawTensor } from '../shared/graph-editor';
 import { readFloatWeight } from '../shared/weights';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { PruneError } from './errors';
 import { checkSettings, type PruneGraphSettings } from './graph-settings';
 import { applyThreshold, countBelow, countZeros, pruneSmallest, selectKth } from './magnitude';

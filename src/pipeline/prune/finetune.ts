@@ -10,7 +10,7 @@ import type { DistillParams } from '../../protocol/distill';
 import type { PruneFinetuneParams, PruneFinetuneResult, PruneMethod } from '../../protocol/prune';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { checkDistillSettings, distill, isDistillError } from '../distill';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { PruneError } from '../prune-graph/errors';
 import { stagingPath } from '../shared/artifact';
 

@@ -15,7 +15,7 @@ import { deriveModel, inspect, openModel, writeModel } from '../../core';
 import type { PruneFinetuneResult, PruneParams, PruneResult } from '../../protocol/prune';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { evaluateBoth, latencyBoth, type Evaluation, type LatencyPair } from '../evaluate/before-after';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { asPruneDataError, planEvaluationData } from './data';
 import { PruneError } from '../prune-graph/errors';
 import { checkFinetune, finetunePruned } from './finetune';

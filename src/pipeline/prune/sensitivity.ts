@@ -12,7 +12,7 @@ import type { CompareResult } from '../../protocol/evaluate';
 import type { PruneSensitivityParams, PruneSensitivityResult, PruneSkipped, SensitivityCurve } from '../../protocol/prune';
 import { compare } from '../evaluate';
 import type { ClassificationMetrics, RegressionMetrics } from '../evaluate/metrics/types';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { asPruneDataError, planEvaluationData } from './data';
 import { PruneError, isPruneError } from '../prune-graph/errors';
 import { listPrunable, pruneGraph, type PruneGraphSettings } from '../prune-graph/prune-graph';

@@ -5,7 +5,7 @@
  * rows (onnxruntime's qdq_loss_debug compares the same pairs).
  */
 import { fromOrtTensor, type OrtSession } from '../runtime';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { inputBatches, type RowSource } from './rows';
 import { SqnrAccumulator } from './sqnr';
 

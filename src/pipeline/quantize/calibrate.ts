@@ -10,7 +10,7 @@ import { DataType } from '../../core/tensor/dtypes';
 import type { CalibrationMethod } from '../../protocol/quantize';
 import type { RuntimeOptions } from '../../protocol/worker';
 import type { OrtSession } from '../runtime';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { QuantizeError } from './errors';
 import { exposedSession } from './expose';
 import { AbsoluteHistogram, SymmetricHistogram, entropyRange, percentileRange } from './histogram';

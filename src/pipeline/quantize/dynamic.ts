@@ -19,7 +19,7 @@
 import type { OnnxModel } from '../../core';
 import { DataType, dataTypeName } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from '../shared/graph-editor';
 import { GatherRewriter, planGather } from './gather';
 import { emptyOutcome, type RewriteOutcome } from './outcome';

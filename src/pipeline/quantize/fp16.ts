@@ -25,7 +25,7 @@ import { onnx } from '../../core/proto/onnx';
 import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
 import { float16BitsToNumber } from '../runtime';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node, type Tensor } from '../shared/graph-editor';
 import { emptyOutcome, type RewriteOutcome } from './outcome';
 import { sqnrFromSums } from './sqnr';

@@ -11,7 +11,7 @@
 import type { OnnxModel } from '../../core';
 import { DataType, dataTypeName } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from '../shared/graph-editor';
 import { planGather } from './gather';
 import { Int4GatherRewriter } from './gather-int4';

@@ -20,7 +20,7 @@
 import type { OnnxModel } from '../../core';
 import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeRecipe } from '../../protocol/quantize';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { attr, attrNumber, dimsOf, rawTensor, type GraphEditor, type Node } from '../shared/graph-editor';
 import { GatherRewriter, planGather, type GatherPlan } from './gather';
 import { emptyOutcome, type RewriteOutcome } from './outcome';

@@ -6,7 +6,7 @@
 import type { ValueSummary } from '../../core/report-types';
 import { buildBatchInputs, isDatasetError, openDataset, planFeatures, type DatasetSource, type FeaturePlan } from '../data';
 import { toOrtTensor, type OrtTensor } from '../runtime';
-import { throwIfAborted, type OperationContext } from '../shared/types';
+import { throwIfAborted, type OperationContext } from '../operation';
 import { QuantizeError } from './errors';
 
 export interface RowSource {

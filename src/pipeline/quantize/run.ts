@@ -18,7 +18,7 @@ import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeParams, QuantizeRecipe, QuantizeResult } from '../../protocol/quantize';
 import type { RuntimeOptions } from '../../protocol/worker';
 import type { OrtSession } from '../runtime';
-import type { OperationContext } from '../shared/types';
+import type { OperationContext } from '../operation';
 import { activationSqnr } from './activations';
 import { calibrate, type CalibrationResult } from './calibrate';
 import { checkOpset, noQuantizableOps } from './checks';

@@ -1,7 +1,7 @@
 /** The `runtime-check` operation: can onnxruntime create a session for the model? */
 import type { RuntimeCheckParams, RuntimeCheckResult } from '../../protocol/worker';
-import type { OperationContext } from '../shared/types';
-import { throwIfAborted } from '../shared/types';
+import type { OperationContext } from '../operation';
+import { throwIfAborted } from '../operation';
 import { isRuntimeError } from './errors';
 import { ortVersion } from './ort';
 import { createSession } from './session';

@@ -1,8 +1,8 @@
 /** The `sample` operation: run the model once (plus timed repeats) on seeded random inputs and summarize. */
 import { openModel } from '../../core/model';
 import type { SampleParams, SampleResult, SampleTensorSummary } from '../../protocol/worker';
-import type { OperationContext } from '../shared/types';
-import { throwIfAborted } from '../shared/types';
+import type { OperationContext } from '../operation';
+import { throwIfAborted } from '../operation';
 import { fromOrtTensor, toOrtTensor } from '../runtime/convert';
 import { RuntimeError } from '../runtime/errors';
 import { ortVersion, type OrtRunResult, type OrtSession, type OrtTensor } from '../runtime/ort';

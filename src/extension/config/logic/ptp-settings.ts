@@ -49,3 +49,20 @@ export function sampleParams(model: string, settings: PtpSettings): SampleParams
 function integerAtLeast(value: unknown, min: number, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min ? value : fallback;
 }
+
+export interface EvaluationSettings {
+  /** `ptp.evaluation.batchSize`: rows per session.run (≥ 1). */
+  readonly batchSize: number;
+  /** `ptp.evaluation.bootstrap`: resamples for fairness confidence intervals (≥ 0; 0 = none). */
+  readonly bootstrap: number;
+}
+
+export const DEFAULT_EVALUATION_SETTINGS: EvaluationSettings = { batchSize: 1024, bootstrap: 200 };
+
+/** Reads raw values (`get('evaluation.batchSize')`), falling back to the defaults for invalid ones. */
+export function normalizeEvaluationSettings(get: (key: string) => unknown): EvaluationSettings {
+  return {
+    batchSize: integerAtLeast(get('evaluation.batchSize'), 1, DEFAULT_EVALUATION_SETTINGS.batchSize),
+    bootstrap: integerAtLeast(get('evaluation.bootstrap'), 0, DEFAULT_EVALUATION_SETTINGS.bootstrap),
+  };
+}

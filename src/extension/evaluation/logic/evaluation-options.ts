@@ -6,23 +6,7 @@
 import type { BenchParams, CompareParams, EvaluateParams, EvaluationTask } from '../../../protocol/evaluate';
 import type { RuntimeOptions } from '../../../protocol/worker';
 import { CommandArgumentsError } from '../../shared/logic/command-args';
-
-export interface EvaluationSettings {
-  /** `ptp.evaluation.batchSize`: rows per session.run (≥ 1). */
-  readonly batchSize: number;
-  /** `ptp.evaluation.bootstrap`: resamples for fairness confidence intervals (≥ 0; 0 = none). */
-  readonly bootstrap: number;
-}
-
-export const DEFAULT_EVALUATION_SETTINGS: EvaluationSettings = { batchSize: 1024, bootstrap: 200 };
-
-/** Reads raw values (`get('evaluation.batchSize')`), falling back to the defaults for invalid ones. */
-export function normalizeEvaluationSettings(get: (key: string) => unknown): EvaluationSettings {
-  return {
-    batchSize: integerAtLeast(get('evaluation.batchSize'), 1, DEFAULT_EVALUATION_SETTINGS.batchSize),
-    bootstrap: integerAtLeast(get('evaluation.bootstrap'), 0, DEFAULT_EVALUATION_SETTINGS.bootstrap),
-  };
-}
+import type { EvaluationSettings } from '../../config/logic/ptp-settings';
 
 /** The choices of Evaluate Model… (pickers or arguments object). */
 export interface EvaluateChoices {
@@ -170,8 +154,4 @@ export function parseBenchArgs(command: string, x: Record<string, unknown>): Ben
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function integerAtLeast(value: unknown, min: number, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min ? value : fallback;
 }

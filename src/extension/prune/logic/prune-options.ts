@@ -5,7 +5,7 @@
  * No vscode: unit tested on plain Node.
  */
 import * as path from 'node:path';
-import type { OverlayEntry } from '../../model/graph-overlays';
+import type { OverlayEntry } from '../../shared/graph-overlays';
 import type { ChannelCriterion, PruneFinetuneParams, PruneMethod, PruneParams, PruneResult, PruneScope, PruneSensitivityParams } from '../../../protocol/prune';
 import type { RuntimeOptions } from '../../../protocol/worker';
 import { defaultOutputFor } from '../../../pipeline/prune/settings';

@@ -3,7 +3,7 @@
  * arguments object) plus the runtime settings, turned into QuantizeParams; the default output file; the graph
  * overlay built from a result. No vscode: unit tested on plain Node.
  */
-import type { OverlayEntry } from '../../model/graph-overlays';
+import type { OverlayEntry } from '../../shared/graph-overlays';
 import type { CalibrationMethod, QuantizeMode, QuantizeParams, QuantizeRecipe, QuantizeResult } from '../../../protocol/quantize';
 import type { RuntimeOptions } from '../../../protocol/worker';
 import { defaultOutputFor } from '../../../pipeline/quantize/recipe';

@@ -8,7 +8,7 @@ import type { OnnxModel } from '../../../core';
 import { toLong } from '../../../core/long';
 import type { onnx } from '../../../core/proto/onnx';
 import { DataType } from '../../../core/tensor/dtypes';
-import { throwIfAborted, type OperationContext } from '../../shared/types';
+import { throwIfAborted, type OperationContext } from '../../operation';
 import { attr, dimsOf, rawTensor, type GraphEditor } from '../../shared/graph-editor';
 import { readFloatWeight } from '../../shared/weights';
 import type { ChannelGroup } from './analysis';

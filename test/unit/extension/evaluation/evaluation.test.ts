@@ -4,12 +4,11 @@ import { describeValues, groupColumns, idLikeColumns, summarizeColumns } from '.
 import {
   benchParams,
   compareParams,
-  DEFAULT_EVALUATION_SETTINGS,
   evaluateParams,
-  normalizeEvaluationSettings,
   parseBenchArgs,
   parseEvaluateArgs,
 } from '../../../../src/extension/evaluation/logic/evaluation-options';
+import { DEFAULT_EVALUATION_SETTINGS, normalizeEvaluationSettings } from '../../../../src/extension/config/logic/ptp-settings';
 import { CommandArgumentsError, isArgsObject } from '../../../../src/extension/shared/logic/command-args';
 import { openDataset } from '../../../../src/pipeline/data';
 import { formatDelta, formatInterval, formatMs, formatPercent } from '../../../../webview/shared/metric-format';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DataBatch, DatasetSource } from '../../../../src/pipeline/data';
-import type { OperationContext } from '../../../../src/pipeline/shared/types';
+import type { OperationContext } from '../../../../src/pipeline/operation';
 
 /** A temp folder per suite: `before(() => tmp.make())`, `after(() => tmp.clean())`. */
 export class TempDir {

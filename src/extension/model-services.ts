@@ -3,13 +3,13 @@
  * structural compare), made once by the composition root.
  */
 import * as vscode from 'vscode';
-import { readSettings } from '../config/settings-reader';
-import { ComparePanels } from '../graph/compare-panel';
-import { ProfileService } from '../graph/profile-service';
-import { SamplePanels } from '../sample/sample-panels';
-import { SampleService } from '../sample/sample-service';
-import type { OperationHost } from '../shared/operation';
-import { ValidationService } from '../validation/validation-service';
+import { readSettings } from './config/settings-reader';
+import { ComparePanels } from './graph/compare-panel';
+import { ProfileService } from './graph/profile-service';
+import { SamplePanels } from './sample/sample-panels';
+import { SampleService } from './sample/sample-service';
+import type { OperationHost } from './shared/operation';
+import { ValidationService } from './validation/validation-service';
 
 export interface ModelServices extends vscode.Disposable {
   readonly validation: ValidationService;

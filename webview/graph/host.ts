@@ -1,5 +1,5 @@
 /** The graph component's host (GraphHost) over a webview channel with the GraphRequests (model editor, Compare). */
-import type { GraphHost } from '../graph/index';
+import type { GraphHost } from './index';
 import type { GraphRequests, GraphSide } from '../../src/protocol/webview';
 
 /** The part of a HostClient the graph host needs (any channel that includes GraphRequests). */
