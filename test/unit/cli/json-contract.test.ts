@@ -10,6 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempDir } from '../core/build';
+import { defaultStudentOutput } from '../../../src/extension/distill/logic/distill-options';
+import { defaultOptimizedOutput } from '../../../src/extension/optimize/logic/optimize-options';
+import { defaultPrunedOutput } from '../../../src/extension/prune/logic/prune-options';
 import { defaultQuantizedOutput } from '../../../src/extension/quantize/logic/quantize-options';
 import { REPO_ROOT } from '../../helpers/paths';
 
@@ -160,6 +163,14 @@ describe('cli: the --json contract (keys of every documented command)', function
       assert.equal(d.output, defaultQuantizedOutput(at('digits_mlp.onnx'), mode), `--mode ${mode}`);
       assert.ok(existsSync(d.output as string), `${String(d.output)} was written`);
     }
+  });
+
+  it('optimize, prune and distill without -o write the files VS Code proposes', () => {
+    const model = at('digits_mlp.onnx');
+    assert.equal(json('optimize', 'digits_mlp.onnx').output, defaultOptimizedOutput(model));
+    assert.equal(json('prune', 'digits_mlp.onnx', '--method', 'magnitude', '--sparsity', '0.5', '--no-latency').output, defaultPrunedOutput(model));
+    const d = json('distill', 'digits_mlp.onnx', '--data', 'digits_train.csv', '--label', 'label', '--epochs', '1', '--eval-data', 'digits_test.csv');
+    assert.equal(d.output, defaultStudentOutput(model));
   });
 
   it('optimize --passes --ort -o', () => {

@@ -3,9 +3,9 @@
  * object) plus the runtime settings, turned into DistillParams; the default output file; the checks of the typed
  * student widths, width fraction and epochs. No vscode: unit tested on plain Node.
  */
-import * as path from 'node:path';
 import type { DistillParams, StudentSpec } from '../../../protocol/distill';
 import type { RuntimeOptions } from '../../../protocol/worker';
+import { defaultOutputPath } from '../../../pipeline/shared/output-name';
 import { CommandArgumentsError } from '../../shared/logic/command-args';
 
 export const DEFAULT_EPOCHS = 200;
@@ -31,11 +31,9 @@ export interface DistillChoices {
 
 type Parsed<T> = { value: T } | { error: string };
 
-/** `<teacher>.student.onnx` next to the teacher (digits_mlp.onnx → digits_mlp.student.onnx). */
+/** `<teacher>.student.onnx` next to the teacher (digits_mlp.onnx → digits_mlp.student.onnx), as `ptp distill` writes. */
 export function defaultStudentOutput(model: string): string {
-  const ext = path.extname(model);
-  const stem = ext.toLowerCase() === '.onnx' ? model.slice(0, -ext.length) : model;
-  return `${stem}.student.onnx`;
+  return defaultOutputPath('distill', model);
 }
 
 /** Hidden widths typed as "64,32" (commas or spaces): positive integers, at least one layer. */

@@ -3,9 +3,9 @@
  * activation does not load the passes and onnxruntime), the onnxruntime levels, the arguments object of scripts
  * and the default output. No vscode.
  */
-import * as path from 'node:path';
 import type { OptimizeParams, OrtOptimizationLevel } from '../../../protocol/optimize';
 import type { RuntimeOptions } from '../../../protocol/worker';
+import { defaultOutputPath } from '../../../pipeline/shared/output-name';
 import { CommandArgumentsError } from '../../shared/logic/command-args';
 
 export const PASS_NAMES: readonly { readonly name: string; readonly description: string }[] = [
@@ -28,10 +28,9 @@ export interface OptimizeChoices {
   readonly output?: string;
 }
 
-/** `<model>.opt.onnx` next to the model. */
+/** `<model>.opt.onnx` next to the model, as `ptp optimize` writes (pipeline/shared/output-name.ts). */
 export function defaultOptimizedOutput(model: string): string {
-  const ext = path.extname(model);
-  return `${ext.toLowerCase() === '.onnx' ? model.slice(0, -ext.length) : model}.opt.onnx`;
+  return defaultOutputPath('optimize', model);
 }
 
 export function optimizeParams(model: string, c: OptimizeChoices, runtime: RuntimeOptions): OptimizeParams {
