@@ -21,7 +21,7 @@ export const tests = [
       await choose(': label column');
       await quickInputStep(page, ': output file');
       const output = await input.inputValue();
-      if (!/digits_mlp\.static\.onnx$/.test(output)) throw new Error(`the suggested output is "${output}"`);
+      if (!/digits_mlp\.int8\.onnx$/.test(output)) throw new Error(`the suggested output is "${output}"`);
       await input.press('Enter');
 
       const frame = await webviewFrameOf(page, 'quantize', 90_000);
