@@ -7,6 +7,8 @@ import { registerProfileCommand } from './commands/profile';
 import { registerQuantizeCommand } from './commands/quantize';
 import { registerOptimizeCommand } from './commands/optimize';
 import { registerPruneCommand } from './commands/prune';
+import { registerRegistryCommands } from './commands/registry';
+import { installModelRefs } from './model-refs';
 import { runWorker } from './worker';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, errorJson, errorLine, isUserError } from './output';
 
@@ -24,6 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run ptp --help for usage)')
     .exitOverride();
 
+  installModelRefs(program);
   registerModelCommands(program);
   registerEvaluateCommands(program);
   registerProfileCommand(program);
@@ -32,6 +35,7 @@ export function buildProgram(): Command {
   registerExplainCommand(program);
   registerDistillCommand(program);
   registerPruneCommand(program);
+  registerRegistryCommands(program);
 
   program
     .command('worker', { hidden: true })

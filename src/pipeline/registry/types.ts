@@ -38,6 +38,8 @@ export interface ModelRecord {
   /** Every alias move, oldest first: the deployment history. */
   readonly alias_history: readonly AliasMove[];
   readonly created: string;
+  /** The number the next version gets (numbers are never reused, even after a removal). */
+  readonly next_version: number;
 }
 
 export interface VersionRef {
