@@ -17,6 +17,7 @@ import { createModelServices } from './model-services';
 import { optimizeOperation } from './optimize/optimize-operation';
 import { pruneOperation, type PruningApi } from './prune/prune-operation';
 import { quantizeOperation, type QuantizationApi } from './quantize/quantize-operation';
+import { registryOperation, type RegistryApi } from './registry/registry-operation';
 import type { Operation, OperationHost } from './shared/operation';
 import { OperationRunner } from './shared/operation-runner';
 import { WorkerClient } from './worker/worker-client';
@@ -33,6 +34,8 @@ export interface PtpExtensionApi {
   readonly pruning: PruningApi;
   /** The open Distillation report of a teacher model. */
   readonly distillation: DistillationApi;
+  /** The workspace model registry and its Models view. */
+  readonly registry: RegistryApi;
 }
 
 export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
@@ -58,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     explain: explainOperation,
     prune: pruneOperation,
     distill: distillOperation,
+    registry: registryOperation,
   } satisfies Record<OperationName, Operation<unknown>>;
   const activate = <A>(operation: Operation<A>): A => {
     const { disposable, api } = operation.activate(host);
@@ -68,11 +72,12 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
   const quantization = activate(operations.quantize);
   const pruning = activate(operations.prune);
   const distillation = activate(operations.distill);
+  const registry = activate(operations.registry);
   void checkRegistered(log);
 
   const activationMs = performance.now() - moduleLoadStart;
   log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, overlays, quantization, pruning, distillation };
+  return { activationMs, overlays, quantization, pruning, distillation, registry };
 }
 
 /** Every command the manifest declares must have been registered by its operation (logged otherwise). */

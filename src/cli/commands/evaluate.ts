@@ -1,7 +1,6 @@
 /** `ptp evaluate`, `ptp compare`, `ptp bench`: evaluation on data and latency. */
 import type { Command } from 'commander';
 import { benchModel, compare, evaluate, saveRun } from '../../pipeline/evaluate';
-import { registryRefFor } from '../model-refs';
 import { benchText, compareText, evaluateText } from '../evaluate-text';
 import { labelOf } from '../data-options';
 import { collect, intList, onProgress, positiveInt, taskOption, threadsOption } from '../options';
@@ -62,12 +61,7 @@ export function registerEvaluateCommands(program: Command): void {
     .option('--save', 'also save the run: attached to the version for NAME@REF, else as JSON under .ptp/runs/ next to the model')
     .action(async (file: string, o: EvalFlags & { robustness?: boolean; outputs?: string; save?: boolean }) => {
       let r = await evaluate({ model: file, ...evalParams(o), robustness: o.robustness ?? false, outputsFile: o.outputs }, { onProgress });
-      const ref = registryRefFor(file);
-      if (o.save && ref) {
-        const { name, version } = ref.resolved.version;
-        const record = await ref.registry.attachEvaluation({ name, ref: version }, r);
-        r = { ...r, saved_to: ref.registry.evaluationFile(name, version, record.id) };
-      } else if (o.save) r = { ...r, saved_to: await saveRun(r) };
+      if (o.save) r = { ...r, saved_to: await saveRun(r) };
       printResult(r, o.json, evaluateText);
     });
 

@@ -10,6 +10,7 @@ import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
 import { OPTIMIZE_COMMANDS } from '../optimize/logic/optimize-ids';
 import { PRUNE_COMMANDS } from '../prune/logic/prune-ids';
 import { QUANTIZE_COMMANDS } from '../quantize/logic/quantize-ids';
+import { REGISTRY_COMMANDS } from '../registry/logic/registry-ids';
 import { COMMANDS } from './ids';
 
 export const OPERATIONS = {
@@ -21,6 +22,7 @@ export const OPERATIONS = {
   explain: EXPLAIN_COMMANDS,
   prune: PRUNE_COMMANDS,
   distill: DISTILL_COMMANDS,
+  registry: REGISTRY_COMMANDS,
 } as const satisfies Record<string, Readonly<Record<string, string>>>;
 
 export type OperationName = keyof typeof OPERATIONS;

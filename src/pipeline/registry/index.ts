@@ -4,5 +4,5 @@
  */
 export { RegistryError, type RegistryErrorCode } from './errors';
 export { checkName, formatRef, isRegistryRef, parseRef } from './refs';
-export { actor, DEFAULT_REGISTRY_DIR, Registry, scalarMetrics, type AddOptions, type AddResult, type LineageLink, type Resolved } from './store';
+export { actor, DEFAULT_REGISTRY_DIR, Registry, registryVersionOf, scalarMetrics, type AddOptions, type AddResult, type LineageLink, type Resolved } from './store';
 export * from './types';

@@ -392,6 +392,20 @@ export class Registry {
   }
 }
 
+/**
+ * The registry and version a stored model file belongs to (`<root>/models/<name>/versions/<n>/model.onnx` under a
+ * folder holding registry.json), or undefined for any other file.
+ */
+export function registryVersionOf(file: string): { registry: Registry; name: string; version: number } | undefined {
+  const abs = path.resolve(file);
+  const parts = abs.split(path.sep);
+  const n = parts.length;
+  if (n < 6 || parts[n - 3] !== 'versions' || parts[n - 5] !== 'models' || !/^[1-9]\d*$/.test(parts[n - 2]!)) return undefined;
+  const root = parts.slice(0, n - 5).join(path.sep) || path.sep;
+  if (!existsSync(path.join(root, 'registry.json'))) return undefined;
+  return { registry: Registry.at(root), name: parts[n - 4]!, version: Number(parts[n - 2]) };
+}
+
 /** The scalar metrics of an evaluation (accuracy, f1_macro, rmse …), for listings and comparisons. */
 export function scalarMetrics(metrics: EvaluateResult['metrics']): Record<string, number> {
   const out: Record<string, number> = {};

@@ -1,0 +1,166 @@
+/**
+ * The registry operation: Register Model… (Explorer → Post-Training, the palette, and the Register button the
+ * model-writing operations offer when they finish) and the Models view with its item actions — Open, Evaluate…,
+ * Compare with Parent, Set Alias…, Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
+ * written in the extension host (file work only, no onnxruntime), through src/pipeline/registry like `ptp registry`.
+ *
+ *   executeCommand('ptp.registerModel', uri, { name, aliases?, description?, tags? })   → AddResult
+ *   executeCommand('ptp.models.setAlias', 'digits@2' | { name, version }, { alias })    → AliasMove
+ *   executeCommand('ptp.models.removeVersion', 'digits@2', {})                          → removed (no confirmation)
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { formatRef, Registry, registryVersionOf, type AddResult, type AliasMove, type VersionRef } from '../../pipeline/registry';
+import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
+import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
+import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
+import { isArgsObject } from '../shared/logic/command-args';
+import type { Operation, OperationHost } from '../shared/operation';
+import { pickOne, pickParsed, type Valued } from '../shared/pickers';
+import type { TreeNode } from './logic/models-tree';
+import { refOf } from './logic/models-tree';
+import { nameProblem, parseRegisterArgs, suggestName, type RegisterChoices } from './logic/register-options';
+import { MODELS_VIEW_ID, REGISTRY_COMMANDS } from './logic/registry-ids';
+import { ModelsView, registryRoot } from './models-view';
+
+export interface RegistryApi {
+  /** The registry folder the view shows. */
+  root(): string | undefined;
+  /** What the Models view shows. */
+  tree(): Promise<TreeNode[]>;
+  /** After a model-writing operation: offers to register `output` (parent found by its lineage). */
+  offerRegister(output: string): Promise<void>;
+}
+
+function noRegistry(): never {
+  throw new Error('Open a folder to use the model registry (it lives in .ptp/registry of the workspace, setting ptp.registry.path).');
+}
+
+async function pickRegisterChoices(model: string, title: string): Promise<RegisterChoices | undefined> {
+  const stored = registryVersionOf(model);
+  const name = await pickParsed(title, 'Model name in the registry (a new name starts at version 1)', stored?.name ?? suggestName(model), (t) => {
+    const problem = nameProblem(t.trim());
+    return problem ? { error: problem } : { value: t.trim() };
+  });
+  if (name === undefined) return undefined;
+  const alias = await pickAlias(`${title}: alias`, true);
+  if (alias === undefined) return undefined;
+  return { name, aliases: alias ? [alias] : [] };
+}
+
+/** An alias from champion / challenger / another name ('' = none when `allowNone`). */
+async function pickAlias(title: string, allowNone: boolean, existing: readonly string[] = []): Promise<string | undefined> {
+  const names = [...new Set(['champion', 'challenger', ...existing])];
+  const items: Valued<string | null>[] = [
+    ...(allowNone ? [{ label: 'No alias', value: '' as string | null }] : []),
+    ...names.map((a) => ({ label: `@${a}`, description: a === 'champion' ? 'the version in production' : a === 'challenger' ? 'the candidate to replace it' : existing.includes(a) ? 'moves it here' : '', value: a as string | null })),
+    { label: 'Another alias…', value: null },
+  ];
+  const picked = await pickOne(items, title, 'An alias names one version; moving it is recorded (who, when, from, to)');
+  if (picked !== null) return picked;
+  return pickParsed(title, 'Alias name', '', (t) => {
+    const problem = nameProblem(t.trim(), 'alias');
+    return problem ? { error: problem } : { value: t.trim() };
+  });
+}
+
+export const registryOperation: Operation<RegistryApi> = {
+  name: 'registry',
+  activate({ log, runner }: OperationHost) {
+    const view = new ModelsView(MODELS_VIEW_ID, log);
+    const registry = (scope?: vscode.Uri): Registry => Registry.at(registryRoot(scope) ?? noRegistry());
+
+    const register = async (uri: vscode.Uri, choices: RegisterChoices): Promise<AddResult> => {
+      const reg = registry(uri);
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Registering ${path.basename(uri.fsPath)} as ${choices.name}`, cancellable: true }, (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return reg.add(uri.fsPath, { name: choices.name, aliases: choices.aliases, ...(choices.description ? { description: choices.description } : {}), ...(choices.tags ? { tags: choices.tags } : {}) }, { signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) });
+      });
+      log.info(`Registered ${uri.fsPath} as ${formatRef(result.name, result.version)}${result.existing ? ' (already registered)' : ''}${result.parent ? `, parent ${formatRef(result.parent.name, result.parent.version)}` : ''}`);
+      view.refresh();
+      const parent = result.parent ? ` (from ${formatRef(result.parent.name, result.parent.version)}${result.lineage ? ` by ${result.lineage.operation}` : ''})` : '';
+      void vscode.window.showInformationMessage(result.existing ? `${path.basename(uri.fsPath)} is already ${formatRef(result.name, result.version)}.` : `Registered ${formatRef(result.name, result.version)}${parent}.`);
+      return result;
+    };
+
+    const registerCommand = runner.register({
+      command: REGISTRY_COMMANDS.registerModel,
+      action: 'Register Model',
+      parse: (args) => parseRegisterArgs(REGISTRY_COMMANDS.registerModel, args),
+      pick: ({ model, name }) => pickRegisterChoices(model, `Register ${name}`),
+      run: ({ uri }, choices) => register(uri, choices),
+    });
+
+    /** An item command: `(node | ref, args?)`, failures told once and rethrown for scripts. */
+    const itemCommand =
+      <R>(action: string, fn: (ref: VersionRef, args: Record<string, unknown> | undefined) => Promise<R | undefined>) =>
+      async (arg?: unknown, args?: unknown): Promise<R | undefined> => {
+        try {
+          const ref = refOf(arg);
+          if (!ref) throw new Error(`${action}: pick a version in the Models view.`);
+          return await fn(ref, isArgsObject(args) ? args : undefined);
+        } catch (e) {
+          const error = runner.fail(action, e);
+          if (isArgsObject(args)) throw error;
+          return undefined;
+        }
+      };
+
+    const fileOf = async (ref: VersionRef): Promise<vscode.Uri> => vscode.Uri.file((await registry().resolve({ name: ref.name, ref: ref.version })).file);
+
+    const commands = [
+      registerCommand,
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.refreshModels, () => view.refresh()),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.openVersion, itemCommand('Open', async (ref) => {
+        await vscode.commands.executeCommand('vscode.openWith', await fileOf(ref), MODEL_EDITOR_VIEW_TYPE);
+        return true;
+      })),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.evaluateVersion, itemCommand('Evaluate', async (ref, args) => vscode.commands.executeCommand(EVALUATION_COMMANDS.evaluateModel, await fileOf(ref), ...(args ? [args] : [])))),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.compareWithParent, itemCommand('Compare with Parent', async (ref) => {
+        const { version } = await registry().resolve({ name: ref.name, ref: ref.version });
+        if (!version.parent) throw new Error(`${formatRef(ref.name, ref.version)} has no registered parent.`);
+        return vscode.commands.executeCommand(GRAPH_COMMANDS.compareModels, await fileOf(version.parent), await fileOf(ref));
+      })),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.setAlias, itemCommand('Set Alias', async (ref, args): Promise<AliasMove | undefined> => {
+        const reg = registry();
+        const alias = typeof args?.alias === 'string' ? args.alias : await pickAlias(`Set an alias on ${formatRef(ref.name, ref.version)}`, false, Object.keys((await reg.model(ref.name)).aliases));
+        if (!alias) return undefined;
+        const move = await reg.setAlias(ref.name, ref.version, alias);
+        log.info(`Alias ${ref.name}@${alias}: ${move.from ?? '—'} → ${move.to} by ${move.by}`);
+        view.refresh();
+        return move;
+      })),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.copyReference, itemCommand('Copy Reference', async (ref) => {
+        await vscode.env.clipboard.writeText(formatRef(ref.name, ref.version));
+        return formatRef(ref.name, ref.version);
+      })),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.revealVersion, itemCommand('Reveal in Explorer', async (ref) => {
+        const uri = await fileOf(ref);
+        await vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
+        return true;
+      })),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.removeVersion, itemCommand('Remove Version', async (ref, args) => {
+        const label = formatRef(ref.name, ref.version);
+        if (!args) {
+          const ok = await vscode.window.showWarningMessage(`Remove ${label} from the registry? Its model file and attached evaluations are deleted.`, { modal: true }, 'Remove');
+          if (ok !== 'Remove') return undefined;
+        }
+        const removed = await registry().remove(label);
+        view.refresh();
+        return removed;
+      })),
+    ];
+
+    const offerRegister = async (output: string): Promise<void> => {
+      if (!registryRoot(vscode.Uri.file(output))) return;
+      const choice = await vscode.window.showInformationMessage(`Wrote ${path.basename(output)}.`, 'Register…');
+      if (choice === 'Register…') await vscode.commands.executeCommand(REGISTRY_COMMANDS.registerModel, vscode.Uri.file(output));
+    };
+
+    return {
+      disposable: vscode.Disposable.from(view, ...commands),
+      api: { root: () => view.root, tree: () => view.tree(), offerRegister },
+    };
+  },
+};

@@ -1,0 +1,80 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AddResult, AliasMove } from '../../src/pipeline/registry';
+import type { TreeNode } from '../../src/extension/registry/logic/models-tree';
+import type { QuantizeResult } from '../../src/protocol/quantize';
+import { activateExtension, fixture, waitFor } from './util';
+
+interface RegistryTestApi {
+  readonly registry: { root(): string | undefined; tree(): Promise<TreeNode[]> };
+}
+
+export default function (): void {
+  describe('model registry and the Models view', () => {
+    let api: RegistryTestApi;
+    let root: string;
+
+    before(async () => {
+      api = (await activateExtension()).api as unknown as RegistryTestApi;
+      root = api.registry.root() ?? '';
+      assert.equal(root, path.join(fixture('').fsPath, '.ptp', 'registry'), 'the registry is .ptp/registry of the workspace');
+      fs.rmSync(root, { recursive: true, force: true });
+    });
+    after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    it('register the example, quantize it, register the result: the view shows v1 and v2 with v2\'s parent v1 and its recipe', async function () {
+      this.timeout(120_000);
+      const v1 = await vscode.commands.executeCommand<AddResult>('ptp.registerModel', fixture('digits_mlp.onnx'), { name: 'digits', aliases: ['champion'] });
+      assert.deepEqual([v1.name, v1.version, v1.existing, v1.aliases], ['digits', 1, false, ['champion']]);
+      assert.ok(fs.existsSync(path.join(root, 'models', 'digits', 'versions', '1', 'model.onnx')));
+
+      const output = fixture('digits_mlp.registry-int8.onnx').fsPath;
+      const q = await vscode.commands.executeCommand<QuantizeResult>('ptp.quantizeModel', fixture('digits_mlp.onnx'), { mode: 'dynamic', output });
+      assert.equal(q.output, output);
+      const v2 = await vscode.commands.executeCommand<AddResult>('ptp.registerModel', vscode.Uri.file(output), { name: 'digits' });
+      assert.equal(v2.version, 2);
+      assert.deepEqual(v2.parent, { name: 'digits', version: 1 }, 'the parent is found through the file\'s lineage');
+      assert.equal(v2.lineage?.operation, 'quantize');
+      assert.equal(v2.lineage?.params.mode, 'dynamic');
+
+      const tree = await waitFor('the Models view lists digits with two versions', async () => {
+        const t = await api.registry.tree();
+        return t[0]?.children.length === 2 ? t : undefined;
+      });
+      const [model] = tree;
+      assert.equal(model!.label, 'digits');
+      assert.deepEqual(model!.children.map((v) => v.label), ['v2', 'v1']);
+      const [n2, n1] = model!.children;
+      assert.match(n2!.description, /quantize/);
+      assert.match(n1!.description, /@champion/);
+      assert.deepEqual(n2!.children.map((c) => c.label), ['← digits@1']);
+      assert.match(n2!.tooltip, /made by \*\*quantize\*\*/);
+      assert.match(n2!.tooltip, /mode=dynamic/);
+      assert.equal(n2!.contextValue, 'ptp.version.withParent');
+      await vscode.commands.executeCommand('ptp.models.focus');
+    });
+
+    it('Set Alias moves an alias (recorded), and Remove Version is refused while an alias points to it', async function () {
+      this.timeout(60_000);
+      const move = await vscode.commands.executeCommand<AliasMove>('ptp.models.setAlias', 'digits@2', { alias: 'champion' });
+      assert.deepEqual([move.alias, move.from, move.to], ['champion', 1, 2]);
+      const model = JSON.parse(fs.readFileSync(path.join(root, 'models', 'digits', 'model.json'), 'utf8')) as { aliases: Record<string, number>; alias_history: { from: number | null; to: number | null }[] };
+      assert.deepEqual(model.aliases, { champion: 2 });
+      assert.deepEqual(model.alias_history.map((m) => [m.from, m.to]), [[null, 1], [1, 2]]);
+      await waitFor('v2 shows @champion', async () => (await api.registry.tree())[0]?.children[0]?.description.includes('@champion'));
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ptp.models.removeVersion', 'digits@2', {})), /alias champion points to it/);
+      assert.ok(fs.existsSync(path.join(root, 'models', 'digits', 'versions', '2')));
+    });
+
+    it('Evaluate on a version attaches the run to it, and the view shows its accuracy', async function () {
+      this.timeout(120_000);
+      const data = fixture('digits_test.csv').fsPath;
+      const r = await vscode.commands.executeCommand<{ metrics: { accuracy: number }; saved_to?: string }>('ptp.models.evaluate', 'digits@1', { data, label: 'label' });
+      assert.ok(r.saved_to?.startsWith(path.join(root, 'models', 'digits', 'versions', '1', 'evaluations')), `saved to ${r.saved_to}`);
+      const v1 = await waitFor('v1 shows its accuracy', async () => (await api.registry.tree())[0]?.children.find((v) => v.label === 'v1' && v.description.includes('accuracy')));
+      assert.match(v1.description, new RegExp(`accuracy ${r.metrics.accuracy.toFixed(4)}`));
+    });
+  });
+}
