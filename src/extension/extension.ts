@@ -48,9 +48,10 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
   });
   // Per-node overlays (profiling, quantization error, sparsity) shared by operations and the Graph tab.
   const overlays = new GraphOverlays();
-  const host: OperationHost = { context, worker, log, overlays, runner: new OperationRunner(worker, log), settings: readOperationSettings };
+  const runner = new OperationRunner(worker, log);
+  const host: OperationHost = { context, worker, log, overlays, runner, settings: readOperationSettings };
   const services = createModelServices(host);
-  context.subscriptions.push(overlays, log, { dispose: () => worker.dispose() }, services);
+  context.subscriptions.push(overlays, log, runner, { dispose: () => worker.dispose() }, services);
 
   const operations = {
     model: modelOperation(services),

@@ -9,6 +9,7 @@
  *   executeCommand('ptp.models.removeVersion', 'digits@2', {})                          → removed (no confirmation)
  */
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatRef, Registry, registryVersionOf, type AddResult, type AliasMove, type VersionRef } from '../../pipeline/registry';
 import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
@@ -152,14 +153,19 @@ export const registryOperation: Operation<RegistryApi> = {
       })),
     ];
 
+    /** Offered only in a workspace that uses the registry (its folder exists): others are not asked each time. */
     const offerRegister = async (output: string): Promise<void> => {
-      if (!registryRoot(vscode.Uri.file(output))) return;
-      const choice = await vscode.window.showInformationMessage(`Wrote ${path.basename(output)}.`, 'Register…');
+      const root = registryRoot(vscode.Uri.file(output));
+      if (!root || !existsSync(path.join(root, 'registry.json')) || registryVersionOf(output)) return;
+      const choice = await vscode.window.showInformationMessage(`Wrote ${path.basename(output)}. Register it in the model registry?`, 'Register…');
       if (choice === 'Register…') await vscode.commands.executeCommand(REGISTRY_COMMANDS.registerModel, vscode.Uri.file(output));
     };
 
+    // "Register…" on the notification that a model-writing operation finished (its parent is found by lineage).
+    const offers = runner.onModelWritten((file) => void offerRegister(file));
+
     return {
-      disposable: vscode.Disposable.from(view, ...commands),
+      disposable: vscode.Disposable.from(view, offers, ...commands),
       api: { root: () => view.root, tree: () => view.tree(), offerRegister },
     };
   },

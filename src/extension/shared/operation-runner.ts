@@ -75,11 +75,22 @@ export interface ModelCommand<C, R> {
   run(target: ModelTarget, choices: C): Promise<R>;
 }
 
-export class OperationRunner {
+/** The worker ops that write a new model file (`result.output`). */
+const MODEL_WRITING_OPS: ReadonlySet<WorkerOp> = new Set<WorkerOp>(['quantize', 'optimize', 'prune', 'distill']);
+
+export class OperationRunner implements vscode.Disposable {
+  private readonly written = new vscode.EventEmitter<string>();
+  /** Fires with the file a model-writing operation (quantize, optimize, prune, distill) has just written. */
+  readonly onModelWritten = this.written.event;
+
   constructor(
     private readonly worker: WorkerClient,
     private readonly log: vscode.LogOutputChannel,
   ) {}
+
+  dispose(): void {
+    this.written.dispose();
+  }
 
   /** Runs worker op `op` under a cancellable progress notification showing the worker's progress messages. */
   run<K extends WorkerOp>(op: K, params: WorkerOps[K]['params'], { title, cancelled, token }: ProgressSpec): Promise<WorkerOps[K]['result']> {
@@ -90,7 +101,7 @@ export class OperationRunner {
         if (token) links.push(token.onCancellationRequested(() => cts.cancel()));
         let reported = 0;
         try {
-          return await this.worker.request(op, params, {
+          const result = await this.worker.request(op, params, {
             token: cts.token,
             cancelMessage: cancelled,
             onProgress: (p) => {
@@ -99,6 +110,9 @@ export class OperationRunner {
               reported = percent;
             },
           });
+          const output = (result as { output?: unknown }).output;
+          if (MODEL_WRITING_OPS.has(op) && typeof output === 'string') this.written.fire(output);
+          return result;
         } finally {
           for (const link of links) link.dispose();
           cts.dispose();
