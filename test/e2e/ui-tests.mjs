@@ -13,6 +13,7 @@ import { tests as optimize } from './ui/optimize.mjs';
 import { tests as graph } from './ui/graph.mjs';
 import { tests as prune } from './ui/prune.mjs';
 import { tests as exportsTests } from './ui/exports.mjs';
+import { tests as registry } from './ui/registry.mjs';
 
 /** In the order they run (one window; each test sets up its own preconditions). */
-export const uiTests = [...basics, ...data, ...optimize, ...graph, ...prune, ...exportsTests];
+export const uiTests = [...basics, ...data, ...optimize, ...graph, ...prune, ...exportsTests, ...registry];
