@@ -178,7 +178,7 @@ async function scanModel(src: ByteSource, file: string | undefined): Promise<Onn
         file,
       );
     }
-    const proto: onnx.ModelProto = decodeOrThrow(() => onnx.ModelProto.decode(rest), file);
+    const proto: onnx.ModelProto = decodePart('the model', 0, () => onnx.ModelProto.decode(rest));
     if (graph.length > 0) proto.graph = graph[graph.length - 1];
     return new LazyModel(file, proto, src, refs);
   } catch (e) {
@@ -238,7 +238,7 @@ async function scanGraph(
     else sparse.push(await scanSparse(scanner, h, refs));
     return undefined;
   });
-  const g = onnx.GraphProto.decode(rest);
+  const g = decodePart('a graph', start, () => onnx.GraphProto.decode(rest));
   g.initializer = initializers;
   g.sparseInitializer = sparse;
   return g;
@@ -258,7 +258,7 @@ async function scanTensor(
     return undefined;
   });
   // Unpacked (non length-delimited) data entries were copied into `rest`; count them too.
-  const t = onnx.TensorProto.decode(rest);
+  const t = decodePart('a tensor', at.payloadStart, () => onnx.TensorProto.decode(rest));
   dataBytes += (t.floatData?.length ?? 0) * 4 + (t.int32Data?.length ?? 0) * 4;
   dataBytes += (t.int64Data?.length ?? 0) * 8 + (t.doubleData?.length ?? 0) * 8 + (t.uint64Data?.length ?? 0) * 8;
   refs.set(t, { offset: at.payloadStart, length: at.payloadLength, dataBytes, rawDataLength });
@@ -275,7 +275,7 @@ async function scanSparse(
     tensors.set(h.field, await scanTensor(scanner, h, refs));
     return undefined;
   });
-  const s = onnx.SparseTensorProto.decode(rest);
+  const s = decodePart('a sparse tensor', at.payloadStart, () => onnx.SparseTensorProto.decode(rest));
   s.values = tensors.get(SPARSE_VALUES) ?? null;
   s.indices = tensors.get(SPARSE_INDICES) ?? null;
   return s;
@@ -290,6 +290,27 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return Buffer.concat(parts);
 }
 
+/** A protobufjs failure while decoding `what`, whose message starts at byte `offset` of the file. */
+class PartDecodeError extends Error {
+  constructor(
+    readonly what: string,
+    readonly offset: number,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Runs a protobufjs decode of `what` (the message at byte `offset`), remembering where it failed. */
+function decodePart<T>(what: string, offset: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof OnnxError || e instanceof PartDecodeError) throw e;
+    throw new PartDecodeError(what, offset, e);
+  }
+}
+
 /** Runs a protobufjs decode, turning its errors (range, depth, wire type) into OnnxFormatErrors. */
 export function decodeOrThrow<T>(fn: () => T, file: string | undefined): T {
   try {
@@ -299,8 +320,17 @@ export function decodeOrThrow<T>(fn: () => T, file: string | undefined): T {
   }
 }
 
+/** Bugs of ours, not properties of the bytes: these stay internal errors. */
+const isProgrammingError = (e: unknown): boolean => e instanceof TypeError || e instanceof ReferenceError || e instanceof SyntaxError;
+
 function asFormatError(e: unknown, file: string | undefined): Error {
   if (e instanceof OnnxError) return e;
+  if (e instanceof PartDecodeError) {
+    if (isProgrammingError(e.cause)) return e.cause as Error;
+    const inner = asFormatError(e.cause, file);
+    const where = `${e.what} at byte ${e.offset}`;
+    return inner instanceof OnnxFormatError ? new OnnxFormatError(inner.code, `${inner.message.replace(file ? `${file}: ` : '', '')} (while reading ${where})`, file) : inner;
+  }
   if (e instanceof WireError) {
     return new OnnxFormatError(e.kind, `not a valid ONNX model (${e.kind === 'truncated' ? 'truncated or corrupt' : 'corrupt'}): ${e.message}`, file);
   }
@@ -311,9 +341,11 @@ function asFormatError(e: unknown, file: string | undefined): Error {
   if (/index out of range/i.test(msg)) {
     return new OnnxFormatError('truncated', `not a valid ONNX model (truncated or corrupt): ${msg}`, file);
   }
-  if (/invalid wire type|illegal tag|invalid (utf|end group)/i.test(msg)) {
+  if (/invalid wire type|illegal tag|invalid (utf|end group|length encoding|tag encoding)/i.test(msg)) {
     return new OnnxFormatError('malformed', `not a valid ONNX model (corrupt protobuf): ${msg}`, file);
   }
+  // Anything else protobufjs throws on these bytes is still a property of the file, not a bug of ours.
+  if (e instanceof Error && !isProgrammingError(e)) return new OnnxFormatError('malformed', `not a valid ONNX model (corrupt protobuf): ${msg}`, file);
   return e instanceof Error ? e : new Error(msg);
 }
 

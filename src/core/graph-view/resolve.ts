@@ -3,6 +3,7 @@
  * has none — as `walkGraphs` writes them; a GRAPHS attribute's later graphs get `#<i>`), and
  * `function:<domain>/<name>` for model-local functions (their subgraphs nest the same way).
  */
+import { OnnxFormatError } from '../errors';
 import { normalizeDomain, subgraphsOf } from '../graph-walk';
 import type { onnx } from '../proto/onnx';
 import { functionAsGraph } from '../shape-inference';
@@ -84,7 +85,8 @@ export function resolveGraph(model: onnx.ModelProto.$Properties, path: string): 
   const levels: GraphLevel[] = [];
   let fn: FunctionProto | undefined;
   if (path === 'main' || path.startsWith('main/')) {
-    if (!model.graph) throw new GraphPathError(path);
+    // A ModelProto without a graph is a broken file (every model has one), not a bad path.
+    if (!model.graph) throw new OnnxFormatError('malformed', 'not a valid ONNX model: it has no graph');
     levels.push({ graph: model.graph, path: 'main', label: model.graph.name || 'main' });
   } else if (path.startsWith('function:')) {
     let bestLen = -1;
