@@ -24,7 +24,12 @@ describe('profile: per-node times from onnxruntime\'s profiler', function () {
     assert.ok(Math.abs(r.nodes.reduce((a, n) => a + n.share, 0) - 1) < 1e-9);
     assert.ok(r.nodes.every((n, i) => i === 0 || r.nodes[i - 1]!.p50_us >= n.p50_us), 'sorted by time');
     assert.ok(existsSync(out) && Array.isArray(JSON.parse(readFileSync(out, 'utf8'))));
-    assert.equal(inspect(await openModel(cnn)).node_count, r.nodes.length);
+    const again = await openModel(cnn);
+    try {
+      assert.equal(inspect(again).node_count, r.nodes.length);
+    } finally {
+      await again.close();
+    }
   });
 
   it('aggregates kernel time per run and takes the median across runs (warm-up excluded)', () => {
