@@ -23,12 +23,29 @@ export async function openNpy(file: string): Promise<DatasetSource> {
   return arraysSource(file, 'npy', () => [fileArray(file, 'X', header)], header.shape[0], []);
 }
 
+/** NPZ archives are decompressed in memory: at most this much in all. */
+const MAX_NPZ_BYTES = 8 * 2 ** 30;
+/** Real arrays do not compress 200×; a large member that does is treated as a zip bomb. */
+const MAX_COMPRESSION_RATIO = 200;
+
 export async function openNpz(file: string): Promise<DatasetSource> {
   const bytes = new Uint8Array(await fsp.readFile(file));
   let members: Record<string, Uint8Array>;
   try {
-    members = unzipSync(bytes);
+    let declared = 0;
+    members = unzipSync(bytes, {
+      // Sizes come from the archive's directory: a bomb (a tiny member claiming gigabytes) is refused before inflating.
+      filter: (f) => {
+        declared += f.originalSize;
+        if (declared > MAX_NPZ_BYTES) throw new DatasetError(file, 'malformed', `the archive expands to more than ${MAX_NPZ_BYTES / 2 ** 30} GiB (member "${f.name}"): not read`);
+        if (f.originalSize > 64 << 20 && f.originalSize > f.size * MAX_COMPRESSION_RATIO) {
+          throw new DatasetError(file, 'malformed', `member "${f.name}" expands ${Math.round(f.originalSize / Math.max(1, f.size))}× (${(f.originalSize / 2 ** 20).toFixed(0)} MiB from ${(f.size / 2 ** 10).toFixed(0)} KiB): a zip bomb? not read`);
+        }
+        return true;
+      },
+    });
   } catch (e) {
+    if (e instanceof DatasetError) throw e;
     throw new DatasetError(file, 'malformed', `not a readable .npz (zip) archive: ${(e as Error).message}`);
   }
   const notes: string[] = [];

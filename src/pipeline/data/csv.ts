@@ -9,6 +9,7 @@
  * on fully quoted files). A header that is not one plain line (a quoted newline in it, CR-only line ends)
  * makes csv-parse read it all.
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { parse, type Info, type Parser } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
@@ -20,6 +21,8 @@ import { parseNumberBytes, parseNumberText, scanDecimal, scanNumber, scanState }
 import type { ColumnKind, DataBatch, DatasetSource } from './types';
 
 const CHUNK = 1 << 20;
+/** The longest line (record) read; a longer one is refused, so a hostile file cannot make the reader hold it whole. */
+export const MAX_RECORD_BYTES = 64 << 20;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -152,7 +155,7 @@ function headerNames(header: readonly string[]): string[] {
 }
 
 function csvOptions(delimiter: string, bom: boolean) {
-  return { delimiter, bom, cast: false, columns: false, skip_empty_lines: true, relax_column_count: true, info: true } as const;
+  return { delimiter, bom, cast: false, columns: false, skip_empty_lines: true, relax_column_count: true, info: true, max_record_size: MAX_RECORD_BYTES } as const;
 }
 
 function wrapCsvError(file: string, e: unknown, lineBase: number): Error {
@@ -379,6 +382,18 @@ function quotedRegionEnd(b: Buffer, start: number, limit: number): number {
   return last;
 }
 
+/** The error for bytes that are not UTF-8, naming the first line that holds them. */
+function notUtf8(file: string, b: Buffer, start: number, end: number, firstLine: number): DatasetError {
+  let line = firstLine;
+  for (let p = start; p < end; line++) {
+    const nl = b.indexOf(LF, p);
+    const e = nl < 0 || nl >= end ? end : nl + 1;
+    if (!isUtf8(b.subarray(p, e))) break;
+    p = e;
+  }
+  return new DatasetError(file, 'malformed', `line ${line} is not valid UTF-8 text (save the file as UTF-8)`, { line });
+}
+
 function countLines(b: Buffer, start: number, end: number): number {
   let n = 0;
   for (let i = b.indexOf(LF, start); i >= 0 && i < end; i = b.indexOf(LF, i + 1)) n++;
@@ -414,6 +429,10 @@ async function* csvBatches(layout: CsvLayout, batchSize: number, ctx?: Operation
         start = 0;
       }
       if (end === buf.length) {
+        // A record that long is not a table row (a 1 GB line would otherwise be read whole): refuse it.
+        if (buf.length >= MAX_RECORD_BYTES) {
+          throw new DatasetError(layout.file, 'malformed', `line ${fast.line} is longer than ${MAX_RECORD_BYTES >> 20} MiB: not a CSV row (is this a CSV file?)`, { line: fast.line });
+        }
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, end);
         buf = bigger;
@@ -428,6 +447,8 @@ async function* csvBatches(layout: CsvLayout, batchSize: number, ctx?: Operation
         if (nl < start) continue;
         limit = nl + 1;
       }
+      // Whole lines only (limit is just after a newline, or the end), so a multi-byte character is never split.
+      if (!isUtf8(buf.subarray(start, limit))) throw notUtf8(layout.file, buf, start, limit, fast.line + 1);
       while (start < limit) {
         const q = buf.subarray(start, limit).indexOf(QUOTE);
         const plainEnd = q < 0 ? limit : buf.lastIndexOf(LF, start + q) + 1;

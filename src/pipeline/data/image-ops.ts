@@ -10,13 +10,27 @@ export interface Rgba {
 }
 
 /** Decodes PNG or JPEG bytes (told apart by their signature); throws an Error with the decoder's message. */
+/** Pillow's decompression-bomb limit: a larger image is refused before its pixels are allocated. */
+export const MAX_IMAGE_PIXELS = 89_478_485;
+
+function checkPixels(width: number, height: number): void {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new Error(`${width}×${height} pixels is more than the ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} an image may have (a decompression bomb?)`);
+  }
+}
+
 export function decodeImage(bytes: Uint8Array): Rgba {
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
+    // IHDR is the first chunk: width and height at bytes 16..23 (big-endian).
+    if (bytes.length >= 24) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      checkPixels(view.getUint32(16), view.getUint32(20));
+    }
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { width: png.width, height: png.height, data: png.data };
   }
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const img = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true });
+    const img = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 2048 });
     return { width: img.width, height: img.height, data: img.data };
   }
   throw new Error('neither a PNG nor a JPEG image (unknown signature)');

@@ -5,7 +5,6 @@
  * object), else numeric (numbers, numeric strings, booleans as 1/0, null/missing as NaN).
  */
 import { createReadStream, promises as fsp } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { throwIfAborted, type OperationContext } from '../operation';
 import { BatchBuilder } from './batch-builder';
 import { DatasetError, nonNumericError } from './errors';
@@ -15,40 +14,82 @@ import type { ColumnKind, DataBatch, DatasetSource } from './types';
 
 type Row = Record<string, unknown>;
 
-async function* jsonRows(file: string): AsyncGenerator<{ row: Row; line: number; bytes: number }> {
-  const src = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const lines = createInterface({ input: src, crlfDelay: Infinity });
+/** The longest line read; a longer one is refused, so a hostile file cannot make the reader hold it whole. */
+export const MAX_LINE_BYTES = 64 << 20;
+
+/** The file's lines (LF, a CR before it dropped), as UTF-8 text; a line that is not UTF-8 or too long is an error. */
+async function* textLines(file: string): AsyncGenerator<{ text: string; line: number; bytes: number }> {
+  const src = createReadStream(file, { highWaterMark: 1 << 20 });
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // The part of the current line read so far, in pieces (joined once its newline arrives: linear in the line).
+  let pieces: Buffer[] = [];
+  let pending = 0;
   let line = 0;
-  try {
-    for await (const text of lines) {
-      line++;
-      const t = line === 1 ? text.replace(/^\uFEFF/, '') : text;
-      if (t.trim() === '') continue;
-      let row: unknown;
-      try {
-        row = JSON.parse(t);
-      } catch (e) {
-        throw new DatasetError(file, 'malformed', `line ${line} is not valid JSON: ${(e as Error).message}`, { line });
-      }
-      if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-        throw new DatasetError(file, 'malformed', `line ${line} is not a JSON object (one object per line is expected, keys = columns)`, { line });
-      }
-      yield { row: row as Row, line, bytes: src.bytesRead };
+  let bytes = 0;
+  const emit = (b: Buffer) => {
+    line++;
+    const body = b.length && b[b.length - 1] === 0x0d ? b.subarray(0, -1) : b;
+    try {
+      return decoder.decode(body);
+    } catch {
+      throw new DatasetError(file, 'malformed', `line ${line} is not valid UTF-8 text (save the file as UTF-8)`, { line });
     }
+  };
+  try {
+    for await (const chunk of src as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      let from = 0;
+      for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, from)) {
+        const part = chunk.subarray(from, nl);
+        const whole = pieces.length ? Buffer.concat([...pieces, part]) : part;
+        pieces = [];
+        pending = 0;
+        yield { text: emit(whole), line, bytes };
+        from = nl + 1;
+      }
+      if (from < chunk.length) {
+        pieces.push(chunk.subarray(from));
+        pending += chunk.length - from;
+      }
+      if (pending > MAX_LINE_BYTES) {
+        throw new DatasetError(file, 'malformed', `line ${line + 1} is longer than ${MAX_LINE_BYTES >> 20} MiB: not one JSON object per line (is this a JSON Lines file?)`, { line: line + 1 });
+      }
+    }
+    if (pending) yield { text: emit(Buffer.concat(pieces)), line, bytes };
   } finally {
-    lines.close();
     src.destroy();
   }
 }
 
-/** Shape of a (nested) numeric array; undefined when ragged or not numeric. */
-function arrayShape(v: unknown): number[] | undefined {
+async function* jsonRows(file: string): AsyncGenerator<{ row: Row; line: number; bytes: number }> {
+  for await (const { text, line, bytes } of textLines(file)) {
+    const t = line === 1 ? text.replace(/^\uFEFF/, '') : text;
+    if (t.trim() === '') continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(t);
+    } catch (e) {
+      throw new DatasetError(file, 'malformed', `line ${line} is not valid JSON: ${(e as Error).message}`, { line });
+    }
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      throw new DatasetError(file, 'malformed', `line ${line} is not a JSON object (one object per line is expected, keys = columns)`, { line });
+    }
+    yield { row: row as Row, line, bytes };
+  }
+}
+
+/** Deeper arrays are not tensors (and would exhaust the stack): such a value is read as text. */
+const MAX_TENSOR_RANK = 32;
+
+/** Shape of a (nested) numeric array; undefined when ragged, not numeric, or nested deeper than MAX_TENSOR_RANK. */
+function arrayShape(v: unknown, depth = 0): number[] | undefined {
   if (!Array.isArray(v)) return typeof v === 'number' || v === null ? [] : undefined;
+  if (depth >= MAX_TENSOR_RANK) return undefined;
   if (v.length === 0) return [0];
-  const inner = arrayShape(v[0]);
+  const inner = arrayShape(v[0], depth + 1);
   if (!inner) return undefined;
   for (let i = 1; i < v.length; i++) {
-    const s = arrayShape(v[i]);
+    const s = arrayShape(v[i], depth + 1);
     if (!s || s.length !== inner.length || s.some((d, k) => d !== inner[k])) return undefined;
   }
   return [v.length, ...inner];
