@@ -187,9 +187,11 @@ describe('cli: the --json contract (keys of every documented command)', function
       keys(d),
       sorted([
         'model', 'output', 'level', 'passes', 'ort', 'node_count_before', 'node_count_after', 'op_histogram_before', 'op_histogram_after',
-        'size_bytes_before', 'size_bytes_after', 'max_abs_diff', 'verification', 'rounds', 'warnings',
+        'size_bytes_before', 'size_bytes_after', 'max_abs_diff', 'verification', 'rounds', 'warnings', 'lineage',
       ]),
     );
+    assert.deepEqual(keys(d.lineage), sorted(LINEAGE_KEYS));
+    assert.deepEqual(keys((d.lineage as Doc).params), sorted(['passes', 'level', 'max_rounds', 'seed', 'symbolic_dim_value', 'rtol', 'atol']));
     assert.deepEqual(keys(d.verification), sorted(['available', 'symbolic_dim_value', 'seed', 'rtol', 'atol', 'outputs']));
     assert.deepEqual(keys((d.passes as unknown[])[0]).filter((k) => k !== 'message'), sorted(['name', 'changes', 'verified', 'max_abs_diff', 'rejected']));
   });
@@ -204,9 +206,11 @@ describe('cli: the --json contract (keys of every documented command)', function
       sorted([
         'model', 'output', 'method', 'settings', 'achieved_weight_sparsity', 'layers', 'skipped', 'params_before', 'params_after',
         'size_bytes_before', 'size_bytes_after', 'compressed_bytes_before', 'compressed_bytes_after', 'notes', 'warnings', 'timings',
-        'ort_version', 'created', 'data', 'samples', 'task', 'metrics_before', 'metrics_after', 'agreement', 'max_abs_diff',
+        'ort_version', 'created', 'data', 'samples', 'task', 'metrics_before', 'metrics_after', 'agreement', 'max_abs_diff', 'lineage',
       ]),
     );
+    assert.deepEqual(keys(d.lineage), sorted(LINEAGE_KEYS));
+    assert.deepEqual((d.lineage as Doc).params, { method: d.method, settings: d.settings });
     assert.deepEqual(keys(d.settings), sorted(['sparsity', 'scope', 'n', 'm', 'criterion', 'round_to', 'exclude', 'layers']));
     assert.deepEqual((d.settings as Doc).exclude, ['/fc2/Gemm']);
     assert.deepEqual(keys((d.layers as unknown[])[0]), sorted(['name', 'op_type', 'weight', 'sparsity', 'params_before', 'params_after', 'status']));
@@ -242,9 +246,11 @@ describe('cli: the --json contract (keys of every documented command)', function
         'teacher', 'output', 'task', 'student', 'architecture', 'settings', 'train_rows', 'validation_rows', 'epochs_run', 'best_epoch',
         'stopped_early', 'history', 'params_teacher', 'params_student', 'size_bytes_teacher', 'size_bytes_student', 'eval_data', 'samples',
         'metrics_teacher', 'metrics_student', 'agreement', 'max_abs_diff', 'latency_teacher', 'latency_student', 'warnings', 'timings',
-        'library', 'ort_version', 'created',
+        'library', 'ort_version', 'created', 'lineage',
       ]),
     );
+    assert.deepEqual(keys(d.lineage), sorted(LINEAGE_KEYS));
+    assert.deepEqual(keys((d.lineage as Doc).params), sorted(['student', 'architecture', 'settings', 'data', 'label']));
     assert.deepEqual(keys(d.settings), sorted(['temperature', 'alpha', 'epochs', 'batchSize', 'learningRate', 'validationSplit', 'patience', 'seed']));
     assert.deepEqual(d.student, { kind: 'mlp', hidden: [8] });
   });
