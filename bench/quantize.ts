@@ -88,7 +88,6 @@ async function runQuantize(mode: QuantizeMode, model: string, output: string, ca
     calibration,
     settings: accuracyLevel !== undefined ? { accuracy_level: accuracyLevel } : {},
     latency: false,
-    saveRecipe: false,
   });
   return {
     size_before: r.size_bytes_before,

@@ -146,7 +146,7 @@ const STEPS = [
         },
         {
           title: 'Quantize to int8 (static QDQ, calibrated on the data) and re-evaluate',
-          args: ['quantize', model, '--mode', 'static', '--data', data, '-o', join(scratch, 'model.int8.onnx'), '--no-save-recipe', '--json'],
+          args: ['quantize', model, '--mode', 'static', '--data', data, '-o', join(scratch, 'model.int8.onnx'), '--json'],
           summarize(r) {
             need(r, ['size_bytes_before', 'size_bytes_after', 'metrics_before', 'metrics_after']);
             const worst = [...(r.nodes ?? [])].filter((n) => typeof n.activation_sqnr_db === 'number').slice(0, 3);

@@ -5,6 +5,7 @@
  * (`alpha` = 1 without labels), mean squared error to the teacher's outputs (mixed with the labels likewise) for
  * regression. The student is exported as ONNX with the teacher's input and output names.
  */
+import type { Lineage } from './lineage';
 import type { LatencyRows } from './evaluate';
 import type { ClassificationMetrics, RegressionMetrics } from '../pipeline/evaluate/metrics/types';
 import type { DataSelection } from './data';
@@ -106,4 +107,6 @@ export interface DistillResult {
   readonly library: string;
   readonly ort_version: string;
   readonly created: string;
+  /** What the output model carries in its `metadata_props` under `ptp.lineage` (params: { student, settings, ... }; parent: the teacher). */
+  readonly lineage: Lineage;
 }

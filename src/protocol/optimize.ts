@@ -2,6 +2,7 @@
  * Optimize Graph… (`ptp optimize`, worker op `optimize`): our own graph passes run to a fixpoint, each checked
  * against the original model on sample inputs, optionally followed by onnxruntime's offline optimization.
  */
+import type { Lineage } from './lineage';
 import type { RuntimeOptions } from './worker';
 
 /** onnxruntime's offline graph optimization levels (`extended`/`all` may emit com.microsoft ops, CPU-EP specific). */
@@ -81,4 +82,9 @@ export interface OptimizeResult {
   readonly verification: VerificationInfo;
   readonly rounds: number;
   readonly warnings: readonly string[];
+  /**
+   * What the output model carries in its `metadata_props` under `ptp.lineage`; params:
+   * { passes, level, max_rounds, seed, symbolic_dim_value, rtol, atol } (the last four as `verification` reports them).
+   */
+  readonly lineage: Lineage;
 }

@@ -12,6 +12,7 @@
  *   elementwise ops in between, depthwise convolutions, and the consumers' input channels. Channels joined by a
  *   residual Add are removed in every layer of the group alike, or the group is left alone.
  */
+import type { Lineage } from './lineage';
 import type { DistillEpoch } from './distill';
 import type { BeforeAfterComparison, LatencyRows } from './evaluate';
 import type { DataSelection, OptionalDataSelection } from './data';
@@ -158,6 +159,8 @@ export interface PruneResult extends BeforeAfterComparison {
   readonly timings: Readonly<Record<string, number>>;
   readonly ort_version: string;
   readonly created: string;
+  /** What the output model carries in its `metadata_props` under `ptp.lineage` (params: { method, settings, finetune? }). */
+  readonly lineage: Lineage;
 }
 
 /** Per-layer sparsity sweep: each layer pruned alone at each sparsity, the model evaluated on the data each time. */

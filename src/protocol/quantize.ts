@@ -4,6 +4,7 @@
  * Settings follow onnxruntime's Python quantizer (`quantize_dynamic`, `quantize_static`, `MatMulNBitsQuantizer`,
  * float16 conversion) and its names where one exists.
  */
+import type { Lineage } from './lineage';
 import type { BeforeAfterComparison, LatencyRows } from './evaluate';
 import type { OptionalDataSelection } from './data';
 import type { RuntimeOptions } from './worker';
@@ -24,8 +25,8 @@ export type CalibrationMethod = 'minmax' | 'percentile' | 'entropy';
 export type ActivationType = 'int8' | 'uint8';
 
 /**
- * The settings of one run, complete (defaults filled in): what `<model>.quantize.json` holds and what
- * `quantize({ recipe })` repeats. Fields that do not apply to the mode are still present with their defaults.
+ * The settings of one run, complete (defaults filled in): what the output model's `ptp.lineage` holds as `params`,
+ * what a `--save-recipe FILE` recipe file holds, and what `quantize({ recipe })` repeats. Fields that do not apply to the mode are still present with their defaults.
  */
 export interface QuantizeRecipe {
   /** Format version of this object. */
@@ -74,7 +75,7 @@ export interface QuantizeRecipe {
 
 /**
  * Settings a caller may give; anything missing comes from `recipe`, then the defaults. Its keys are the recipe's, i.e. the
- * keys of `<model>.quantize.json` and of the `recipe` object in `ptp quantize --json` (a file contract, snake_case;
+ * keys of a recipe file, of the output's `ptp.lineage` params and of the `recipe` object in `ptp quantize --json` (a file contract, snake_case;
  * `exclude` there = node names, the `excludeNodes` of the extension's arguments object).
  */
 export type QuantizeSettings = Partial<Omit<QuantizeRecipe, 'version' | 'mode'>>;
@@ -89,7 +90,10 @@ export interface QuantizeParams extends RuntimeOptions, OptionalDataSelection {
   readonly mode?: QuantizeMode;
   /** The output file (default `<model>.int8.onnx` / `.fp16.onnx` / `.int4.onnx` next to the model). Never the model itself. */
   readonly output?: string;
-  /** A recipe to repeat (object, or the path of a `.quantize.json` file); explicit settings override it. */
+  /**
+   * A recipe to repeat (object, or the path of a recipe JSON file or of a quantized model whose `ptp.lineage` holds
+   * one); explicit settings override it.
+   */
   readonly recipe?: QuantizeRecipe | string;
   readonly settings?: QuantizeSettings;
   /** Calibration data for static mode (read like evaluation data: label, sensitive and id columns are not fed). */
@@ -100,8 +104,8 @@ export interface QuantizeParams extends RuntimeOptions, OptionalDataSelection {
   readonly batchSize?: number;
   /** Latency measurement of both models (benchModel settings), or false to skip it. */
   readonly latency?: false | { readonly batchSizes?: readonly number[]; readonly runs?: number; readonly warmup?: number };
-  /** Write `<model>.quantize.json` after a successful run (default true). */
-  readonly saveRecipe?: boolean;
+  /** Also write the recipe to this JSON file after a successful run (nothing is written beside the source model). */
+  readonly saveRecipe?: string;
 }
 
 /** One node of the source model's main graph the run quantized (or converted, or left in float on request). */
@@ -144,9 +148,12 @@ export interface QuantizeResult extends BeforeAfterComparison {
   readonly model: string;
   readonly output: string;
   readonly mode: QuantizeMode;
-  /** The settings used (also written to `recipe_file`). */
+  /** The settings used (also the output's `ptp.lineage` params, and what `recipe_file` holds). */
   readonly recipe: QuantizeRecipe;
+  /** Where the recipe was also written (`saveRecipe` / `--save-recipe FILE`); absent when it was not asked for. */
   readonly recipe_file?: string;
+  /** What the output model carries in its `metadata_props` under `ptp.lineage` (params = `recipe`). */
+  readonly lineage: Lineage;
   readonly size_bytes_before: number;
   readonly size_bytes_after: number;
   /** Stored bytes of the weights the run replaced, before and after (the weight part of the size ratio). */

@@ -37,7 +37,10 @@ export default function (): void {
       const after = result.metrics_after && 'accuracy' in result.metrics_after ? result.metrics_after.accuracy : NaN;
       assert.ok(Math.abs(after - before) <= 0.01, `accuracy ${before} → ${after}`);
       assert.ok(result.nodes.length > 0, 'no per-node report');
-      assert.ok(result.recipe_file && fs.existsSync(result.recipe_file), `recipe file ${result.recipe_file}`);
+      assert.equal(result.recipe_file, undefined, 'no recipe file unless asked');
+      assert.ok(!fs.existsSync(model.fsPath.replace(/\.onnx$/, '.quantize.json')), 'nothing is written beside the source model');
+      assert.equal(result.lineage.operation, 'quantize');
+      assert.deepEqual(result.lineage.params, result.recipe, "the output's ptp.lineage holds the recipe");
 
       const overlay = api.overlays.get(model.fsPath);
       assert.equal(overlay?.overlay.id, 'quantize-sqnr');
@@ -62,8 +65,8 @@ export default function (): void {
       assert.ok(again.recipe.exclude.includes(node), `recipe.exclude = ${JSON.stringify(again.recipe.exclude)}`);
       assert.equal(again.nodes.find((n) => n.name === node)?.status, 'excluded', `nodes: ${JSON.stringify(again.nodes.map((n) => [n.name, n.status]))}`);
       assert.equal(again.output, first.output, 'the re-run must write the same output file');
-      const saved = JSON.parse(fs.readFileSync(again.recipe_file!, 'utf8')) as { exclude: string[] };
-      assert.ok(saved.exclude.includes(node), 'the recipe file was not updated');
+      const saved = again.lineage.params as { exclude?: string[] };
+      assert.ok(saved.exclude?.includes(node), "the re-quantized model's lineage does not hold the new exclusion");
     });
 
     it('Optimize Graph on the digits CNN returns verified passes and the op histograms', async function () {

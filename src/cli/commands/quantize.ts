@@ -1,6 +1,6 @@
 /** `ptp quantize`: a quantized copy of a model (dynamic / static int8, fp16, int4) with per-node SQNR and before/after evaluation. */
 import type { Command } from 'commander';
-import { MODES, quantize, recipePathFor } from '../../pipeline/quantize';
+import { MODES, quantize } from '../../pipeline/quantize';
 import type { QuantizeMode, QuantizeResult, QuantizeSettings } from '../../protocol/quantize';
 import { fmt, kb, latencyDeltaLines, metricDeltaLines } from '../before-after-text';
 import { addDataOptions, dataParams, type DataFlags } from '../data-options';
@@ -24,11 +24,11 @@ interface QuantizeFlags extends DataFlags, LatencyFlags {
   reduceRange?: boolean;
   activationType?: string;
   fp16BlockList?: string[];
-  recipe?: string | boolean;
+  recipe?: string;
   sqnrRows?: number;
   batch?: number;
   threads?: number;
-  saveRecipe: boolean;
+  saveRecipe?: string;
   json?: boolean;
 }
 
@@ -79,15 +79,15 @@ export function registerQuantizeCommand(program: Command): void {
     .option('--reduce-range', 'int8: 7-bit weights')
     .option('--activation-type <type>', 'static: int8 (S8S8, default) | uint8 (U8S8)', oneOf(['int8', 'uint8'] as const, 'a type'))
     .option('--fp16-block-list <ops>', 'fp16: op types kept in float32 (replaces the default list; comma-separated)', collect)
-    .option('--recipe [file]', 'repeat the settings of a recipe (default <model>.quantize.json); flags override it')
+    .option('--recipe <file>', 'repeat the settings of a recipe: a JSON file (--save-recipe writes one) or a quantized model (its ptp.lineage holds its recipe); flags override it')
     .option('--sqnr-rows <n>', 'data rows for activation SQNR (default 64; 0 = skip)', positiveInt);
   addLatencyOptions(command)
     .option('--batch <n>', 'evaluation batch size', positiveInt)
     .addOption(threadsOption())
-    .option('--no-save-recipe', 'do not write <model>.quantize.json')
+    .option('--save-recipe <file>', 'also write the recipe to this JSON file (the output model carries it in its ptp.lineage metadata anyway; nothing is written beside the source model)')
     .option('--json', 'print one JSON document')
     .action(async (file: string, o: QuantizeFlags) => {
-      const recipe = o.recipe === true ? recipePathFor(file) : typeof o.recipe === 'string' ? o.recipe : undefined;
+      const recipe = o.recipe;
       if (!o.mode && !recipe) throw new UsageError(`--mode is required (${MODES.join(', ')}) unless --recipe gives it`);
       const mode = o.mode as QuantizeMode | undefined;
       const r = await quantize(
@@ -103,7 +103,7 @@ export function registerQuantizeCommand(program: Command): void {
           latency: latencyOf(o),
           batchSize: o.batch,
           intraOpNumThreads: o.threads,
-          saveRecipe: o.saveRecipe,
+          ...(o.saveRecipe ? { saveRecipe: o.saveRecipe } : {}),
         },
         { onProgress },
       );
@@ -132,6 +132,7 @@ export function quantizeText(r: QuantizeResult): string {
   for (const s of r.skipped.slice(0, 10)) lines.push(`  skipped ${s.node} (${s.op_type}): ${s.reason}`);
   if (r.skipped.length > 10) lines.push(`  … and ${r.skipped.length - 10} more skipped`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
-  if (r.recipe_file) lines.push(`  settings saved to ${r.recipe_file}`);
+  lines.push(`  lineage: ptp.lineage in the output (parent sha256 ${r.lineage.parent_sha256.slice(0, 12)}…, the recipe)`);
+  if (r.recipe_file) lines.push(`  recipe saved to ${r.recipe_file}`);
   return lines.join('\n');
 }

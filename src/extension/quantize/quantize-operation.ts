@@ -2,18 +2,18 @@
  * Quantize Model…: asks what it needs (or takes an arguments object, see OperationRunner), runs the worker op
  * `quantize`, shows the Quantization report, sets the Graph tab's SQNR overlay and returns the result.
  * The closed loop: the report's Re-quantize button and the graph's "Exclude from quantization" node action
- * run the last recipe of the model again with another exclusion list (the recipe file is updated by the run).
+ * run the last recipe of the model again with another exclusion list, taken from the last run's result in memory
+ * (no recipe file: the output model carries its recipe in its `ptp.lineage` metadata).
  *
  *   executeCommand('ptp.quantizeModel', uri, { mode, data?, calibration?, label?, method?, perChannel?, excludeNodes?, output? })
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { QuantizeParams, QuantizeResult } from '../../protocol/quantize';
-import { readRecipe, recipePathFor } from '../../pipeline/quantize/recipe';
 import type { LastRun, Operation, OperationHost } from '../shared/operation';
 import { DataPicker } from '../shared/data-picker';
 import { EXCLUDE_ACTION, QUANTIZE_COMMANDS } from './logic/quantize-ids';
-import { parseQuantizeArgs, quantizeParams, sqnrOverlay, withExclusions, defaultQuantizedOutput } from './logic/quantize-options';
+import { parseQuantizeArgs, quantizeParams, sqnrOverlay, withExclusions } from './logic/quantize-options';
 import { pickQuantizeChoices } from './quantize-pickers';
 import { ReportPanels, reportKey } from './report-panels';
 
@@ -42,18 +42,11 @@ export const quantizeOperation: Operation<QuantizationApi> = {
       return result;
     };
 
-    /** The last run of `model`, or one rebuilt from its recipe file (output and evaluation data as last time). */
+    /** The last run of `model` in this session: its params and the recipe its result reports. */
     const lastRun = async (model: string): Promise<{ params: QuantizeParams; recipe: QuantizeResult['recipe'] }> => {
       const known = runs.get(model);
-      if (known) return { params: known.params, recipe: known.result.recipe };
-      const file = recipePathFor(model);
-      const recipe = await readRecipe(file).catch(() => {
-        throw new Error(`${path.basename(model)} has no quantization recipe (${path.basename(file)}): run Quantize Model… first.`);
-      });
-      const data = await dataPicker.lastData(model);
-      const { runtime, evaluation } = settings(vscode.Uri.file(model));
-      const params = { model, mode: recipe.mode, recipe, output: defaultQuantizedOutput(model, recipe.mode), ...(data ? { data } : {}), batchSize: evaluation.batchSize, ...runtime };
-      return { params, recipe };
+      if (!known) throw new Error(`${path.basename(model)} has not been quantized in this session: run Quantize Model… first.`);
+      return { params: known.params, recipe: known.result.recipe };
     };
 
     const requantize = async (model: string, exclude: readonly string[]): Promise<QuantizeResult> => {
@@ -85,7 +78,7 @@ export const quantizeOperation: Operation<QuantizationApi> = {
       command: QUANTIZE_COMMANDS.quantizeModel,
       action: 'Quantize Model',
       parse: (args) => parseQuantizeArgs(QUANTIZE_COMMANDS.quantizeModel, args, path.isAbsolute),
-      pick: ({ model, name }) => pickQuantizeChoices(model, dataPicker, `Quantize ${name}`),
+      pick: ({ model, name }) => pickQuantizeChoices(model, dataPicker, `Quantize ${name}`, runs.get(model)?.result),
       output: (choices) => choices.output,
       panels,
       key: ({ model }) => reportKey.quantize(model),

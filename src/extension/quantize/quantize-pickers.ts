@@ -5,8 +5,7 @@
  */
 import { pickLabel, pickOne, type Valued } from '../shared/pickers';
 import * as path from 'node:path';
-import type { CalibrationMethod, QuantizeMode, QuantizeRecipe } from '../../protocol/quantize';
-import { readRecipe, recipePathFor } from '../../pipeline/quantize/recipe';
+import type { CalibrationMethod, QuantizeMode, QuantizeRecipe, QuantizeResult } from '../../protocol/quantize';
 import { pickOutputFile } from '../shared/output-file-picker';
 import type { DataPicker } from '../shared/data-picker';
 import { defaultQuantizedOutput, type QuantizeChoices } from './logic/quantize-options';
@@ -25,12 +24,13 @@ const METHOD_ITEMS: readonly Valued<CalibrationMethod>[] = [
   { label: 'Entropy', description: 'KL-divergence threshold search', value: 'entropy' },
 ];
 
-export async function pickQuantizeChoices(model: string, data: DataPicker, title: string): Promise<QuantizeChoices | undefined> {
-  const recipe = await existingRecipe(model);
-  if (recipe) {
+/** `last`: the model's last quantization in this session, whose recipe can be repeated. */
+export async function pickQuantizeChoices(model: string, data: DataPicker, title: string, last?: QuantizeResult): Promise<QuantizeChoices | undefined> {
+  const recipe = last?.recipe;
+  if (recipe && last) {
     const again = await pickOne<'repeat' | 'new'>(
       [
-        { label: '$(history) Repeat last recipe', description: describeRecipe(recipe), detail: path.basename(recipePathFor(model)), value: 'repeat' },
+        { label: '$(history) Repeat last recipe', description: describeRecipe(recipe), detail: `as ${path.basename(last.output)} was made`, value: 'repeat' },
         { label: '$(settings) New settings…', value: 'new' },
       ],
       `${title}`,
@@ -103,14 +103,6 @@ async function pickEvaluationData(model: string, data: DataPicker, calibration: 
 /** The output file: `<model>.<mode>.onnx` by default, never the model itself; an existing file needs a confirmation. */
 export function pickOutput(model: string, mode: QuantizeMode, title: string): Promise<string | undefined> {
   return pickOutputFile(model, defaultQuantizedOutput(model, mode), `${title}: output file`, 'Where to write the quantized model (absolute path)');
-}
-
-async function existingRecipe(model: string): Promise<QuantizeRecipe | undefined> {
-  try {
-    return await readRecipe(recipePathFor(model));
-  } catch {
-    return undefined;
-  }
 }
 
 function describeRecipe(r: QuantizeRecipe): string {

@@ -6,7 +6,9 @@
  *   teacher narrowed by structured pruning, or a given model checked against the teacher's inputs and outputs) →
  *   trained with tfjs (early stopping, best epoch kept; a model student's zeros kept when asked) → trained values
  *   written into the student's initializers → `.<output>.<pid>.tmp` next to the output → onnxruntime must load it →
- *   teacher vs student metrics, agreement, latency → rename to the output.
+ *   teacher vs student metrics, agreement, latency → rename to the output. The student carries its lineage
+ *   (`ptp.lineage`: the teacher's sha256, `distill`, { student, architecture, settings, data, label }) in its own
+ *   metadata_props, next to the teacher's other metadata_props (a model student keeps its own).
  *
  * The teacher is never written. On any failure (also cancellation) the temp file is removed and nothing is kept.
  */
@@ -34,6 +36,7 @@ import { ensureTf, TRAINER_LIBRARY } from './tf';
 import { train } from './train';
 import { phaseTimer, stagingPath } from '../shared/artifact';
 import { defaultOutputPath as sharedOutputPath } from '../shared/output-name';
+import { lineageOf, stampLineage } from '../shared/lineage';
 
 /** `<teacher>.student.onnx` next to the teacher. */
 export function defaultOutputFor(teacher: string): string {
@@ -141,6 +144,11 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
 
     const norm = (n: StudentGraph['inputNorm'], s: { mean: Float32Array; std: Float32Array } | undefined): Standardization | undefined => (n && s ? { ...n, ...s } : undefined);
     const proto = exportStudent(student, outcome.weights, norm(student.inputNorm, xStats), norm(student.outputNorm, yStats));
+    const reported = { ...settings, alpha: loss.alpha };
+    const lineageParams = { student: spec, architecture: student.architecture, settings: reported, data: path.resolve(params.data), label: params.label ?? null };
+    const lineage = await lineageOf(source, 'distill', lineageParams, ctx.signal);
+    if (!studentFile && !proto.metadataProps?.length) proto.metadataProps = [...(model.proto.metadataProps ?? [])];
+    stampLineage(proto, lineage);
     await writeModel(deriveModel(studentBase, proto), outTmp).catch((e: NodeJS.ErrnoException) => {
       if (!e.code || !/^E[A-Z]+$/.test(e.code)) throw e;
       throw new DistillError('bad-output', `cannot write the student next to ${path.basename(output)} (${e.code}: ${e.message}); choose another output file`, output);
@@ -177,7 +185,7 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
       task: head.kind === 'classes' ? 'classification' : 'regression',
       student: spec,
       architecture: student.architecture,
-      settings: { ...settings, alpha: loss.alpha },
+      settings: reported,
       train_rows: trainIndex.length,
       validation_rows: valIndex.length,
       epochs_run: outcome.history.length,
@@ -200,6 +208,7 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
       library: TRAINER_LIBRARY,
       ort_version: ortVersion(),
       created,
+      lineage,
     };
   } catch (e) {
     await rm(outTmp, { force: true });

@@ -1,6 +1,7 @@
 /**
  * The `optimize` operation: our passes to a fixpoint (each verified against the original on sample inputs),
- * then optionally onnxruntime's offline optimization (verified too), written atomically to a new file.
+ * then optionally onnxruntime's offline optimization (verified too), written atomically to a new file that carries its
+ * lineage (`ptp.lineage`: the source's sha256, `optimize`, the settings) in its own metadata_props.
  */
 import { mkdtemp, realpath, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { ORT_LEVELS, nonStandardOps, ortOptimizeFile } from './ort-offline';
 import { selectPasses, type OptimizationPass } from './passes';
 import { DEFAULT_TOLERANCE, OutputVerifier, type Comparison } from './verify';
 import { stagingPath } from '../shared/artifact';
+import { ensureLineageFile, lineageOf, stampLineage } from '../shared/lineage';
 import { defaultOutputPath as sharedOutputPath } from '../shared/output-name';
 
 export interface OptimizeOptions {
@@ -87,6 +89,8 @@ export async function optimizeModel(params: OptimizeParams, op: OperationContext
 
     throwIfAborted(op.signal);
     progress('Writing the optimized model', 0.8);
+    const lineage = await lineageOf(source, 'optimize', lineageParams(params, verification), op.signal);
+    stampLineage(ctx.proto, lineage);
     await writeModel(ctx.derived(), staged);
     let maxAbsDiff: number | null = null;
     if (verifier) {
@@ -101,6 +105,7 @@ export async function optimizeModel(params: OptimizeParams, op: OperationContext
       progress(`onnxruntime offline optimization (${params.ortLevel})`, 0.85);
       ort = await ortStage(staged, ortStaged, params.ortLevel, runtime, verifier, warnings);
       if (ort.applied) {
+        await ensureLineageFile(ortStaged, lineage);
         await rename(ortStaged, staged);
         maxAbsDiff = ort.max_abs_diff;
       }
@@ -127,6 +132,7 @@ export async function optimizeModel(params: OptimizeParams, op: OperationContext
       verification,
       rounds: fx.rounds,
       warnings,
+      lineage,
     };
   } finally {
     await rm(staged, { force: true });
@@ -134,6 +140,19 @@ export async function optimizeModel(params: OptimizeParams, op: OperationContext
     await rm(scratch, { recursive: true, force: true });
     await model.close();
   }
+}
+
+/** The params of an optimization's lineage: what was asked, with the comparison settings as `verification` reports them. */
+function lineageParams(params: OptimizeParams, v: VerificationInfo): Record<string, unknown> {
+  return {
+    passes: params.passes ?? 'all',
+    level: params.ortLevel ?? null,
+    max_rounds: params.maxRounds ?? 10,
+    seed: v.seed,
+    symbolic_dim_value: v.symbolic_dim_value,
+    rtol: v.rtol,
+    atol: v.atol,
+  };
 }
 
 /** onnxruntime's optimization of `input` into `output`, checked; a refusal or mismatch is reported, not thrown. */

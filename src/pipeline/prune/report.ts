@@ -7,6 +7,7 @@ import { comparisonFields, type Evaluation, type LatencyPair } from '../evaluate
 import { ortVersion } from '../runtime';
 import type { PruneGraphOutcome, PruneGraphSettings } from '../prune-graph/prune-graph';
 import { reportedSettings } from './settings';
+import type { Lineage } from '../shared/lineage';
 
 export interface Parts {
   readonly method: PruneMethod;
@@ -25,6 +26,7 @@ export interface Parts {
   readonly finetune?: PruneFinetuneResult;
   readonly timings: Record<string, number>;
   readonly created: string;
+  readonly lineage: Lineage;
 }
 
 /** What this kind of sparsity buys, and where (shown with every report of the method). */
@@ -74,5 +76,6 @@ export function assemble(p: Parts): PruneResult {
     timings: p.timings,
     ort_version: ortVersion(),
     created: p.created,
+    lineage: p.lineage,
   };
 }

@@ -4,7 +4,8 @@
  *   settings (defaults filled in, checked) → open the model (weights stay on disk) → [check the data fits] →
  *   pruneGraph → write `.<output>.<pid>.<rand>.tmp` next to the output → onnxruntime must load it → [fine-tune it on
  *   `finetune.data` with the source as teacher (finetune.ts), written over the temp file, loaded again] → evaluate
- *   both models on `data` → latency of both → sizes (and gzip sizes) → rename to the output.
+ *   both models on `data` → latency of both → sizes (and gzip sizes) → rename to the output. The output carries its
+ *   lineage (`ptp.lineage`: the source's sha256, `prune`, { method, settings, finetune? }) in its own metadata_props.
  *
  * The source model is never written. On any failure (or cancel) the temp output and its external data file are
  * removed, so a failed run leaves no file behind; an existing output is replaced only by a run that succeeded.
@@ -22,7 +23,9 @@ import { checkFinetune, finetunePruned } from './finetune';
 import { gzipBytes, initializerElements, totalBytes } from './measure';
 import { pruneGraph } from '../prune-graph/prune-graph';
 import { assemble } from './report';
-import { defaultOutputFor, resolveSettings } from './settings';
+import { defaultOutputFor, reportedSettings, resolveSettings } from './settings';
+import { ensureLineageFile, lineageOf, stampLineage } from '../shared/lineage';
+import type { PruneFinetuneParams } from '../../protocol/prune';
 import { phaseTimer, stagingPath, verifyLoads } from '../shared/artifact';
 
 /** Outputs estimated above this many bytes are written with external data (protobuf's limit is 2 GiB). */
@@ -64,7 +67,8 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
       throw new PruneError('bad-setting', 'fine-tuning is limited to models under 1.9 GB (this one needs external data); prune without fine-tuning', source);
     }
     if (external) externalFile = path.join(path.dirname(output), external.location);
-    await writeModel(deriveModel(model, outcome.proto), outTmp, external ? { externalData: external } : {}).catch((e: NodeJS.ErrnoException) => {
+    const lineage = await lineageOf(source, 'prune', lineageParams(settings.method, reportedSettings(settings), params.finetune), ctx.signal);
+    await writeModel(deriveModel(model, stampLineage(outcome.proto, lineage)), outTmp, external ? { externalData: external } : {}).catch((e: NodeJS.ErrnoException) => {
       if (!e.code || !/^E[A-Z]+$/.test(e.code)) throw e;
       throw new PruneError('bad-output', `cannot write the output next to ${path.basename(output)} (${e.code}: ${e.message}); choose another output file`, output);
     });
@@ -90,6 +94,8 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
         span: [0.32, 0.85] as const,
       };
       finetune = await finetunePruned(job, ctx);
+      // The trainer writes its own (distill) lineage: the file is the pruning's output, from the source.
+      await ensureLineageFile(outTmp, lineage);
       lap('finetune_ms');
       progress('Checking the fine-tuned model with onnxruntime', 0.85);
       await verifyLoads(outTmp, source, runtime, (m, sourceToo) => refused(m, sourceToo, output));
@@ -141,6 +147,7 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
       ...(finetune ? { finetune } : {}),
       timings,
       created,
+      lineage,
     });
   } catch (e) {
     await rm(outTmp, { force: true });
@@ -149,6 +156,11 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
   } finally {
     await model.close();
   }
+}
+
+/** The params of a pruning's lineage: the result's method and settings, and the fine-tuning asked for. */
+function lineageParams(method: PruneResult['method'], settings: PruneResult['settings'], finetune: PruneFinetuneParams | undefined): Record<string, unknown> {
+  return { method, settings, ...(finetune ? { finetune } : {}) };
 }
 
 /** The error when onnxruntime refuses the written model (`sourceToo`: it refuses the source as well). */

@@ -1,12 +1,15 @@
 /**
  * Quantization settings: defaults (onnxruntime's where it has one), validation, merging explicit settings over a
- * recipe, and the recipe file `<model>.quantize.json` next to the model (written after a successful run, read to
- * repeat one).
+ * recipe, and reading a recipe to repeat: a recipe JSON file (`--save-recipe FILE` writes one where asked), or a
+ * quantized model, whose `ptp.lineage` metadata holds the recipe it was made with. Nothing is written beside the
+ * source model.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { QuantizeMode, QuantizeParams, QuantizeRecipe, QuantizeSettings } from '../../protocol/quantize';
 import { QuantizeError } from './errors';
-import { defaultOutputPath, stemPath } from '../shared/output-name';
+import { defaultOutputPath } from '../shared/output-name';
+import { openModel } from '../../core';
+import { readLineage } from '../shared/lineage';
 
 export const MODES: readonly QuantizeMode[] = ['dynamic', 'static', 'fp16', 'int4'];
 
@@ -44,20 +47,14 @@ const DEFAULTS: Omit<QuantizeRecipe, 'mode'> = {
   calibration_rows: 1000,
 };
 
-/** `<dir>/<stem>` of a model file (the name without `.onnx`). */
-
-/** The recipe file of a model: `<model without .onnx>.quantize.json` next to it. */
-export function recipePathFor(model: string): string {
-  return `${stemPath(model)}.quantize.json`;
-}
-
 /** The default output: `<model>.int8.onnx` (dynamic, static), `.fp16.onnx`, `.int4.onnx` next to the model. */
 export function defaultOutputFor(model: string, mode: QuantizeMode): string {
   return defaultOutputPath('quantize', model, mode);
 }
 
-/** Reads a recipe file, checking its shape. */
+/** Reads a recipe: a recipe JSON file, or a quantized model (`.onnx`) whose `ptp.lineage` holds one; checks its shape. */
 export async function readRecipe(file: string): Promise<QuantizeRecipe> {
+  if (/\.onnx$/i.test(file)) return recipeOfModel(file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -76,7 +73,24 @@ export async function readRecipe(file: string): Promise<QuantizeRecipe> {
   return resolveRecipe(obj as QuantizeRecipe, {}, file);
 }
 
-/** Writes the recipe next to the model (atomically). */
+/** The recipe in a quantized model's `ptp.lineage` metadata. */
+async function recipeOfModel(file: string): Promise<QuantizeRecipe> {
+  let lineage;
+  try {
+    const model = await openModel(file);
+    lineage = readLineage(model.proto.metadataProps);
+    await model.close();
+  } catch (e) {
+    throw new QuantizeError('bad-setting', `cannot read the recipe of this model: ${(e as Error).message}`, file);
+  }
+  if (!lineage || lineage.operation !== 'quantize') {
+    throw new QuantizeError('bad-setting', 'this model holds no quantization recipe (its ptp.lineage metadata is missing or not from quantize)', file);
+  }
+  if (!MODES.includes((lineage.params as { mode?: QuantizeMode }).mode as QuantizeMode)) throw new QuantizeError('bad-setting', 'the recipe in this model has no valid "mode"', file);
+  return resolveRecipe(lineage.params as unknown as QuantizeRecipe, {}, file);
+}
+
+/** Writes a recipe file where asked (atomically). */
 export async function writeRecipe(file: string, recipe: QuantizeRecipe): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(recipe, null, 2)}\n`);

@@ -1,13 +1,15 @@
 /**
  * The result document of a run: per-node reports sorted worst first, the before/after evaluation and latency, the
- * fp16 facts and warnings; and the recipe file written after a successful run.
+ * fp16 facts and warnings, the lineage written into the output; and the recipe file written where asked.
  */
 import type { QuantizeParams, QuantizeRecipe, QuantizeResult, QuantizedNodeReport } from '../../protocol/quantize';
 import { ortVersion } from '../runtime';
 import { comparisonFields, type Evaluation, type LatencyPair } from '../evaluate/before-after';
 import { ORT_CPU_FP16_NATIVE, type Fp16Stats } from './fp16';
 import type { NodeOutcome, RewriteOutcome } from './outcome';
-import { recipePathFor, writeRecipe } from './recipe';
+import { writeRecipe } from './recipe';
+import * as path from 'node:path';
+import type { Lineage } from '../shared/lineage';
 import { roundDb } from './sqnr';
 
 export interface Parts {
@@ -27,6 +29,7 @@ export interface Parts {
   readonly fp16?: Fp16Stats;
   readonly timings: Record<string, number>;
   readonly created: string;
+  readonly lineage: Lineage;
 }
 
 /** The result document: nodes sorted worst first (lowest SQNR; nodes without one last). */
@@ -89,13 +92,14 @@ export function assemble(p: Parts): QuantizeResult {
     timings: p.timings,
     ort_version: ortVersion(),
     created: p.created,
+    lineage: p.lineage,
   };
 }
 
-/** Writes `<model>.quantize.json` (unless saveRecipe is false); a folder that cannot be written only warns. */
+/** Writes the recipe to `params.saveRecipe` when asked (nothing otherwise); a file that cannot be written only warns. */
 export async function saveRecipe(result: QuantizeResult, params: QuantizeParams): Promise<QuantizeResult> {
-  if (params.saveRecipe === false) return result;
-  const file = recipePathFor(result.model);
+  if (!params.saveRecipe) return result;
+  const file = path.resolve(params.saveRecipe);
   try {
     await writeRecipe(file, result.recipe);
     return { ...result, recipe_file: file };

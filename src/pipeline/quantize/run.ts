@@ -4,7 +4,8 @@
  *   settings (params over recipe over defaults) → open the model (weights stay on disk) → select nodes →
  *   [static: calibrate on data] → rewrite (one weight in memory at a time) → write `.<output>.<pid>.tmp` next to the
  *   output → onnxruntime must load it → activation SQNR on data rows → evaluate both models on `data` →
- *   latency of both → rename to the output → write the recipe next to the model.
+ *   latency of both → rename to the output → [write the recipe where `saveRecipe` asks]. The output carries its
+ *   lineage (`ptp.lineage`: the source's sha256, `quantize`, the recipe) in its own metadata_props.
  *
  * The source model is never written. On any failure the temp output (and its external data file, if any) is
  * removed, so a failed run leaves no file behind; an existing output is replaced only by a run that succeeded.
@@ -36,6 +37,7 @@ import { assemble, saveRecipe } from './report';
 import { openRows, type RowSource } from './rows';
 import { HANDLED_OP_TYPES, selectNodes } from './select';
 import { phaseTimer, stagingPath, verifyLoads } from '../shared/artifact';
+import { lineageOf, stampLineage } from '../shared/lineage';
 
 const DEFAULT_SQNR_ROWS = 64;
 const CALIBRATION_BATCH = 64;
@@ -116,8 +118,10 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
     outcome.warnings.unshift(...selection.warnings);
     if (outcome.nodes.length === 0) noQuantizableOps(ed, recipe, outcome.skipped, source);
 
-    // Write next to the output, then make sure onnxruntime loads it.
-    const proto = ed.build(valueInfo ? { valueInfo } : {});
+    // Write next to the output (its lineage in its metadata), then make sure onnxruntime loads it.
+    const used = calFile ? { ...recipe, calibration: path.resolve(calFile) } : recipe;
+    const lineage = await lineageOf(source, 'quantize', used, ctx.signal);
+    const proto = stampLineage(ed.build(valueInfo ? { valueInfo } : {}), lineage);
     const sizeBefore = model.fileSize + info.external_data.reduce((s, e) => s + (e.length ?? 0), 0);
     const estimate = sizeBefore - outcome.weightBytesBefore + outcome.weightBytesAfter;
     const external = estimate > EXTERNAL_DATA_FROM ? { location: `${path.basename(output)}.data` } : undefined;
@@ -171,7 +175,7 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
 
     const result = assemble({
       params,
-      recipe: calFile ? { ...recipe, calibration: path.resolve(calFile) } : recipe,
+      recipe: used,
       source,
       output,
       sizeBefore,
@@ -186,6 +190,7 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
       fp16,
       timings,
       created,
+      lineage,
     });
     return await saveRecipe(result, params);
   } catch (e) {

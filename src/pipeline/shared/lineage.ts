@@ -9,25 +9,17 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
 import { TOOL_NAME, TOOL_VERSION } from './version';
+import type { Lineage, LineageOperation } from '../../protocol/lineage';
+import { rename, rm } from 'node:fs/promises';
+import { openModel, writeModel } from '../../core';
+import type { onnx } from '../../core/proto/onnx';
+import { stagingPath } from './artifact';
 
 export const LINEAGE_KEY = 'ptp.lineage';
 
-export type LineageOperation = 'quantize' | 'optimize' | 'prune' | 'distill';
-
-export interface Lineage {
-  /** sha256 (hex) of the parent model file (its .onnx file; external data is not part of the hash). */
-  readonly parent_sha256: string;
-  /** The parent's file name when it was written (for people; the hash is what identifies it). */
-  readonly parent_file?: string;
-  readonly operation: LineageOperation;
-  /** The operation's full parameters (the recipe), as the CLI's JSON names them. */
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly tool: string;
-  readonly tool_version: string;
-  /** ISO 8601 time the model was written. */
-  readonly created: string;
-}
+export type { Lineage, LineageOperation } from '../../protocol/lineage';
 
 /** sha256 (hex) of a file, streamed. */
 export async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
@@ -71,4 +63,41 @@ export function readLineage(props: readonly { key?: string | null; value?: strin
   } catch {
     return null;
   }
+}
+
+/** The lineage of a model derived from the file `parent` (its sha256 is computed here). */
+export async function lineageOf(parent: string, operation: LineageOperation, params: object, signal?: AbortSignal): Promise<Lineage> {
+  return makeLineage(await sha256File(parent, signal), operation, jsonCopy(params), basename(parent));
+}
+
+/** Sets `lineage` in the model's own `metadata_props` (other entries kept); returns the same proto. */
+export function stampLineage<T extends onnx.ModelProto.$Properties>(proto: T, lineage: Lineage): T {
+  proto.metadataProps = withLineage(proto.metadataProps, lineage);
+  return proto;
+}
+
+/** params as they read back from the file: JSON only (undefined fields dropped), so a result and its file agree. */
+function jsonCopy(params: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(params)) as Record<string, unknown>;
+}
+
+/**
+ * Makes sure the written model `file` carries `lineage` (a step that rewrote it, such as onnxruntime's offline
+ * optimization or fine-tuning, may have dropped or replaced it): rewritten atomically when it does not.
+ */
+export async function ensureLineageFile(file: string, lineage: Lineage): Promise<void> {
+  const model = await openModel(file);
+  const tmp = stagingPath(file, '.lineage.tmp');
+  try {
+    const now = readLineage(model.proto.metadataProps);
+    if (now && JSON.stringify(now) === JSON.stringify(lineage)) return;
+    stampLineage(model.proto, lineage);
+    await writeModel(model, tmp);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  } finally {
+    await model.close();
+  }
+  await rename(tmp, file);
 }

@@ -27,6 +27,8 @@ const keys = (o: unknown): string[] => {
   return Object.keys(o as object).sort();
 };
 const sorted = (k: readonly string[]): string[] => [...k].sort();
+/** The keys of `lineage` in the results of quantize / optimize / prune / distill (the output's `ptp.lineage`). */
+const LINEAGE_KEYS = ['parent_sha256', 'parent_file', 'operation', 'params', 'tool', 'tool_version', 'created'];
 
 describe('cli: the --json contract (keys of every documented command)', function () {
   this.timeout(180000);
@@ -117,16 +119,16 @@ describe('cli: the --json contract (keys of every documented command)', function
     assert.deepEqual(keys((d.nodes as unknown[])[0]), sorted(['name', 'op_type', 'p50_us', 'share', 'calls']));
   });
 
-  it('quantize --mode --data --label --method --per-channel --exclude -o, and the recipe file it writes', () => {
+  it('quantize --mode --data --label --method --per-channel --exclude -o --save-recipe, and the recipe file it writes', () => {
     const d = json(
       'quantize', 'diabetes_ridge.onnx', '--mode', 'static', '--data', 'diabetes_test.csv', '--label', 'target', '--calibration', 'diabetes_test.csv',
-      '--method', 'minmax', '--per-channel', '--exclude', 'no_such_node', '-o', 'q.onnx', '--batch', '64', '--latency-batch', '1',
+      '--method', 'minmax', '--per-channel', '--exclude', 'no_such_node', '-o', 'q.onnx', '--batch', '64', '--latency-batch', '1', '--save-recipe', 'r.json',
     );
     assert.deepEqual(
       keys(d),
       sorted([
         'model', 'output', 'mode', 'recipe', 'recipe_file', 'size_bytes_before', 'size_bytes_after', 'weight_bytes_before', 'weight_bytes_after',
-        'quantized_nodes', 'nodes', 'skipped', 'warnings', 'calibration', 'sqnr_rows', 'timings', 'ort_version', 'created',
+        'quantized_nodes', 'nodes', 'skipped', 'warnings', 'calibration', 'sqnr_rows', 'timings', 'ort_version', 'created', 'lineage',
         'data', 'samples', 'task', 'metrics_before', 'metrics_after', 'max_abs_diff', 'latency_before', 'latency_after',
       ]),
     );
@@ -141,14 +143,20 @@ describe('cli: the --json contract (keys of every documented command)', function
     assert.deepEqual(keys(d.calibration), ['file', 'method', 'rows', 'tensors']);
     assert.deepEqual(keys((d.latency_before as Doc)), ['rows']);
     assert.equal(d.output, at('q.onnx'));
-    assert.deepEqual(keys(JSON.parse(readFileSync(String(d.recipe_file), 'utf8'))), recipeKeys, '<model>.quantize.json keeps its keys');
-    // The written recipe repeats: --recipe reads it back.
-    const again = json('quantize', 'diabetes_ridge.onnx', '--recipe', '--no-latency', '--no-save-recipe', '-o', 'q2.onnx');
+    assert.equal(d.recipe_file, at('r.json'));
+    assert.deepEqual(keys(JSON.parse(readFileSync(String(d.recipe_file), 'utf8'))), recipeKeys, 'the --save-recipe file keeps its keys');
+    assert.deepEqual(keys(d.lineage), sorted(LINEAGE_KEYS));
+    assert.deepEqual((d.lineage as Doc).params, d.recipe);
+    // The written recipe repeats: --recipe reads it back, from the file or from the quantized model's lineage.
+    const again = json('quantize', 'diabetes_ridge.onnx', '--recipe', 'r.json', '--no-latency', '-o', 'q2.onnx');
     assert.deepEqual(again.recipe, d.recipe);
+    assert.equal(again.recipe_file, undefined, 'no recipe file unless asked');
+    const fromModel = json('quantize', 'diabetes_ridge.onnx', '--recipe', 'q.onnx', '--no-latency', '-o', 'q3.onnx');
+    assert.deepEqual(fromModel.recipe, d.recipe);
   });
 
   it('quantize --mode dynamic: default output name, node report keys', () => {
-    const d = json('quantize', 'diabetes_ridge.onnx', '--mode', 'dynamic', '--no-latency', '--no-save-recipe');
+    const d = json('quantize', 'diabetes_ridge.onnx', '--mode', 'dynamic', '--no-latency');
     assert.equal(d.output, at('diabetes_ridge.int8.onnx'));
     assert.deepEqual(
       keys((d.nodes as unknown[])[0]),
@@ -159,7 +167,7 @@ describe('cli: the --json contract (keys of every documented command)', function
   it('quantize without -o writes the file Quantize Model… in VS Code proposes, in every mode', () => {
     for (const mode of ['static', 'dynamic', 'fp16', 'int4'] as const) {
       const data = mode === 'static' ? ['--data', 'digits_test.csv', '--label', 'label'] : [];
-      const d = json('quantize', 'digits_mlp.onnx', '--mode', mode, ...data, '--no-latency', '--no-save-recipe');
+      const d = json('quantize', 'digits_mlp.onnx', '--mode', mode, ...data, '--no-latency');
       assert.equal(d.output, defaultQuantizedOutput(at('digits_mlp.onnx'), mode), `--mode ${mode}`);
       assert.ok(existsSync(d.output as string), `${String(d.output)} was written`);
     }
@@ -179,9 +187,11 @@ describe('cli: the --json contract (keys of every documented command)', function
       keys(d),
       sorted([
         'model', 'output', 'level', 'passes', 'ort', 'node_count_before', 'node_count_after', 'op_histogram_before', 'op_histogram_after',
-        'size_bytes_before', 'size_bytes_after', 'max_abs_diff', 'verification', 'rounds', 'warnings',
+        'size_bytes_before', 'size_bytes_after', 'max_abs_diff', 'verification', 'rounds', 'warnings', 'lineage',
       ]),
     );
+    assert.deepEqual(keys(d.lineage), sorted(LINEAGE_KEYS));
+    assert.deepEqual(keys((d.lineage as Doc).params), sorted(['passes', 'level', 'max_rounds', 'seed', 'symbolic_dim_value', 'rtol', 'atol']));
     assert.deepEqual(keys(d.verification), sorted(['available', 'symbolic_dim_value', 'seed', 'rtol', 'atol', 'outputs']));
     assert.deepEqual(keys((d.passes as unknown[])[0]).filter((k) => k !== 'message'), sorted(['name', 'changes', 'verified', 'max_abs_diff', 'rejected']));
   });
@@ -196,9 +206,11 @@ describe('cli: the --json contract (keys of every documented command)', function
       sorted([
         'model', 'output', 'method', 'settings', 'achieved_weight_sparsity', 'layers', 'skipped', 'params_before', 'params_after',
         'size_bytes_before', 'size_bytes_after', 'compressed_bytes_before', 'compressed_bytes_after', 'notes', 'warnings', 'timings',
-        'ort_version', 'created', 'data', 'samples', 'task', 'metrics_before', 'metrics_after', 'agreement', 'max_abs_diff',
+        'ort_version', 'created', 'data', 'samples', 'task', 'metrics_before', 'metrics_after', 'agreement', 'max_abs_diff', 'lineage',
       ]),
     );
+    assert.deepEqual(keys(d.lineage), sorted(LINEAGE_KEYS));
+    assert.deepEqual((d.lineage as Doc).params, { method: d.method, settings: d.settings });
     assert.deepEqual(keys(d.settings), sorted(['sparsity', 'scope', 'n', 'm', 'criterion', 'round_to', 'exclude', 'layers']));
     assert.deepEqual((d.settings as Doc).exclude, ['/fc2/Gemm']);
     assert.deepEqual(keys((d.layers as unknown[])[0]), sorted(['name', 'op_type', 'weight', 'sparsity', 'params_before', 'params_after', 'status']));
@@ -234,9 +246,11 @@ describe('cli: the --json contract (keys of every documented command)', function
         'teacher', 'output', 'task', 'student', 'architecture', 'settings', 'train_rows', 'validation_rows', 'epochs_run', 'best_epoch',
         'stopped_early', 'history', 'params_teacher', 'params_student', 'size_bytes_teacher', 'size_bytes_student', 'eval_data', 'samples',
         'metrics_teacher', 'metrics_student', 'agreement', 'max_abs_diff', 'latency_teacher', 'latency_student', 'warnings', 'timings',
-        'library', 'ort_version', 'created',
+        'library', 'ort_version', 'created', 'lineage',
       ]),
     );
+    assert.deepEqual(keys(d.lineage), sorted(LINEAGE_KEYS));
+    assert.deepEqual(keys((d.lineage as Doc).params), sorted(['student', 'architecture', 'settings', 'data', 'label']));
     assert.deepEqual(keys(d.settings), sorted(['temperature', 'alpha', 'epochs', 'batchSize', 'learningRate', 'validationSplit', 'patience', 'seed']));
     assert.deepEqual(d.student, { kind: 'mlp', hidden: [8] });
   });

@@ -27,7 +27,7 @@ export interface QuantizeChoices {
   /** Node names left in float. */
   readonly excludeNodes?: readonly string[];
   readonly output?: string;
-  /** A recipe to repeat (the `<model>.quantize.json` content); the fields above override it. */
+  /** A recipe to repeat (the last run's `recipe`, kept in memory); the fields above override it. */
   readonly recipe?: QuantizeRecipe;
 }
 

@@ -42,6 +42,7 @@ function result(method: PruneResult['method'], layers: readonly PrunedLayer[]): 
     timings: {},
     ort_version: '1.20.0',
     created: '2026-11-26T00:00:00.000Z',
+    lineage: { parent_sha256: '0'.repeat(64), operation: 'prune', params: { method, settings: {} }, tool: 'ptp', tool_version: '0.0.0', created: '2026-11-26T00:00:00.000Z' },
   };
 }
 

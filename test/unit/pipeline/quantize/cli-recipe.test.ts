@@ -1,10 +1,10 @@
-/** `ptp quantize` as a user runs it, the recipe file, and repeating a run from it. */
+/** `ptp quantize` as a user runs it, the recipe (in the output's lineage, or a --save-recipe file), and repeating a run from it. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { handleRequest } from '../../../../src/cli/worker';
-import { quantize, readRecipe, recipePathFor } from '../../../../src/pipeline/quantize';
+import { quantize, readRecipe } from '../../../../src/pipeline/quantize';
 import type { QuantizeResult } from '../../../../src/protocol/quantize';
 import type { WorkerReply } from '../../../../src/protocol/worker';
 import { CREDIT, DIGITS_CNN, DIGITS_CSV, ROOT, Scratch } from './helpers';
@@ -22,7 +22,7 @@ describe('quantize: CLI and recipe', function () {
   });
   afterEach(() => scratch.dispose());
 
-  it('ptp quantize --json prints one JSON document; the recipe lands next to the model', () => {
+  it('ptp quantize --json prints one JSON document; nothing lands next to the model', () => {
     const model = scratch.copy(DIGITS_CNN, 'cnn.onnx');
     const out = scratch.path('q.onnx');
     const r = ptp('quantize', model, '--mode', 'static', '--data', DIGITS_CSV, '--label', 'label', '--per-channel', '--method', 'percentile', '--exclude', '/fc/Gemm', '-o', out, '--latency-batch', '1', '--json');
@@ -36,7 +36,8 @@ describe('quantize: CLI and recipe', function () {
     assert.ok(doc.nodes.some((n: { name: string; status: string }) => n.name === '/fc/Gemm' && n.status === 'excluded'));
     for (const k of ['size_bytes_before', 'size_bytes_after', 'metrics_before', 'metrics_after', 'agreement', 'latency_before', 'latency_after', 'nodes', 'skipped', 'warnings', 'quantized_nodes']) assert.ok(k in doc, k);
     assert.ok(existsSync(out));
-    assert.equal(doc.recipe_file, scratch.path('cnn.quantize.json'));
+    assert.equal(doc.recipe_file, undefined);
+    assert.deepEqual(scratch.list(), ['cnn.onnx', 'q.onnx'], 'only the output is written');
   });
 
   it('ptp quantize: text summary; credit → exit 2 and one line', () => {
@@ -70,11 +71,13 @@ describe('quantize: CLI and recipe', function () {
     assert.equal((err as { error: { type: string } }).error.type, 'user');
   });
 
-  it('a recipe repeats a run; explicit settings override it', async () => {
+  it('a recipe repeats a run (from the --save-recipe file or the quantized model); explicit settings override it', async () => {
     const model = scratch.copy(DIGITS_CNN, 'cnn.onnx');
-    const first = await quantize({ model, mode: 'static', data: DIGITS_CSV, settings: { per_channel: true, method: 'entropy', exclude: ['/conv/Conv'] }, latency: false });
-    const file = recipePathFor(model);
+    const file = scratch.path('saved/recipe.json');
+    mkdirSync(scratch.path('saved'));
+    const first = await quantize({ model, mode: 'static', data: DIGITS_CSV, settings: { per_channel: true, method: 'entropy', exclude: ['/conv/Conv'] }, latency: false, saveRecipe: file });
     assert.equal(first.recipe_file, file);
+    assert.deepEqual(await readRecipe(first.output), { ...first.recipe }, 'the quantized model holds its recipe');
     const saved = await readRecipe(file);
     assert.deepEqual(saved, { ...first.recipe });
     assert.equal(saved.calibration, DIGITS_CSV, 'the calibration data is remembered');
@@ -86,5 +89,7 @@ describe('quantize: CLI and recipe', function () {
     assert.equal(again.recipe.per_channel, true);
     assert.ok(again.nodes.some((n) => n.name === '/conv/Conv' && n.status === 'quantized'));
     assert.equal(again.calibration!.rows, 450);
+    // A model that is not a quantization's output holds no recipe: a user error.
+    await assert.rejects(readRecipe(model), /holds no quantization recipe/);
   });
 });

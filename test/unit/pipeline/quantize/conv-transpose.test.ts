@@ -48,7 +48,7 @@ describe('quantize: ConvTranspose', function () {
   for (const perChannel of [false, true]) {
     it(`static${perChannel ? ', per channel (axis 1)' : ''}: QDQ weights and bias, onnxruntime runs it, outputs close`, async () => {
       const model = scratch.write(`decoder-${perChannel}.onnx`, decoderModel());
-      const r = await quantize({ model, mode: 'static', data, label: null, settings: { per_channel: perChannel }, latency: false, saveRecipe: false });
+      const r = await quantize({ model, mode: 'static', data, label: null, settings: { per_channel: perChannel }, latency: false });
       const feed = { x: { data: randoms(3 * 100, 19), dims: [3, 4, 5, 5] } };
       const ref = (await runModel(model, feed)).y!.data as Float32Array;
       const got = (await runModel(r.output, feed)).y!.data as Float32Array;
@@ -86,7 +86,7 @@ describe('quantize: ConvTranspose', function () {
   it('per channel is more accurate than per tensor on channels of different scales (weight SQNR)', async () => {
     const sqnr = async (perChannel: boolean) => {
       const model = scratch.write(`decoder-sqnr-${perChannel}.onnx`, decoderModel());
-      const r = await quantize({ model, mode: 'static', calibration: data, settings: { per_channel: perChannel }, latency: false, saveRecipe: false, sqnrRows: 0 });
+      const r = await quantize({ model, mode: 'static', calibration: data, settings: { per_channel: perChannel }, latency: false, sqnrRows: 0 });
       return r.nodes.find((x) => x.name === 'up')!.weight_sqnr_db!;
     };
     const [tensor, channel] = [await sqnr(false), await sqnr(true)];
@@ -107,7 +107,7 @@ describe('quantize: ConvTranspose', function () {
         initializers: [floatInit('W1', [4, 6, 3, 3], randoms(216, 11)), floatInit('b1', [6], randoms(6, 12)), floatInit('W', [726, 3], randoms(726 * 3, 15))],
       }),
     );
-    const r = await quantize({ model, mode: 'dynamic', latency: false, saveRecipe: false });
+    const r = await quantize({ model, mode: 'dynamic', latency: false });
     assert.deepEqual(r.nodes.map((n) => n.name), ['head']);
     const skip = r.skipped.find((s) => s.node === 'up')!;
     assert.match(skip.reason, /no integer ConvTranspose.*use static mode/);

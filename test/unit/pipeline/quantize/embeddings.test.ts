@@ -91,7 +91,7 @@ describe('quantize: embedding tables (Gather)', function () {
 
   const run = (mode: 'dynamic' | 'static', settings: QuantizeSettings, tag: string): Promise<{ model: string; r: QuantizeResult }> => {
     const model = scratch.write(`embed-${tag}.onnx`, embeddingModel());
-    return quantize({ model, mode, data, settings, latency: false, saveRecipe: false }).then((r) => ({ model, r }));
+    return quantize({ model, mode, data, settings, latency: false }).then((r) => ({ model, r }));
   };
 
   const cases = [
@@ -190,7 +190,7 @@ describe('quantize: embedding tables (Gather)', function () {
       }),
     );
     for (const perChannel of [false, true]) {
-      const r = await quantize({ model, mode: 'dynamic', settings: { op_types: ['Gather'], per_channel: perChannel }, latency: false, saveRecipe: false });
+      const r = await quantize({ model, mode: 'dynamic', settings: { op_types: ['Gather'], per_channel: perChannel }, latency: false });
       assert.deepEqual(r.nodes.map((n) => n.name).sort(), ['g1', 'g2', 'g_axis1']);
       assert.deepEqual(r.skipped.map((s) => [s.node, /computed at run time/.test(s.reason)]), [['g_activation', true]], JSON.stringify(r.skipped));
       const inits = await initializers(r.output);
@@ -221,7 +221,7 @@ describe('quantize: embedding tables (Gather)', function () {
         initializers: [floatInit('E', [VOCAB, DIM], table()), floatInit('W', [DIM, 4], randoms(DIM * 4, 45))],
       }),
     );
-    const r = await quantize({ model, mode: 'static', calibration: data, label: 'label', latency: false, saveRecipe: false });
+    const r = await quantize({ model, mode: 'static', calibration: data, label: 'label', latency: false });
     const n = r.nodes.find((x) => x.name === 'embed')!;
     assert.deepEqual(n.replaced_by, ['Gather', 'DequantizeLinear', 'QuantizeLinear', 'DequantizeLinear']);
     assert.ok(n.activation_sqnr_db! > 25 && n.activation_sqnr_db! < n.weight_sqnr_db!, `activation ${n.activation_sqnr_db} < table ${n.weight_sqnr_db}`);
@@ -234,7 +234,7 @@ describe('quantize: embedding tables (Gather)', function () {
 
   it('int4 with Gather in op_types: GatherBlockQuantized on 4-bit rows (symmetric, block lowered to the width); default int4 warns instead', async () => {
     const model = scratch.write('embed-int4.onnx', embeddingModel());
-    const r = await quantize({ model, mode: 'int4', data, settings: { op_types: ['MatMul', 'Gemm', 'Gather'], weight_symmetric: true }, latency: false, saveRecipe: false });
+    const r = await quantize({ model, mode: 'int4', data, settings: { op_types: ['MatMul', 'Gemm', 'Gather'], weight_symmetric: true }, latency: false });
     const n = r.nodes.find((x) => x.name === 'embed')!;
     assert.deepEqual([n.op_type, n.precision, n.replaced_by], ['Gather', 'int4', ['GatherBlockQuantized']]);
     assert.ok(n.weight_sqnr_db! > 12 && n.activation_sqnr_db! > 12, `weight ${n.weight_sqnr_db}, activation ${n.activation_sqnr_db}`);
@@ -250,7 +250,7 @@ describe('quantize: embedding tables (Gather)', function () {
     const e = relError((await runTyped(r.output, feed)).logits!.data as Float32Array, (await runTyped(model, feed)).logits!.data as Float32Array);
     assert.ok(e < 0.2, `relative error ${e.toFixed(4)}`);
 
-    const plain = await quantize({ model, mode: 'int4', latency: false, saveRecipe: false });
+    const plain = await quantize({ model, mode: 'int4', latency: false });
     assert.ok(!plain.nodes.some((x) => x.name === 'embed'));
     assert.deepEqual(plain.skipped.map((x) => [x.node, x.reason]), [['embed', "not among int4's default op types: list it in op_types to quantize it"]]);
     assert.ok(plain.warnings.some((w) => /1 Gather node\(s\) on float embedding tables stayed float32: add Gather to op_types/.test(w)), plain.warnings.join('; '));
@@ -268,7 +268,7 @@ describe('quantize: embedding tables (Gather)', function () {
         initializers: [floatInit('E', [20, 48], t)],
       }),
     );
-    const r = await quantize({ model, mode: 'int4', settings: { op_types: ['Gather'], block_size: 64 }, latency: false, saveRecipe: false });
+    const r = await quantize({ model, mode: 'int4', settings: { op_types: ['Gather'], block_size: 64 }, latency: false });
     const inits = await initializers(r.output);
     assert.deepEqual(inits.get('E_scales')!.dims, [20, 3]);
     assert.deepEqual(inits.get('E_zero_points'), { dataType: DataType.UINT8, dims: [20, 2] });
@@ -314,7 +314,7 @@ describe('quantize: embedding tables (Gather)', function () {
         initializers: [floatInit('E', [VOCAB, DIM], table())],
       }),
     );
-    const r = await quantize({ model, mode: 'dynamic', latency: false, saveRecipe: false });
+    const r = await quantize({ model, mode: 'dynamic', latency: false });
     assert.deepEqual(r.nodes.map((n) => [n.name, n.weight]).sort(), [['embed', 'E'], ['lm_head', 'E']]);
     assert.equal(r.weight_bytes_before, VOCAB * DIM * 4, 'the float table once');
     const inits = await initializers(r.output);

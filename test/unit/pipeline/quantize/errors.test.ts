@@ -62,7 +62,7 @@ describe('quantize: bad input and failures', function () {
     const model = scratch.write('mlp12.onnx', opset12Model());
     const csv = scratch.write('x.csv', `a,b,c,d\n${Array.from({ length: 20 }, (_, i) => `${i % 3},${i % 5},${i % 7},${i % 2}`).join('\n')}\n`);
     await rejects(quantize({ model, mode: 'static', data: csv, settings: { per_channel: true }, latency: false }), 'opset-too-old', /drop --per-channel/);
-    const r = await quantize({ model, mode: 'static', data: csv, latency: false, saveRecipe: false });
+    const r = await quantize({ model, mode: 'static', data: csv, latency: false });
     assert.equal(r.quantized_nodes, 2);
   });
 

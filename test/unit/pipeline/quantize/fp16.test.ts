@@ -69,7 +69,7 @@ describe('quantize: fp16', function () {
         ],
       }),
     );
-    const r = await quantize({ model, mode: 'fp16', latency: false, saveRecipe: false });
+    const r = await quantize({ model, mode: 'fp16', latency: false });
     assert.ok(DEFAULT_FP16_BLOCK_LIST.includes('TopK') && DEFAULT_FP16_BLOCK_LIST.includes('Min') && DEFAULT_FP16_BLOCK_LIST.includes('Resize'));
     assert.deepEqual(r.skipped.map((s) => s.node).sort(), ['min', 'resize', 'topk']);
     assert.equal(r.fp16!.blocked_nodes, 3);
@@ -105,9 +105,9 @@ describe('quantize: fp16', function () {
         initializers: [floatInit('W', [4, 3], randoms(12, 2))],
       }),
     );
-    const blocked = await quantize({ model, mode: 'fp16', settings: { fp16_block_list: ['Relu'] }, latency: false, saveRecipe: false });
+    const blocked = await quantize({ model, mode: 'fp16', settings: { fp16_block_list: ['Relu'] }, latency: false });
     assert.deepEqual(blocked.nodes.map((n) => [n.name, n.status]), [['mm', 'converted']]);
-    const only = await quantize({ model, mode: 'fp16', settings: { op_types: ['Relu'] }, latency: false, saveRecipe: false });
+    const only = await quantize({ model, mode: 'fp16', settings: { op_types: ['Relu'] }, latency: false });
     assert.deepEqual(only.nodes.map((n) => n.name), ['relu']);
     assert.ok(only.skipped.some((s) => s.node === 'mm' && /op_types/.test(s.reason)));
   });

@@ -86,7 +86,7 @@ describe('quantize: op patterns and other models', function () {
       const transA = mode !== 'static';
       const model = scratch.write(`patterns-${mode}.onnx`, patternsModel(transA));
       const data = scratch.write('x8.csv', rowsCsv(8, 200, 21));
-      const r = await quantize({ model, mode, calibration: mode === 'static' ? data : undefined, latency: false, saveRecipe: false });
+      const r = await quantize({ model, mode, calibration: mode === 'static' ? data : undefined, latency: false });
       const feeds = { x: { data: randoms(5 * 8, 99), dims: [5, 8] }, ...(transA ? { T: { data: randoms(12, 98), dims: [6, 2] } } : {}) };
       const ref = await runModel(model, feeds);
       const got = await runModel(r.output, feeds);
@@ -116,7 +116,7 @@ describe('quantize: op patterns and other models', function () {
       }),
     );
     const data = scratch.write('x8b.csv', rowsCsv(8, 200, 22));
-    const r = await quantize({ model, mode: 'static', calibration: data, settings: { per_channel: true }, latency: false, saveRecipe: false });
+    const r = await quantize({ model, mode: 'static', calibration: data, settings: { per_channel: true }, latency: false });
     const feeds = { x: { data: randoms(5 * 8, 97), dims: [5, 8] } };
     const ref = await runModel(model, feeds);
     const got = await runModel(r.output, feeds);
@@ -135,7 +135,7 @@ describe('quantize: op patterns and other models', function () {
     it(`${mode}: depthwise Conv without bias, per-channel`, async () => {
       const model = scratch.write(`conv-${mode}.onnx`, convModel());
       const data = scratch.write('conv.csv', rowsCsv(144, 100, 31));
-      const r = await quantize({ model, mode, calibration: mode === 'static' ? data : undefined, settings: { per_channel: true }, latency: false, saveRecipe: false });
+      const r = await quantize({ model, mode, calibration: mode === 'static' ? data : undefined, settings: { per_channel: true }, latency: false });
       const feeds = { x: { data: randoms(2 * 144, 77), dims: [2, 4, 6, 6] } };
       const ref = (await runModel(model, feeds)).y!.data as Float32Array;
       const got = (await runModel(r.output, feeds)).y!.data as Float32Array;
@@ -148,7 +148,7 @@ describe('quantize: op patterns and other models', function () {
     for (const name of ['pytorch-converted/test_Conv2d', 'pytorch-converted/test_Conv2d_groups', 'pytorch-converted/test_Conv2d_depthwise', 'pytorch-operator/test_operator_conv']) {
       const dir = testData(name);
       const model = scratch.copy(join(dir, 'model.onnx'), `${name.replace('/', '_')}.onnx`);
-      const r = await quantize({ model, mode: 'fp16', latency: false, saveRecipe: false });
+      const r = await quantize({ model, mode: 'fp16', latency: false });
       const input = await readTensorProtoFile(join(dir, 'test_data_set_0/input_0.pb'));
       const expected = await readTensorProtoFile(join(dir, 'test_data_set_0/output_0.pb'));
       const q = await openModel(r.output);
