@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { sweepStaleTemps, tempPath } from './temp-files';
 import { OnnxError } from './errors';
 import { externalDataInfo } from './external-data';
 import { lengthDelimitedHeader } from './io/scanner';
@@ -58,11 +58,12 @@ export async function writeModel(model: OnnxModel, file: string, options: WriteO
   const proto = model.proto;
   const graph = proto.graph;
 
-  const dataTmp = ext ? tempName(path.join(path.dirname(out), ext.location)) : undefined;
+  await sweepStaleTemps(path.dirname(out));
+  const dataTmp = ext ? tempPath(path.join(path.dirname(out), ext.location)) : undefined;
   const dataFile = ext ? path.join(path.dirname(out), ext.location) : undefined;
   let dataHandle: fsp.FileHandle | undefined;
   let dataOffset = 0;
-  const modelTmp = tempName(out);
+  const modelTmp = tempPath(out);
   try {
     if (ext && dataTmp) dataHandle = await fsp.open(dataTmp, 'w');
     const initPieces: Piece[] = [];
@@ -131,9 +132,6 @@ function normalizeExternal(
   return { location, sizeThreshold: opts.sizeThreshold ?? 1024, align: Math.max(1, opts.align ?? 4096) };
 }
 
-function tempName(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-}
 
 function pushMessage(pieces: Piece[], msg: Uint8Array): void {
   pieces.push(lengthDelimitedHeader(INITIALIZER_FIELD, msg.length), msg);

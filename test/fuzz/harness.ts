@@ -137,7 +137,7 @@ export async function exercise(bytes: Uint8Array, file = 'fuzz.onnx'): Promise<O
     const m = await parseModel(bytes, { file });
     try {
       inspect(m);
-      validate(m);
+      await validate(m);
       await loadGraphView(m);
       for (const t of m.proto.graph?.initializer ?? []) await m.readTensor(t);
       for (const s of m.proto.graph?.sparseInitializer ?? []) {

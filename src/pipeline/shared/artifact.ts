@@ -2,15 +2,18 @@
  * What every operation that writes a model file shares: the hidden temp name it writes first (same folder, so the
  * final rename is atomic), its phase timings, and the check that onnxruntime loads what was written.
  */
-import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
+import { tempPath } from '../../core/temp-files';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { createSession, ortMessage } from '../runtime';
 import { isRuntimeError } from '../runtime/errors';
 
-/** A hidden temp name next to `target`: `.<name>.<pid>.<random><suffix>`. */
+/**
+ * A hidden temp name next to `target` (core/temp-files.ts: `.<name>.<pid>.<8 hex>[.<purpose>].tmp`), recognised and
+ * removed by the next write in that folder when its process was killed. `suffix` (`.lineage.tmp`) names the purpose.
+ */
 export function stagingPath(target: string, suffix = '.tmp'): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}${suffix}`);
+  const purpose = suffix.replace(/^\./, '').replace(/\.?tmp$/, '');
+  return tempPath(target, purpose || undefined);
 }
 
 /** Wall time per phase: `lap(name)` records the ms since the previous lap (or the start) under `name`. */
