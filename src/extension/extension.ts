@@ -36,6 +36,8 @@ export interface PtpExtensionApi {
   readonly distillation: DistillationApi;
   /** The workspace model registry and its Models view. */
   readonly registry: RegistryApi;
+  /** The worker processes serving a request now (tests kill one to prove the host survives). */
+  readonly worker: { busyPids(): number[] };
 }
 
 export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
@@ -78,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
 
   const activationMs = performance.now() - moduleLoadStart;
   log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, overlays, quantization, pruning, distillation, registry };
+  return { activationMs, overlays, quantization, pruning, distillation, registry, worker: { busyPids: () => worker.busyPids } };
 }
 
 /** Every command the manifest declares must have been registered by its operation (logged otherwise). */

@@ -22,12 +22,13 @@ import graphTests from './graph.test';
 import pruneTests from './prune.test';
 import quantizeTests from './quantize.test';
 import registryTests from './registry.test';
+import surviveTests from './survive.test';
 import sampleTests from './sample.test';
 import validateTests from './validate.test';
 import { hostInfo } from './util';
 
 /** Registered in this order; each calls describe()/it() once mocha's globals exist. */
-const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests];
+const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests, surviveTests];
 
 /**
  * Registers every suite with the mocha whose describe/it are the current globals. For @vscode/test-cli,

@@ -134,6 +134,11 @@ export class WorkerClient {
     return this.processes.size;
   }
 
+  /** The pids of the worker processes serving a request now (for diagnostics and the host-survival tests). */
+  get busyPids(): number[] {
+    return [...this.processes].filter((p) => p.request !== undefined && !p.gone && p.child.pid !== undefined).map((p) => p.child.pid!);
+  }
+
   /** Requests waiting for a reply (queued or sent). */
   get pendingCount(): number {
     return this.tracker.size;
