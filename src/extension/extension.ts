@@ -20,6 +20,7 @@ import { quantizeOperation, type QuantizationApi } from './quantize/quantize-ope
 import { registryOperation, type RegistryApi } from './registry/registry-operation';
 import type { Operation, OperationHost } from './shared/operation';
 import { OperationRunner } from './shared/operation-runner';
+import { shownWebviews, type ShownWebview } from './webview/webview-setup';
 import { WorkerClient } from './worker/worker-client';
 
 /** What `vscode.extensions.getExtension('ptp-team.post-training-pipeline').exports` holds. */
@@ -38,6 +39,8 @@ export interface PtpExtensionApi {
   readonly registry: RegistryApi;
   /** The worker processes serving a request now (tests kill one to prove the host survives). */
   readonly worker: { busyPids(): number[] };
+  /** The webviews set up so far: app, HTML shell, options (the security host test checks every panel's). */
+  readonly webviews: { shown(): readonly ShownWebview[] };
 }
 
 export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
@@ -80,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
 
   const activationMs = performance.now() - moduleLoadStart;
   log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, overlays, quantization, pruning, distillation, registry, worker: { busyPids: () => worker.busyPids } };
+  return { activationMs, overlays, quantization, pruning, distillation, registry, worker: { busyPids: () => worker.busyPids }, webviews: { shown: shownWebviews } };
 }
 
 /** Every command the manifest declares must have been registered by its operation (logged otherwise). */

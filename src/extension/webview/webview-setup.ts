@@ -14,6 +14,23 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
+/** What a webview was given: its app, the HTML shell and the options (the security host test reads these). */
+export interface ShownWebview {
+  readonly app: WebviewApp;
+  readonly title: string;
+  readonly html: string;
+  readonly enableScripts: boolean;
+  readonly enableCommandUris: boolean | readonly string[];
+  readonly localResourceRoots: readonly string[];
+}
+
+const shown: ShownWebview[] = [];
+
+/** The webviews set up in this session, newest last (at most 100). */
+export function shownWebviews(): readonly ShownWebview[] {
+  return shown;
+}
+
 export function setWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: WebviewApp, title: string): void {
   const asset = (ext: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${app}.${ext}`)).toString();
   webview.html = renderWebviewHtml({
@@ -24,6 +41,9 @@ export function setWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri
     scriptUri: asset('js'),
     styleUri: asset('css'),
   });
+  const o = webview.options;
+  shown.push({ app, title, html: webview.html, enableScripts: o.enableScripts ?? false, enableCommandUris: o.enableCommandUris ?? false, localResourceRoots: (o.localResourceRoots ?? []).map((u) => u.fsPath) });
+  if (shown.length > 100) shown.shift();
 }
 
 /** The extension's icon for panels and tabs. */
