@@ -1,5 +1,5 @@
 /**
- * Killed mid-write: `ptp quantize / optimize / prune` and `ptp registry add` are killed with SIGKILL while they write
+ * Killed mid-write: `ptp quantize / optimize / prune / distill` and `ptp registry add` are killed with SIGKILL while they write
  * (the moment their temp file or staging folder appears, plus a random delay). Afterwards the output is either
  * absent or a complete model that reads and validates, the registry still reads with no half version, and the
  * leftover temp is one of ours (core/temp-files.ts: its name holds the killed pid) and is gone after the next
@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openModel, validate } from '../../../src/core';
 import { tempOwner } from '../../../src/core/temp-files';
@@ -71,20 +71,25 @@ describe('cli: killed mid-write', function () {
     ['quantize', ['quantize', 'big.onnx', '--mode', 'dynamic', '--no-latency', '-o', 'out.onnx']],
     ['optimize', ['optimize', 'big.onnx', '--passes', 'all', '-o', 'out.onnx']],
     ['prune', ['prune', 'big.onnx', '--method', 'magnitude', '--sparsity', '0.5', '--no-latency', '-o', 'out.onnx']],
+    ['distill', ['distill', 'teacher.onnx', '--data', 'train.csv', '--label', 'label', '--student', 'mlp:2048,1024', '--epochs', '1', '-o', 'out.onnx']],
   ] as const) {
     it(`${op}: after each kill the output is absent or complete; the next run leaves no temp behind`, async () => {
       const dir = tmp.path(op);
       mkdirSync(dir);
       bigModel(join(dir, 'big.onnx'));
+      copyFileSync(join(REPO_ROOT, 'test/fixtures/workspace/digits_mlp.onnx'), join(dir, 'teacher.onnx'));
+      copyFileSync(join(REPO_ROOT, 'test/fixtures/workspace/digits_test.csv'), join(dir, 'train.csv'));
       const random = rng(op.length);
+      // Distillation trains before it writes (slow): two kills, right as it starts writing.
+      const [attempts, spread, needed] = op === 'distill' ? [2, 5, 1] : [4, 40, 2];
       let kills = 0;
-      for (let i = 0; i < 4; i++) {
-        const r = await runAndKill(dir, [...args], Math.floor(random() * 40));
+      for (let i = 0; i < attempts; i++) {
+        const r = await runAndKill(dir, [...args], Math.floor(random() * spread));
         if (r.killed) kills++;
         await assertCompleteOrAbsent(join(dir, 'out.onnx'));
         for (const name of ours(dir)) assert.equal(tempOwner(name), r.pid, `${name} belongs to the killed process`);
       }
-      assert.ok(kills >= 2, `only ${kills} of 4 runs were killed mid-write`);
+      assert.ok(kills >= needed, `only ${kills} of ${attempts} runs were killed mid-write`);
       const ok = spawnSync(process.execPath, [CLI, ...args, '--json'], { cwd: dir, encoding: 'utf8' });
       assert.equal(ok.status, 0, ok.stderr);
       await assertCompleteOrAbsent(join(dir, 'out.onnx'));
