@@ -14,6 +14,7 @@ import { tests as graph } from './ui/graph.mjs';
 import { tests as prune } from './ui/prune.mjs';
 import { tests as exportsTests } from './ui/exports.mjs';
 import { tests as registry } from './ui/registry.mjs';
+import { tests as security } from './ui/security.mjs';
 
 /** In the order they run (one window; each test sets up its own preconditions). */
-export const uiTests = [...basics, ...data, ...optimize, ...graph, ...prune, ...exportsTests, ...registry];
+export const uiTests = [...basics, ...data, ...optimize, ...graph, ...prune, ...exportsTests, ...security, ...registry];
