@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDistillCommand } from './commands/distill';
 import { registerEvaluateCommands } from './commands/evaluate';
 import { registerExplainCommand } from './commands/explain';
+import { registerExportCommand } from './commands/export';
 import { registerModelCommands } from './commands/model';
 import { registerProfileCommand } from './commands/profile';
 import { registerQuantizeCommand } from './commands/quantize';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerDistillCommand(program);
   registerPruneCommand(program);
   registerRegistryCommands(program);
+  registerExportCommand(program);
 
   program
     .command('worker', { hidden: true })

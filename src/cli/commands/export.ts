@@ -1,0 +1,45 @@
+/**
+ * `ptp export triton MODEL|NAME@REF -o OUT`: a serving platform's files, generated from the model's I/O signature
+ * and written as a whole folder (src/pipeline/export). For a registered version, the repository's model name and
+ * version default to the registry's.
+ */
+import type { Command } from 'commander';
+import { exportTriton } from '../../pipeline/export';
+import { registryRefFor } from '../model-refs';
+import { positiveInt } from '../options';
+import { printResult, progress, UsageError } from '../output';
+
+const FORMATS = ['triton'] as const;
+
+export function registerExportCommand(program: Command): void {
+  program
+    .command('export')
+    .description(`Write what a serving platform loads (${FORMATS.join(', ')}), generated from the model's own inputs and outputs.`)
+    .argument('<format>', FORMATS.join(' | '))
+    .argument('<model>', 'path to a .onnx file, or NAME@VERSION / NAME@ALIAS')
+    .requiredOption('-o, --output <dir>', 'the folder to write (a Triton model repository)')
+    .option('--name <name>', 'model name in the repository (default: the registry name, else the file name)')
+    .option('--version <n>', 'version folder (default: the registry version, else 1)', positiveInt)
+    .option('--max-batch-size <n>', 'max_batch_size when the model batches (every input and output has a dynamic first dimension)', positiveInt, 32)
+    .option('--max-queue-delay-us <n>', 'dynamic batching: longest a request waits for others, in microseconds', positiveInt, 100)
+    .option('--instances <n>', 'model instances on the CPU (instance_group count)', positiveInt, 1)
+    .option('--force', 'replace OUT when it exists and is not empty')
+    .option('--json', 'print one JSON document')
+    .action(async (format: string, model: string, o: { output: string; name?: string; version?: number; maxBatchSize: number; maxQueueDelayUs: number; instances: number; force?: boolean; json?: boolean }) => {
+      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}" (available: ${FORMATS.join(', ')})`);
+      const ref = registryRefFor(model)?.resolved.version;
+      const r = await exportTriton(
+        model,
+        o.output,
+        { name: o.name ?? ref?.name, version: o.version ?? ref?.version, maxBatchSize: o.maxBatchSize, maxQueueDelayUs: o.maxQueueDelayUs, instances: o.instances, force: o.force },
+        { onProgress: (p) => p.message && progress(p.message) },
+      );
+      printResult(r, o.json, (x) =>
+        [
+          `Wrote the Triton repository ${x.output}: ${x.name}, version ${x.version}, max_batch_size ${x.max_batch_size}`,
+          ...x.inputs.map((t) => `  input  ${t.name}  ${t.data_type}  [${t.dims.join(', ')}]`),
+          ...x.outputs.map((t) => `  output ${t.name}  ${t.data_type}  [${t.dims.join(', ')}]`),
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,3 @@
+/** Exports for serving platforms (issue "Package & version"): Triton today; KServe, MLflow and Docker follow. */
+export { ExportError, type ExportErrorCode } from './errors';
+export { exportTriton, modelNameFor, textString, tritonConfig, type TritonExportResult, type TritonOptions, type TritonTensor } from './triton';
