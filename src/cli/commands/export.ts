@@ -17,13 +17,13 @@ export function registerExportCommand(program: Command): void {
     .description(`Write what a serving platform loads (${FORMATS.join(', ')}), generated from the model's own inputs and outputs.`)
     .argument('<format>', FORMATS.join(' | '))
     .argument('<model>', 'path to a .onnx file, or NAME@VERSION / NAME@ALIAS')
-    .requiredOption('-o, --output <dir>', 'the folder to write (a Triton model repository)')
+    .requiredOption('-o, --output <dir>', 'the Triton model repository to write the model into (created if needed)')
     .option('--name <name>', 'model name in the repository (default: the registry name, else the file name)')
     .option('--version <n>', 'version folder (default: the registry version, else 1)', positiveInt)
     .option('--max-batch-size <n>', 'max_batch_size when the model batches (every input and output has a dynamic first dimension)', positiveInt, 32)
     .option('--max-queue-delay-us <n>', 'dynamic batching: longest a request waits for others, in microseconds', positiveInt, 100)
     .option('--instances <n>', 'model instances on the CPU (instance_group count)', positiveInt, 1)
-    .option('--force', 'replace OUT when it exists and is not empty')
+    .option('--force', 'replace the model\'s folder in OUT when it exists')
     .option('--json', 'print one JSON document')
     .action(async (format: string, model: string, o: { output: string; name?: string; version?: number; maxBatchSize: number; maxQueueDelayUs: number; instances: number; force?: boolean; json?: boolean }) => {
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}" (available: ${FORMATS.join(', ')})`);

@@ -1,6 +1,6 @@
 /**
- * `ptp export triton`: a Triton model repository for the onnxruntime backend, generated from the model's own I/O
- * signature —
+ * `ptp export triton`: a model in a Triton model repository OUT (created if needed; other models in it are left
+ * alone) for the onnxruntime backend, generated from the model's own I/O signature —
  *
  *   OUT/<name>/config.pbtxt
  *   OUT/<name>/<version>/model.onnx                 (with external data: the folder form, model.onnx/ holding
@@ -11,6 +11,7 @@
  * `max_batch_size: 0` and `dims` are the full shapes. Other dynamic dims are -1. A type Triton cannot express
  * (sequences, maps — e.g. a ZipMap output) is refused with the tensor's name and the way out.
  */
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { inspect, openModel } from '../../core';
 import type { ValueSummary } from '../../core/report-types';
@@ -164,14 +165,17 @@ export async function exportTriton(model: string, out: string, options: TritonOp
   }
   const cfg = tritonConfig(report, o, file);
   const external = [...new Set(report.external_data.map((x) => path.normalize(x.location)))];
-  const files: ExportFile[] = [{ path: path.join(name, 'config.pbtxt'), text: cfg.config }];
+  const files: ExportFile[] = [{ path: 'config.pbtxt', text: cfg.config }];
   if (external.length) {
-    files.push({ path: path.join(name, String(version), 'model.onnx', 'model.onnx'), copyFrom: file });
-    for (const x of external) files.push({ path: path.join(name, String(version), 'model.onnx', x), copyFrom: path.join(path.dirname(file), x) });
+    files.push({ path: path.join(String(version), 'model.onnx', 'model.onnx'), copyFrom: file });
+    for (const x of external) files.push({ path: path.join(String(version), 'model.onnx', x), copyFrom: path.join(path.dirname(file), x) });
   } else {
-    files.push({ path: path.join(name, String(version), 'model.onnx'), copyFrom: file });
+    files.push({ path: path.join(String(version), 'model.onnx'), copyFrom: file });
   }
-  ctx.onProgress?.({ message: `writing the Triton repository ${out}…` });
-  const written = await writeExportFolder(out, files, options.force ?? false, ctx);
-  return { format: 'triton', model: file, output: path.resolve(out), files: written, name, version, max_batch_size: cfg.maxBatchSize, inputs: cfg.inputs, outputs: cfg.outputs, config: cfg.config };
+  // OUT is the repository (it may hold other models); this model's folder OUT/<name> is written whole.
+  const repository = path.resolve(out);
+  await mkdir(repository, { recursive: true });
+  ctx.onProgress?.({ message: `writing ${name} into the Triton repository ${repository}…` });
+  const written = await writeExportFolder(path.join(repository, name), files, options.force ?? false, ctx);
+  return { format: 'triton', model: file, output: repository, files: written.map((f) => path.join(name, f)), name, version, max_batch_size: cfg.maxBatchSize, inputs: cfg.inputs, outputs: cfg.outputs, config: cfg.config };
 }

@@ -113,9 +113,11 @@ describe('pipeline/export: Triton model repository', function () {
     const reopened = await openModel(join(out, 'digits', '3', 'model.onnx', 'model.onnx'));
     for (const t of reopened.proto.graph!.initializer!) await reopened.readTensor(t);
     await reopened.close();
-    await assert.rejects(exportTriton(join(dir, 'mlp.onnx'), out), (e: unknown) => e instanceof ExportError && e.code === 'output-exists' && /--force/.test(e.message));
+    await assert.rejects(exportTriton(join(dir, 'mlp.onnx'), out, { name: 'digits' }), (e: unknown) => e instanceof ExportError && e.code === 'output-exists' && /--force/.test(e.message));
     await exportTriton(join(dir, 'mlp.onnx'), out, { name: 'digits', version: 4, force: true });
-    assert.deepEqual(readdirSync(join(out, 'digits')).sort(), ['4', 'config.pbtxt'], 'force replaced the repository');
+    assert.deepEqual(readdirSync(join(out, 'digits')).sort(), ['4', 'config.pbtxt'], 'force replaced the model\'s folder');
+    await exportTriton(join(REPO_ROOT, 'test', 'fixtures', 'workspace', 'tiny.onnx'), out);
+    assert.deepEqual(readdirSync(out).sort(), ['digits', 'tiny'], 'a second model joins the repository');
   });
 
   it('ptp export triton NAME@REF: the registry name and version, --json keys', () => {
