@@ -68,6 +68,19 @@ export default function (): void {
       assert.ok(fs.existsSync(path.join(root, 'models', 'digits', 'versions', '2')));
     });
 
+    it('Export… writes digits@2 into a Triton repository that names the model and its version', async function () {
+      this.timeout(60_000);
+      const output = path.join(fixture('').fsPath, 'build', 'triton');
+      fs.rmSync(path.dirname(output), { recursive: true, force: true });
+      const r = await vscode.commands.executeCommand<{ name: string; version: number; max_batch_size: number }>('ptp.models.export', 'digits@2', { format: 'triton', output });
+      assert.deepEqual([r.name, r.version], ['digits', 2]);
+      const config = fs.readFileSync(path.join(output, 'digits', 'config.pbtxt'), 'utf8');
+      assert.match(config, /^name: "digits"$/m);
+      assert.match(config, /^backend: "onnxruntime"$/m);
+      assert.ok(fs.existsSync(path.join(output, 'digits', '2', 'model.onnx')));
+      fs.rmSync(path.dirname(output), { recursive: true, force: true });
+    });
+
     it('Evaluate on a version attaches the run to it, and the view shows its accuracy', async function () {
       this.timeout(120_000);
       const data = fixture('digits_test.csv').fsPath;

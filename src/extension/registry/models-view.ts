@@ -63,7 +63,16 @@ export class ModelsView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   private watch(): void {
     this.watcher?.dispose();
     const root = this.root;
-    this.watcher = root ? vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**/*.json')) : undefined;
+    // Watched from the workspace folder when the registry is inside it: a watch based on a folder that does not exist
+    // yet (no model registered so far) would never fire.
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const rel = folder && root ? path.relative(folder.uri.fsPath, root) : undefined;
+    const pattern = !root
+      ? undefined
+      : folder && rel !== undefined && !rel.startsWith('..') && !path.isAbsolute(rel)
+        ? new vscode.RelativePattern(folder, `${rel.split(path.sep).join('/')}/**/*.json`)
+        : new vscode.RelativePattern(vscode.Uri.file(root), '**/*.json');
+    this.watcher = pattern ? vscode.workspace.createFileSystemWatcher(pattern) : undefined;
     if (this.watcher) for (const e of [this.watcher.onDidCreate, this.watcher.onDidChange, this.watcher.onDidDelete]) e(() => this.refreshSoon(), undefined, this.disposables);
     this.refresh();
   }

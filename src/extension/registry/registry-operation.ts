@@ -1,17 +1,19 @@
 /**
  * The registry operation: Register Model… (Explorer → Post-Training, the palette, and the Register button the
  * model-writing operations offer when they finish) and the Models view with its item actions — Open, Evaluate…,
- * Compare with Parent, Set Alias…, Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
+ * Compare with Parent, Set Alias…, Export… (Triton), Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
  * written in the extension host (file work only, no onnxruntime), through src/pipeline/registry like `ptp registry`.
  *
  *   executeCommand('ptp.registerModel', uri, { name, aliases?, description?, tags? })   → AddResult
  *   executeCommand('ptp.models.setAlias', 'digits@2' | { name, version }, { alias })    → AliasMove
  *   executeCommand('ptp.models.removeVersion', 'digits@2', {})                          → removed (no confirmation)
+ *   executeCommand('ptp.models.export', 'digits@2', { format: 'triton', output, force? }) → TritonExportResult
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatRef, Registry, registryVersionOf, type AddResult, type AliasMove, type VersionRef } from '../../pipeline/registry';
+import { exportTriton, type TritonExportResult } from '../../pipeline/export';
 import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
 import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
 import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
@@ -117,7 +119,12 @@ export const registryOperation: Operation<RegistryApi> = {
         await vscode.commands.executeCommand('vscode.openWith', await fileOf(ref), MODEL_EDITOR_VIEW_TYPE);
         return true;
       })),
-      vscode.commands.registerCommand(REGISTRY_COMMANDS.evaluateVersion, itemCommand('Evaluate', async (ref, args) => vscode.commands.executeCommand(EVALUATION_COMMANDS.evaluateModel, await fileOf(ref), ...(args ? [args] : [])))),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.evaluateVersion, itemCommand('Evaluate', async (ref, args) => {
+        // The run attaches to the version (saveRun); the view shows it at once, without waiting for the file watcher.
+        const result = await vscode.commands.executeCommand(EVALUATION_COMMANDS.evaluateModel, await fileOf(ref), ...(args ? [args] : []));
+        view.refresh();
+        return result;
+      })),
       vscode.commands.registerCommand(REGISTRY_COMMANDS.compareWithParent, itemCommand('Compare with Parent', async (ref) => {
         const { version } = await registry().resolve({ name: ref.name, ref: ref.version });
         if (!version.parent) throw new Error(`${formatRef(ref.name, ref.version)} has no registered parent.`);
@@ -140,6 +147,29 @@ export const registryOperation: Operation<RegistryApi> = {
         const uri = await fileOf(ref);
         await vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
         return true;
+      })),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.exportVersion, itemCommand('Export', async (ref, args): Promise<TritonExportResult | undefined> => {
+        const format = typeof args?.format === 'string' ? args.format : await pickOne<'triton'>([{ label: 'Triton model repository', description: 'config.pbtxt + versioned model.onnx (onnxruntime backend)', value: 'triton' }], `Export ${formatRef(ref.name, ref.version)}`, 'Export for a serving platform');
+        if (!format) return undefined;
+        if (format !== 'triton') throw new Error(`Unknown export format "${format}" (available: triton).`);
+        let output = typeof args?.output === 'string' ? args.output : undefined;
+        if (!output) {
+          const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+          const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Export here', title: `Export ${formatRef(ref.name, ref.version)}: the Triton model repository (the model goes in ${ref.name}/)`, ...(folder ? { defaultUri: folder } : {}) });
+          if (!picked?.[0]) return undefined;
+          output = picked[0].fsPath;
+        }
+        const file = (await fileOf(ref)).fsPath;
+        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting ${formatRef(ref.name, ref.version)} for Triton` }, () =>
+          exportTriton(file, output!, { name: ref.name, version: ref.version, force: args?.force === true }),
+        );
+        log.info(`Exported ${formatRef(ref.name, ref.version)} to the Triton repository ${result.output} (max_batch_size ${result.max_batch_size})`);
+        if (!args) {
+          void vscode.window.showInformationMessage(`Exported ${formatRef(ref.name, ref.version)} to the Triton repository ${result.output}.`, 'Open config.pbtxt').then((c) => {
+            if (c) void vscode.window.showTextDocument(vscode.Uri.file(path.join(result.output, result.name, 'config.pbtxt')));
+          });
+        }
+        return result;
       })),
       vscode.commands.registerCommand(REGISTRY_COMMANDS.removeVersion, itemCommand('Remove Version', async (ref, args) => {
         const label = formatRef(ref.name, ref.version);

@@ -11,6 +11,7 @@ export const REGISTRY_COMMANDS = {
   removeVersion: 'ptp.models.removeVersion',
   revealVersion: 'ptp.models.reveal',
   copyReference: 'ptp.models.copyReference',
+  exportVersion: 'ptp.models.export',
 } as const;
 
 /** `contextValue`s of the Models view's items (package.json menus match them). */
