@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCardCommand } from './commands/card';
 import { registerDistillCommand } from './commands/distill';
 import { registerEvaluateCommands } from './commands/evaluate';
 import { registerExplainCommand } from './commands/explain';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerPruneCommand(program);
   registerRegistryCommands(program);
   registerExportCommand(program);
+  registerCardCommand(program);
 
   program
     .command('worker', { hidden: true })
