@@ -81,6 +81,19 @@ export default function (): void {
       fs.rmSync(path.dirname(output), { recursive: true, force: true });
     });
 
+    it('Model Card opens the card of digits@2 in the Markdown preview, with its lineage', async function () {
+      this.timeout(60_000);
+      const r = await vscode.commands.executeCommand<{ uri: string; markdown: string; placeholders: string[] }>('ptp.models.card', 'digits@2');
+      assert.match(r.markdown, /^# Model card: digits v2$/m);
+      assert.match(r.markdown, /Made by\*\*: `ptp quantize`/);
+      assert.ok(r.placeholders.includes('Intended use'));
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === r.uri);
+      assert.equal(doc?.languageId, 'markdown');
+      await waitFor('the Markdown preview tab', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType)),
+      );
+    });
+
     it('Evaluate on a version attaches the run to it, and the view shows its accuracy', async function () {
       this.timeout(120_000);
       const data = fixture('digits_test.csv').fsPath;

@@ -1,7 +1,7 @@
 /**
  * The registry operation: Register Model… (Explorer → Post-Training, the palette, and the Register button the
  * model-writing operations offer when they finish) and the Models view with its item actions — Open, Evaluate…,
- * Compare with Parent, Set Alias…, Export… (Triton), Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
+ * Compare with Parent, Set Alias…, Export… (Triton), Model Card (Markdown preview), Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
  * written in the extension host (file work only, no onnxruntime), through src/pipeline/registry like `ptp registry`.
  *
  *   executeCommand('ptp.registerModel', uri, { name, aliases?, description?, tags? })   → AddResult
@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatRef, Registry, registryVersionOf, type AddResult, type AliasMove, type VersionRef } from '../../pipeline/registry';
+import { modelCard } from '../../pipeline/card';
 import { exportTriton, type TritonExportResult } from '../../pipeline/export';
 import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
 import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
@@ -170,6 +171,20 @@ export const registryOperation: Operation<RegistryApi> = {
           });
         }
         return result;
+      })),
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.modelCard, itemCommand('Model Card', async (ref) => {
+        const reg = registry();
+        const resolved = await reg.resolve({ name: ref.name, ref: ref.version });
+        const card = await modelCard({
+          model: resolved.file,
+          record: { model: resolved.model, version: resolved.version, chain: await reg.lineage(formatRef(ref.name, ref.version)) },
+          evaluations: await reg.evaluations(ref.name, ref.version),
+        });
+        // An untitled Markdown document in the preview: the user saves it where the card belongs.
+        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: card.markdown });
+        await vscode.window.showTextDocument(doc, { preview: false });
+        await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
+        return { uri: doc.uri.toString(), markdown: card.markdown, placeholders: card.placeholders };
       })),
       vscode.commands.registerCommand(REGISTRY_COMMANDS.removeVersion, itemCommand('Remove Version', async (ref, args) => {
         const label = formatRef(ref.name, ref.version);

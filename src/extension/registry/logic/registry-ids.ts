@@ -12,6 +12,7 @@ export const REGISTRY_COMMANDS = {
   revealVersion: 'ptp.models.reveal',
   copyReference: 'ptp.models.copyReference',
   exportVersion: 'ptp.models.export',
+  modelCard: 'ptp.models.card',
 } as const;
 
 /** `contextValue`s of the Models view's items (package.json menus match them). */
