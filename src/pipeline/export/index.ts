@@ -1,3 +1,4 @@
 /** Exports for serving platforms (issue "Package & version"): Triton today; KServe, MLflow and Docker follow. */
 export { ExportError, type ExportErrorCode } from './errors';
 export { exportTriton, modelNameFor, textString, tritonConfig, type TritonExportResult, type TritonOptions, type TritonTensor } from './triton';
+export { exportKServe, exportMlflow, k8sName, type KServeOptions, type MlflowOptions, type ServingExportResult } from './serving';
