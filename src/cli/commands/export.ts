@@ -4,13 +4,13 @@
  * version default to the registry's.
  */
 import type { Command } from 'commander';
-import { exportKServe, exportMlflow, exportTriton } from '../../pipeline/export';
+import { exportDocker, exportKServe, exportMlflow, exportTriton } from '../../pipeline/export';
 import { ortVersion } from '../../pipeline/runtime';
 import { registryRefFor } from '../model-refs';
 import { positiveInt } from '../options';
 import { printResult, progress, UsageError } from '../output';
 
-const FORMATS = ['triton', 'kserve', 'mlflow'] as const;
+const FORMATS = ['triton', 'kserve', 'mlflow', 'docker'] as const;
 
 export function registerExportCommand(program: Command): void {
   program
@@ -28,9 +28,10 @@ export function registerExportCommand(program: Command): void {
     .option('--canary-percent <p>', 'kserve: canaryTrafficPercent of this revision', positiveInt)
     .option('--cpu <n>', 'kserve: CPU request and limit', '1')
     .option('--memory <size>', 'kserve: memory request and limit', '2Gi')
+    .option('--runtime <runtime>', 'docker: the server in the image (triton)')
     .option('--force', 'replace what OUT holds for this model')
     .option('--json', 'print one JSON document')
-    .action(async (format: string, model: string, o: { output: string; name?: string; version?: number; maxBatchSize: number; maxQueueDelayUs: number; instances: number; storageUri?: string; canaryPercent?: number; cpu: string; memory: string; force?: boolean; json?: boolean }) => {
+    .action(async (format: string, model: string, o: { output: string; name?: string; version?: number; maxBatchSize: number; maxQueueDelayUs: number; instances: number; storageUri?: string; canaryPercent?: number; cpu: string; memory: string; runtime?: string; force?: boolean; json?: boolean }) => {
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}" (available: ${FORMATS.join(', ')})`);
       const ref = registryRefFor(model)?.resolved.version;
       const onProgress = { onProgress: (p: { message?: string }) => p.message && progress(p.message) };
@@ -38,6 +39,12 @@ export function registerExportCommand(program: Command): void {
         if (!o.storageUri) throw new UsageError('export kserve needs --storage-uri URI (where the model folder will be uploaded)');
         const k = await exportKServe(model, o.output, { name: o.name ?? ref?.name, storageUri: o.storageUri, canaryPercent: o.canaryPercent, cpu: o.cpu, memory: o.memory, force: o.force }, onProgress);
         printResult(k, o.json, (x) => `Wrote the KServe InferenceService ${x.name} to ${x.output}: upload model/ to ${o.storageUri}, then kubectl apply -f ${x.output}/inferenceservice.yaml`);
+        return;
+      }
+      if (format === 'docker') {
+        if (o.runtime !== undefined && o.runtime !== 'triton' && o.runtime !== 'ptp') throw new UsageError(`--runtime must be triton or ptp, got "${o.runtime}"`);
+        const d = await exportDocker(model, o.output, { name: o.name ?? ref?.name, version: o.version ?? ref?.version, maxBatchSize: o.maxBatchSize, maxQueueDelayUs: o.maxQueueDelayUs, instances: o.instances, force: o.force, runtime: o.runtime as 'triton' | 'ptp' | undefined }, onProgress);
+        printResult(d, o.json, (x) => `Wrote the Docker build context ${x.output} (${x.image}): docker build -t ${x.name} ${x.output} && docker run -p 8000:8000 -p 8001:8001 ${x.name}`);
         return;
       }
       if (format === 'mlflow') {

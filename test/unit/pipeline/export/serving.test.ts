@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { inspect, openModel } from '../../../../src/core';
-import { ExportError, exportKServe, exportMlflow } from '../../../../src/pipeline/export';
+import { ExportError, exportDocker, exportKServe, exportMlflow } from '../../../../src/pipeline/export';
 import { TempDir } from '../../core/build';
 import { REPO_ROOT } from '../../../helpers/paths';
 
@@ -68,6 +68,27 @@ describe('pipeline/export: KServe InferenceService and MLflow model', function (
       assert.match(readFileSync(join(mf.output, 'requirements.txt'), 'utf8'), /^onnxruntime==1\.0\.0$/m);
     });
   }
+
+  it('docker --runtime triton: a pinned, non-root Triton image whose every COPY source is in the context', async () => {
+    const d = await exportDocker(examples.find((f) => f.endsWith('digits_cnn.onnx'))!, tmp.path('docker'), { runtime: 'triton' });
+    const lines = readFileSync(join(d.output, 'Dockerfile'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const instr = (name: string) => lines.filter((l) => l.split(/\s+/)[0]!.toUpperCase() === name);
+    const from = instr('FROM');
+    assert.equal(from.length, 1);
+    assert.match(from[0]!, /^FROM \S+:\d[\w.-]*$/, 'a pinned tag, not latest');
+    for (const copy of instr('COPY')) {
+      const args = copy.split(/\s+/).slice(1).filter((a) => !a.startsWith('--'));
+      for (const src of args.slice(0, -1)) assert.ok(existsSync(join(d.output, src)), `COPY source ${src} is in the context`);
+    }
+    const user = instr('USER');
+    assert.ok(user.length === 1 && !/\broot\b|\b0\b/.test(user[0]!), 'runs as a non-root user');
+    assert.match(instr('HEALTHCHECK')[0] ?? '', /\/v2\/health\/ready/);
+    assert.deepEqual(instr('EXPOSE')[0]?.split(/\s+/).slice(1), ['8000', '8001', '8002']);
+    assert.ok(existsSync(join(d.output, 'models', 'digits_cnn', 'config.pbtxt')) && existsSync(join(d.output, 'models', 'digits_cnn', '1', 'model.onnx')));
+    assert.match(readFileSync(join(d.output, '.dockerignore'), 'utf8'), /^!models\/$/m);
+    await assert.rejects(exportDocker(examples[0]!, tmp.path('docker2')), /--runtime triton/);
+    assert.ok(!existsSync(tmp.path('docker2')));
+  });
 
   it('bad options are refused before anything is written; the CLI exits 2 naming the problem', async () => {
     const model = examples[0]!;
