@@ -13,22 +13,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, join, relative } from 'node:path';
 import { inspect, loadGraphView, parseModel, validate } from '../../src/core';
 import { UserError } from '../../src/core/user-error';
+import { createRng } from '../../src/pipeline/shared/random-inputs';
 import { findTestDataRoot } from '../helpers/testdata';
 import { REPO_ROOT } from '../helpers/paths';
 
 export const FUZZ_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'fuzz');
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the pipeline's sample inputs use (mulberry32). */
+export const rng: (seed: number) => () => number = createRng;
 
 export interface Seed {
   readonly name: string;
