@@ -81,6 +81,18 @@ export default function (): void {
       fs.rmSync(path.dirname(output), { recursive: true, force: true });
     });
 
+    it('Export… also writes KServe and MLflow folders from the Models view', async function () {
+      this.timeout(60_000);
+      const base = path.join(fixture('').fsPath, 'build');
+      fs.rmSync(base, { recursive: true, force: true });
+      fs.mkdirSync(base);
+      await vscode.commands.executeCommand('ptp.models.export', 'digits@2', { format: 'kserve', output: path.join(base, 'kserve'), storageUri: 's3://models/digits/2' });
+      assert.match(fs.readFileSync(path.join(base, 'kserve', 'inferenceservice.yaml'), 'utf8'), /storageUri: s3:\/\/models\/digits\/2/);
+      await vscode.commands.executeCommand('ptp.models.export', 'digits@2', { format: 'mlflow', output: path.join(base, 'mlflow') });
+      assert.match(fs.readFileSync(path.join(base, 'mlflow', 'MLmodel'), 'utf8'), /loader_module: mlflow\.onnx/);
+      fs.rmSync(base, { recursive: true, force: true });
+    });
+
     it('Model Card opens the card of digits@2 in the Markdown preview, with its lineage', async function () {
       this.timeout(60_000);
       const r = await vscode.commands.executeCommand<{ uri: string; markdown: string; placeholders: string[] }>('ptp.models.card', 'digits@2');

@@ -1,20 +1,22 @@
 /**
  * The registry operation: Register Model… (Explorer → Post-Training, the palette, and the Register button the
  * model-writing operations offer when they finish) and the Models view with its item actions — Open, Evaluate…,
- * Compare with Parent, Set Alias…, Export… (Triton), Model Card (Markdown preview), Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
+ * Compare with Parent, Set Alias…, Export… (Triton, KServe, MLflow, Docker), Model Card (Markdown preview), Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
  * written in the extension host (file work only, no onnxruntime), through src/pipeline/registry like `ptp registry`.
  *
  *   executeCommand('ptp.registerModel', uri, { name, aliases?, description?, tags? })   → AddResult
  *   executeCommand('ptp.models.setAlias', 'digits@2' | { name, version }, { alias })    → AliasMove
  *   executeCommand('ptp.models.removeVersion', 'digits@2', {})                          → removed (no confirmation)
- *   executeCommand('ptp.models.export', 'digits@2', { format: 'triton', output, force? }) → TritonExportResult
+ *   executeCommand('ptp.models.export', 'digits@2', { format: 'triton'|'kserve'|'mlflow'|'docker', output, storageUri?, force? })
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatRef, Registry, registryVersionOf, type AddResult, type AliasMove, type VersionRef } from '../../pipeline/registry';
 import { modelCard } from '../../pipeline/card';
-import { exportTriton, type TritonExportResult } from '../../pipeline/export';
+import { exportDocker, exportKServe, exportMlflow, exportTriton } from '../../pipeline/export';
+
+type ExportFormat = 'triton' | 'kserve' | 'mlflow' | 'docker';
 import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
 import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
 import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
@@ -149,27 +151,52 @@ export const registryOperation: Operation<RegistryApi> = {
         await vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
         return true;
       })),
-      vscode.commands.registerCommand(REGISTRY_COMMANDS.exportVersion, itemCommand('Export', async (ref, args): Promise<TritonExportResult | undefined> => {
-        const format = typeof args?.format === 'string' ? args.format : await pickOne<'triton'>([{ label: 'Triton model repository', description: 'config.pbtxt + versioned model.onnx (onnxruntime backend)', value: 'triton' }], `Export ${formatRef(ref.name, ref.version)}`, 'Export for a serving platform');
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.exportVersion, itemCommand('Export', async (ref, args): Promise<{ output: string } | undefined> => {
+        const label = formatRef(ref.name, ref.version);
+        const format =
+          typeof args?.format === 'string'
+            ? args.format
+            : await pickOne<ExportFormat>(
+                [
+                  { label: 'Triton model repository', description: 'config.pbtxt + versioned model.onnx (onnxruntime backend)', value: 'triton' },
+                  { label: 'KServe InferenceService', description: 'inferenceservice.yaml (Open Inference Protocol) + the model folder to upload', value: 'kserve' },
+                  { label: 'MLflow model', description: 'MLmodel with the onnx and python_function flavors', value: 'mlflow' },
+                  { label: 'Docker build context (Triton)', description: 'Dockerfile on the Triton server image + the repository', value: 'docker' },
+                ],
+                `Export ${label}`,
+                'Export for a serving platform',
+              );
         if (!format) return undefined;
-        if (format !== 'triton') throw new Error(`Unknown export format "${format}" (available: triton).`);
+        if (!['triton', 'kserve', 'mlflow', 'docker'].includes(format)) throw new Error(`Unknown export format "${format}" (available: triton, kserve, mlflow, docker).`);
+        let storageUri = typeof args?.storageUri === 'string' ? args.storageUri : undefined;
+        if (format === 'kserve' && !storageUri) {
+          storageUri = await pickParsed(`Export ${label}: storage URI`, 'Where the model folder will be uploaded (s3://…, gs://…, pvc://…)', '', (t) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(t.trim()) ? { value: t.trim() } : { error: 'A URI such as s3://bucket/models/digits/1' }));
+          if (!storageUri) return undefined;
+        }
         let output = typeof args?.output === 'string' ? args.output : undefined;
         if (!output) {
           const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-          const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Export here', title: `Export ${formatRef(ref.name, ref.version)}: the Triton model repository (the model goes in ${ref.name}/)`, ...(folder ? { defaultUri: folder } : {}) });
+          const what = format === 'triton' ? `the Triton model repository (the model goes in ${ref.name}/)` : 'an empty folder to write the export into';
+          const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Export here', title: `Export ${label}: ${what}`, ...(folder ? { defaultUri: folder } : {}) });
           if (!picked?.[0]) return undefined;
           output = picked[0].fsPath;
         }
         const file = (await fileOf(ref)).fsPath;
-        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting ${formatRef(ref.name, ref.version)} for Triton` }, () =>
-          exportTriton(file, output!, { name: ref.name, version: ref.version, force: args?.force === true }),
-        );
-        log.info(`Exported ${formatRef(ref.name, ref.version)} to the Triton repository ${result.output} (max_batch_size ${result.max_batch_size})`);
-        if (!args) {
-          void vscode.window.showInformationMessage(`Exported ${formatRef(ref.name, ref.version)} to the Triton repository ${result.output}.`, 'Open config.pbtxt').then((c) => {
-            if (c) void vscode.window.showTextDocument(vscode.Uri.file(path.join(result.output, result.name, 'config.pbtxt')));
-          });
-        }
+        const force = args?.force === true;
+        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting ${label} (${format})` }, async () => {
+          switch (format) {
+            case 'kserve':
+              return exportKServe(file, output!, { name: ref.name, storageUri: storageUri!, force });
+            case 'mlflow':
+              return exportMlflow(file, output!, { force });
+            case 'docker':
+              return exportDocker(file, output!, { name: ref.name, version: ref.version, runtime: 'triton', force });
+            default:
+              return exportTriton(file, output!, { name: ref.name, version: ref.version, force });
+          }
+        });
+        log.info(`Exported ${label} (${format}) to ${result.output}: ${result.files.join(', ')}`);
+        if (!args) void vscode.window.showInformationMessage(`Exported ${label} (${format}) to ${result.output}.`, 'Reveal').then((c) => c && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.output)));
         return result;
       })),
       vscode.commands.registerCommand(REGISTRY_COMMANDS.modelCard, itemCommand('Model Card', async (ref) => {
