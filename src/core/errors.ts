@@ -11,7 +11,8 @@ export type OnnxErrorCode =
   | 'too-deep'
   | 'external-data'
   | 'tensor-data'
-  | 'unsupported';
+  | 'unsupported'
+  | 'write-failed';
 
 /** Base class for all problems with a model file the user can act on (exit code 2 in the CLI). */
 export class OnnxError extends UserError {
@@ -31,6 +32,18 @@ export class OnnxFormatError extends OnnxError {
   constructor(code: OnnxErrorCode, message: string, file?: string) {
     super(code, message, file);
     this.name = 'OnnxFormatError';
+  }
+}
+
+/** The file system refused a write (a full disk, a read-only folder, no permission); `errno` is its code. */
+export class WriteError extends OnnxError {
+  constructor(
+    readonly errno: string,
+    message: string,
+    file?: string,
+  ) {
+    super('write-failed', message, file);
+    this.name = 'WriteError';
   }
 }
 

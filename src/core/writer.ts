@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { sweepStaleTemps, tempPath } from './temp-files';
-import { OnnxError } from './errors';
+import { OnnxError, WriteError } from './errors';
 import { externalDataInfo } from './external-data';
 import { lengthDelimitedHeader } from './io/scanner';
 import type { OnnxModel } from './model';
@@ -115,8 +115,25 @@ export async function writeModel(model: OnnxModel, file: string, options: WriteO
     await dataHandle?.close().catch(() => undefined);
     await fsp.rm(modelTmp, { force: true });
     if (dataTmp) await fsp.rm(dataTmp, { force: true });
-    throw e;
+    throw writeFailure(e, out);
   }
+}
+
+/** What the file system says no to (a full disk, a read-only folder, no permission): the user's to fix, named. */
+const WRITE_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the folder is on a read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'the folder does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+};
+
+function writeFailure(e: unknown, out: string): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const why = code ? WRITE_ERRORS[code] : undefined;
+  return why && code ? new WriteError(code, `cannot write the model: ${why} (${code}); nothing was written`, out) : e;
 }
 
 function normalizeExternal(

@@ -14,7 +14,7 @@
  */
 import { rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { deriveModel, isOnnxError, openModel, writeModel, type OnnxModel } from '../../core';
+import { deriveModel, isOnnxError, openModel, writeModel, type OnnxModel, WriteError } from '../../core';
 import type { DistillParams, DistillResult, StudentSpec } from '../../protocol/distill';
 import { createRng32 } from '../shared/rng';
 import { prepareModel, type PreparedModel } from '../shared/inference';
@@ -150,8 +150,9 @@ export async function distill(params: DistillParams, ctx: OperationContext = {})
     if (!studentFile && !proto.metadataProps?.length) proto.metadataProps = [...(model.proto.metadataProps ?? [])];
     stampLineage(proto, lineage);
     await writeModel(deriveModel(studentBase, proto), outTmp).catch((e: NodeJS.ErrnoException) => {
-      if (!e.code || !/^E[A-Z]+$/.test(e.code)) throw e;
-      throw new DistillError('bad-output', `cannot write the student next to ${path.basename(output)} (${e.code}: ${e.message}); choose another output file`, output);
+      const errno = e instanceof WriteError ? e.errno : e.code;
+      if (!errno || !/^E[A-Z]+$/.test(errno)) throw e;
+      throw new DistillError('bad-output', `cannot write the student next to ${path.basename(output)} (${errno}: ${e.message}); choose another output file`, output);
     });
     progress('Checking the student with onnxruntime');
     studentModel = await prepareModel(outTmp, runtime).catch((e: unknown) => {

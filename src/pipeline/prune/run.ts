@@ -12,7 +12,7 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { deriveModel, inspect, openModel, writeModel } from '../../core';
+import { deriveModel, inspect, openModel, writeModel, WriteError } from '../../core';
 import type { PruneFinetuneResult, PruneParams, PruneResult } from '../../protocol/prune';
 import type { RuntimeOptions } from '../../protocol/worker';
 import { evaluateBoth, latencyBoth, type Evaluation, type LatencyPair } from '../evaluate/before-after';
@@ -69,8 +69,9 @@ export async function prune(params: PruneParams, ctx: OperationContext = {}): Pr
     if (external) externalFile = path.join(path.dirname(output), external.location);
     const lineage = await lineageOf(source, 'prune', lineageParams(settings.method, reportedSettings(settings), params.finetune), ctx.signal);
     await writeModel(deriveModel(model, stampLineage(outcome.proto, lineage)), outTmp, external ? { externalData: external } : {}).catch((e: NodeJS.ErrnoException) => {
-      if (!e.code || !/^E[A-Z]+$/.test(e.code)) throw e;
-      throw new PruneError('bad-output', `cannot write the output next to ${path.basename(output)} (${e.code}: ${e.message}); choose another output file`, output);
+      const errno = e instanceof WriteError ? e.errno : e.code;
+      if (!errno || !/^E[A-Z]+$/.test(errno)) throw e;
+      throw new PruneError('bad-output', `cannot write the output next to ${path.basename(output)} (${errno}: ${e.message}); choose another output file`, output);
     });
     lap('prune_ms');
     throwIfAborted(ctx.signal);

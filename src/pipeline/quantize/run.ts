@@ -13,7 +13,7 @@
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { deriveModel, inspect, openModel, writeModel, type OnnxModel } from '../../core';
+import { deriveModel, inspect, openModel, writeModel, type OnnxModel, WriteError } from '../../core';
 import type { onnx } from '../../core/proto/onnx';
 import { DataType } from '../../core/tensor/dtypes';
 import type { QuantizeParams, QuantizeRecipe, QuantizeResult } from '../../protocol/quantize';
@@ -127,8 +127,9 @@ export async function quantize(params: QuantizeParams, ctx: OperationContext = {
     const external = estimate > EXTERNAL_DATA_FROM ? { location: `${path.basename(output)}.data` } : undefined;
     if (external) externalFile = path.join(path.dirname(output), external.location);
     await writeModel(deriveModel(model, proto), outTmp, external ? { externalData: external } : {}).catch((e: NodeJS.ErrnoException) => {
-      if (!e.code || !/^E[A-Z]+$/.test(e.code)) throw e;
-      throw new QuantizeError('bad-output', `cannot write the output next to ${path.basename(output)} (${e.code}: ${e.message}); choose another output file`, output);
+      const errno = e instanceof WriteError ? e.errno : e.code;
+      if (!errno || !/^E[A-Z]+$/.test(errno)) throw e;
+      throw new QuantizeError('bad-output', `cannot write the output next to ${path.basename(output)} (${errno}: ${e.message}); choose another output file`, output);
     });
     lap('quantize_ms');
     progress('Checking the quantized model with onnxruntime');

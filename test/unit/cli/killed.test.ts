@@ -1,5 +1,5 @@
 /**
- * Killed mid-write: `ptp quantize / optimize / prune / distill` and `ptp registry add` are killed with SIGKILL while they write
+ * Killed mid-write: `ptp quantize / optimize / prune / distill`, `ptp export triton` and `ptp registry add` are killed with SIGKILL while they write
  * (the moment their temp file or staging folder appears, plus a random delay). Afterwards the output is either
  * absent or a complete model that reads and validates, the registry still reads with no half version, and the
  * leftover temp is one of ours (core/temp-files.ts: its name holds the killed pid) and is gone after the next
@@ -97,6 +97,27 @@ describe('cli: killed mid-write', function () {
       assert.deepEqual(ours(dir), [], 'the killed runs\' temp files were removed by the next run');
     });
   }
+
+  it('export triton: a kill leaves the model folder absent or whole; the next export cleans up', async () => {
+    const dir = tmp.path('export');
+    mkdirSync(join(dir, 'repo'), { recursive: true });
+    bigModel(join(dir, 'big.onnx'));
+    let kills = 0;
+    for (let i = 0; i < 3; i++) {
+      const r = await runAndKill(dir, ['export', 'triton', 'big.onnx', '-o', 'repo', '--force'], i * 2, join(dir, 'repo'));
+      if (r.killed) kills++;
+      const model = join(dir, 'repo', 'big');
+      if (existsSync(model)) {
+        assert.ok(existsSync(join(model, 'config.pbtxt')), 'a model folder is whole: its config');
+        await assertCompleteOrAbsent(join(model, '1', 'model.onnx'));
+        assert.ok(existsSync(join(model, '1', 'model.onnx')), 'a model folder is whole: its model');
+      }
+    }
+    assert.ok(kills >= 1, 'no export was killed mid-write');
+    const ok = spawnSync(process.execPath, [CLI, 'export', 'triton', 'big.onnx', '-o', 'repo', '--force', '--json'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.deepEqual(ours(join(dir, 'repo')), [], 'no staging folder of a killed export is left');
+  });
 
   it('registry add: a kill leaves no half version; the registry reads, and the next add cleans up', async () => {
     const dir = tmp.path('reg');
