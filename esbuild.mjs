@@ -18,6 +18,8 @@ const nodeBuilds = [
   { entryPoints: { cli: 'src/cli/main.ts' }, external: ['onnxruntime-node'], banner: { js: '#!/usr/bin/env node' } },
   // worker thread that reads data sets while the model runs (src/pipeline/data/prefetch.ts)
   { entryPoints: { 'data-worker': 'src/pipeline/data/prefetch-worker.ts' }, external: ['onnxruntime-node'] },
+  // instance threads of `ptp serve`, one onnxruntime session each (src/pipeline/serve/instance-pool.ts)
+  { entryPoints: { 'serve-instance': 'src/pipeline/serve/instance-worker.ts' }, external: ['onnxruntime-node'] },
   { entryPoints: { bench: 'bench/main.ts' }, external: ['onnxruntime-node', 'playwright-core'] },
   { entryPoints: { 'test/suite': 'test/host/index.ts' }, external: ['vscode', 'onnxruntime-node', 'mocha'] },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));

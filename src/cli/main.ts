@@ -10,6 +10,7 @@ import { registerQuantizeCommand } from './commands/quantize';
 import { registerOptimizeCommand } from './commands/optimize';
 import { registerPruneCommand } from './commands/prune';
 import { registerRegistryCommands } from './commands/registry';
+import { registerServeCommand } from './commands/serve';
 import { installModelRefs } from './model-refs';
 import { runWorker } from './worker';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, errorJson, errorLine, isUserError } from './output';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerRegistryCommands(program);
   registerExportCommand(program);
   registerCardCommand(program);
+  registerServeCommand(program);
 
   program
     .command('worker', { hidden: true })
