@@ -7,6 +7,7 @@ import { decodeBinary, decodeJsonData, encodeBinary, encodeJsonData } from './co
 import { isV2Datatype, type V2Datatype, type V2Tensor } from './datatypes';
 import { ServeError } from './errors';
 import type { TensorSpec } from './signature';
+import type { VersionStats } from './stats';
 
 export interface ModelMetadata {
   readonly name: string;
@@ -148,6 +149,11 @@ export class V2Client {
     return this.json('POST', `/v2/repository/models/${encodeURIComponent(name)}/unload`, {});
   }
 
+  /** Live numbers per version (ptp serve only). */
+  stats(): Promise<{ models: LiveModelStats[] }> {
+    return this.json('GET', '/v2/admin/stats');
+  }
+
   routing(name: string): Promise<RoutingInfo> {
     return this.json('GET', `/v2/admin/models/${encodeURIComponent(name)}/routing`);
   }
@@ -163,6 +169,16 @@ export class V2Client {
   rollback(name: string): Promise<RoutingInfo> {
     return this.json('POST', `/v2/admin/models/${encodeURIComponent(name)}/rollback`, {});
   }
+}
+
+export interface LiveModelStats {
+  readonly name: string;
+  readonly versions: readonly VersionStats[];
+  readonly ready: readonly string[];
+  readonly split: Readonly<Record<string, number>>;
+  readonly sticky_header: string | null;
+  readonly shadow: string | null;
+  readonly queue_depth: Readonly<Record<string, number>>;
 }
 
 export interface RoutingInfo {

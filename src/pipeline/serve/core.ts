@@ -15,6 +15,7 @@ import type { ServeMetrics } from './metrics';
 import type { RequestLog } from './request-log';
 import { Router, checkRouting, type Routing } from './router';
 import { readSignature, type ModelSignature, type TensorSpec } from './signature';
+import { LiveStats, type VersionStats } from './stats';
 
 export type VersionState = 'loading' | 'ready' | 'failed';
 export type Protocol = 'rest' | 'grpc';
@@ -62,7 +63,7 @@ class ServedVersion {
     readonly config: VersionConfig,
   ) {}
 
-  async load(m: ModelConfig, registryDir: string, metrics: ServeMetrics): Promise<void> {
+  async load(m: ModelConfig, registryDir: string, metrics: ServeMetrics, stats: LiveStats): Promise<void> {
     try {
       let file = this.config.model;
       if (isRegistryRef(file)) file = (await Registry.at(registryDir).resolve(file)).file;
@@ -72,7 +73,10 @@ class ServedVersion {
       const labels = { model: this.model, version: this.config.version };
       this.pool = await InstancePool.start(file, m.instances, threads, () => this.batcher?.pump());
       this.batcher = new Batcher(this.pool, m.batching, this.signature.batchable, this.signature.outputs.map((o) => o.name), {
-        onBatch: (rows) => metrics.batchSize.observe(labels, rows),
+        onBatch: (rows) => {
+          metrics.batchSize.observe(labels, rows);
+          stats.batch(this.model, this.config.version, rows);
+        },
         onDepth: (d) => metrics.queueDepth.set(labels, d),
       });
       this.state = 'ready';
@@ -147,6 +151,7 @@ function checkInputs(specs: readonly TensorSpec[], given: readonly V2Tensor[], w
 export class ServerCore {
   private models = new Map<string, ServedModel>();
   private inFlight = 0;
+  private readonly stats = new LiveStats();
   private draining = false;
 
   constructor(
@@ -163,7 +168,7 @@ export class ServerCore {
 
   private async loadModel(m: ModelConfig): Promise<ServedModel> {
     const versions = new Map(m.versions.map((v) => [v.version, new ServedVersion(m.name, v)]));
-    await Promise.all([...versions.values()].map((v) => v.load(m, this.config.registry, this.metrics)));
+    await Promise.all([...versions.values()].map((v) => v.load(m, this.config.registry, this.metrics, this.stats)));
     const served = new ServedModel(m, versions);
     this.setWeights(served);
     return served;
@@ -257,6 +262,7 @@ export class ServerCore {
       this.metrics.queueDuration.observe(labels, timing.queueSeconds);
       this.metrics.computeDuration.observe(labels, timing.computeSeconds);
       this.metrics.rows.inc(labels, inputs[0]?.shape[0] ?? 1);
+      this.stats.rows(req.model, chosen, inputs[0]?.shape[0] ?? 1);
       const returned = wanted ? wanted.map((n) => outputs.find((o) => o.name === n)!) : outputs;
       const response: InferResponse = { model_name: req.model, model_version: chosen, ...(req.id !== undefined ? { id: req.id } : {}), outputs: returned };
       if (sampled) this.log!.write({ time: new Date().toISOString(), id: req.id ?? null, model: req.model, version: chosen, arm: 'primary', status: 200, latency_ms: Number(process.hrtime.bigint() - t0) / 1e6, inputs, outputs });
@@ -292,6 +298,7 @@ export class ServerCore {
     v.batcher.submit(inputs).then(
       ({ outputs }) => {
         this.metrics.shadow.inc({ ...labels, outcome: 'ok' });
+        this.stats.shadow(req.model, shadow);
         if (sampled) this.log!.write({ time: new Date().toISOString(), id: req.id ?? null, model: req.model, version: shadow, arm: 'shadow', status: 200, latency_ms: Number(process.hrtime.bigint() - t0) / 1e6, inputs, outputs });
       },
       (e: unknown) => {
@@ -306,7 +313,23 @@ export class ServerCore {
     const labels = { model, version, status: String(status), protocol };
     this.metrics.requests.inc(labels);
     if (status !== 200) this.metrics.failures.inc(labels);
+    if (this.models.get(model)?.versions.has(version)) this.stats.request(model, version, status === 200, seconds);
     else this.metrics.requestDuration.observe({ model, version }, seconds);
+  }
+
+  /** Live numbers per served version, with each model's routing. */
+  liveStats(): { models: { name: string; versions: VersionStats[]; ready: string[]; split: Record<string, number>; sticky_header: string | null; shadow: string | null; queue_depth: Record<string, number> }[] } {
+    return {
+      models: [...this.models.values()].map((m) => ({
+        name: m.config.name,
+        versions: this.stats.snapshot([...m.versions.keys()].map((version) => ({ model: m.config.name, version }))),
+        ready: m.ready(),
+        split: m.router.config.split,
+        sticky_header: m.router.config.stickyHeader,
+        shadow: m.router.config.shadow,
+        queue_depth: Object.fromEntries([...m.versions].map(([k, v]) => [k, v.batcher?.depth ?? 0])),
+      })),
+    };
   }
 
   // --- the repository extension and routing (admin) ---
@@ -318,7 +341,7 @@ export class ServerCore {
     if (!cfg) throw new ServeError('not-found', `unknown model "${name}": give its configuration in parameters.config to load it`);
     if (cfg.name !== name) throw badRequest(`the configuration names model "${cfg.name}", not "${name}"`);
     const versions = new Map(cfg.versions.map((v) => [v.version, new ServedVersion(name, v)]));
-    await Promise.all([...versions.values()].map((v) => v.load(cfg, this.config.registry, this.metrics)));
+    await Promise.all([...versions.values()].map((v) => v.load(cfg, this.config.registry, this.metrics, this.stats)));
     const loaded = [...versions.values()];
     if (old && !loaded.some((v) => v.state === 'ready')) {
       await Promise.all(loaded.map((v) => v.retire()));

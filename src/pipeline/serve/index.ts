@@ -4,4 +4,6 @@ export type { InferRequest, InferResponse, VersionStatus } from './core';
 export { V2_DATATYPES, type TensorData, type V2Datatype, type V2Tensor } from './datatypes';
 export { ServeError, type ServeErrorCode } from './errors';
 export { isLoopback, startServer, type RunningServer } from './server';
-export { V2Client, type ClientInferResult, type ModelMetadata, type RoutingInfo } from './client';
+export { V2Client, type ClientInferResult, type LiveModelStats, type ModelMetadata, type RoutingInfo } from './client';
+export type { VersionStats } from './stats';
+export { encodeJsonData, valuesOf } from './codec';

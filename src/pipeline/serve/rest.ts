@@ -241,6 +241,7 @@ async function admin(core: ServerCore, options: RestOptions, method: string, p: 
       }
     }
   }
+  if (p[0] === 'admin' && p[1] === 'stats' && p.length === 2 && method === 'GET') return send(res, 200, core.liveStats());
   if (p[0] === 'admin' && p[1] === 'models' && p.length === 4) {
     const name = p[2]!;
     if (p[3] === 'routing' && method === 'GET') return send(res, 200, routingJson(core, name));
