@@ -4,9 +4,8 @@
  * loop (HTTP, gRPC, batching, metrics) never waits for inference.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { createSession, ortMessage } from '../runtime/session';
-import { loadOrt } from '../runtime/ort';
+import { loadOrt, type OrtSession, type OrtTensor } from '../runtime/ort';
 import type { FromInstance, InstanceInit, ToInstance, WireTensor } from './instance-protocol';
 
 const port = parentPort!;
@@ -14,7 +13,7 @@ const init = workerData as InstanceInit;
 const send = (m: FromInstance): void => port.postMessage(m);
 
 async function main(): Promise<void> {
-  let session: InferenceSession;
+  let session: OrtSession;
   try {
     session = await createSession(init.file, { intraOpNumThreads: init.intraOpNumThreads, allowSpinning: false });
   } catch (e) {
@@ -25,7 +24,7 @@ async function main(): Promise<void> {
   port.on('message', (m: ToInstance) => {
     void (async () => {
       try {
-        const feeds: Record<string, Tensor> = {};
+        const feeds: Record<string, OrtTensor> = {};
         for (const f of m.feeds) feeds[f.name] = new ort.Tensor(f.type as 'float32', f.data as Float32Array, f.dims);
         const t0 = process.hrtime.bigint();
         const r = await session.run(feeds, [...m.fetches]);
