@@ -76,3 +76,36 @@ export class TempModels {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A float MLP `dims[0] → dims[1] → … → dims.at(-1)` (Gemm + Relu, no Relu after the last layer) with seeded
+ * random weights scaled by 1/√fan-in, input `x` [batch, dims[0]], output `y` [batch, dims.at(-1)]. Big enough
+ * (20→1024→1024→10) to be compute-bound in the serving tests and benchmark.
+ */
+export function mlpModel(dims: readonly number[], seed = 1): Uint8Array {
+  let s = seed >>> 0 || 1;
+  const rand = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  const nodes: onnx.NodeProto.$Properties[] = [];
+  const initializers: onnx.TensorProto.$Properties[] = [];
+  let prev = 'x';
+  for (let l = 0; l + 1 < dims.length; l++) {
+    const [fin, fout] = [dims[l]!, dims[l + 1]!];
+    const scale = 2 / Math.sqrt(fin);
+    initializers.push(floatTensor(`w${l}`, [fin, fout], Array.from({ length: fin * fout }, () => rand() * scale)));
+    initializers.push(floatTensor(`b${l}`, [fout], Array.from({ length: fout }, () => rand() * 0.1)));
+    const last = l + 2 === dims.length;
+    const out = last ? 'y' : `h${l}`;
+    nodes.push(node('Gemm', [prev, `w${l}`, `b${l}`], [last ? out : `g${l}`]));
+    if (!last) nodes.push(node('Relu', [`g${l}`], [out]));
+    prev = out;
+  }
+  return encodeModel({
+    nodes,
+    initializers,
+    inputs: [valueInfo('x', onnx.TensorProto.DataType.FLOAT, ['batch', dims[0]!])],
+    outputs: [valueInfo('y', onnx.TensorProto.DataType.FLOAT, ['batch', dims.at(-1)!])],
+  });
+}

@@ -125,7 +125,7 @@ export function registerServeCommand(program: Command): void {
     .option('--log-max-bytes <n>', 'rotate the log at this size', positiveInt, DEFAULTS.logMaxBytes)
     .option('--max-body-bytes <n>', 'largest request body (413 above)', positiveInt, DEFAULTS.maxBodyBytes)
     .option('--request-timeout-ms <ms>', 'a request body not received by then is refused (408)', positiveInt, DEFAULTS.requestTimeoutMs)
-    .option('--json', 'print the listening line as one JSON object')
+    .option('--json', 'print the listening line as one JSON object on one line')
     .action(async (source: string | undefined, o: ServeFlags, cmd: Command) => {
       if (o.logSample < 0 || o.logSample > 1) throw new UsageError(`--log-sample must be from 0 to 1, got ${o.logSample}`);
       const config = configFromFlags(source, o, registryDir(cmd));
@@ -133,7 +133,7 @@ export function registerServeCommand(program: Command): void {
       const server = await startServer(config, { onProgress: (p) => p.message && process.stderr.write(`${p.message}\n`) });
       const grpc = server.grpcPort !== null ? hostPort(server.host, server.grpcPort) : null;
       for (const m of server.models) if (m.state === 'failed') process.stderr.write(`ptp serve: ${m.model} version ${m.version} failed to load: ${m.reason}\n`);
-      if (o.json) printJson({ listening: true, http: server.url, grpc, models: server.models });
+      if (o.json) console.log(JSON.stringify({ listening: true, http: server.url, grpc, models: server.models }));
       else process.stdout.write(`listening ${server.url} grpc ${grpc ?? 'off'}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {

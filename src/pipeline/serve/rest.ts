@@ -125,7 +125,7 @@ export interface RestOptions {
 }
 
 export function createRestServer(core: ServerCore, options: RestOptions): http.Server {
-  const server = http.createServer({ requestTimeout: options.requestTimeoutMs, headersTimeout: Math.min(options.requestTimeoutMs, 60_000), keepAliveTimeout: 5_000 }, (req, res) => {
+  const server = http.createServer({ requestTimeout: options.requestTimeoutMs, headersTimeout: Math.min(options.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.max(50, Math.min(1_000, options.requestTimeoutMs / 4)), keepAliveTimeout: 5_000 }, (req, res) => {
     void handle(core, options, req, res);
   });
   return server;
