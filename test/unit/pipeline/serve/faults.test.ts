@@ -182,7 +182,7 @@ describe('serve: bad input and faults', function () {
     global.gc?.();
     const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
     assert.ok(grown < 300, `rss grew ${grown.toFixed(0)} MiB over 10,000 requests`);
-    const stats = (await new V2Client(server.url).stats()) as { models: { name: string; versions: { version: string; requests: number }[] }[] };
+    const stats = await new V2Client(server.url).stats();
     const v1 = stats.models.find((m) => m.name === 'digits')!.versions.find((v) => v.version === '1')!;
     assert.ok(v1.requests >= 10_000);
   });
