@@ -17,7 +17,7 @@ import { encodeModel, mlpModel, node, valueInfo } from '../../../helpers/tiny-mo
 const DIGITS = join(REPO_ROOT, 'examples/digits/digits_mlp.onnx');
 const row = (v = 1): number[] => Array.from({ length: 64 }, (_, i) => (i * v) % 17);
 
-async function post(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; doc: Record<string, unknown> }> {
+async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; doc: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   const text = await res.text();
   return { status: res.status, doc: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
