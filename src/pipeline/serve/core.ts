@@ -17,7 +17,7 @@ import { Router, checkRouting, type Routing } from './router';
 import { readSignature, type ModelSignature, type TensorSpec } from './signature';
 import { LiveStats, type VersionStats } from './stats';
 
-export type VersionState = 'loading' | 'ready' | 'failed';
+export type VersionState = 'loading' | 'ready' | 'failed' | 'unavailable';
 export type Protocol = 'rest' | 'grpc';
 
 export interface InferRequest {
@@ -150,6 +150,8 @@ function checkInputs(specs: readonly TensorSpec[], given: readonly V2Tensor[], w
 
 export class ServerCore {
   private models = new Map<string, ServedModel>();
+  /** Models unloaded through the repository API, with the configuration (and routing) a bare `load` brings back. */
+  private readonly unloaded = new Map<string, ModelConfig>();
   private inFlight = 0;
   private readonly stats = new LiveStats();
   private draining = false;
@@ -186,7 +188,10 @@ export class ServerCore {
   }
 
   index(): VersionStatus[] {
-    return [...this.models.values()].flatMap((m) => [...m.versions.values()].map((v) => v.status()));
+    const unloaded = [...this.unloaded.values()].flatMap((c) =>
+      c.versions.map((v): VersionStatus => ({ model: c.name, version: v.version, state: 'unavailable', reason: 'unloaded', source: v.model })),
+    );
+    return [...[...this.models.values()].flatMap((m) => [...m.versions.values()].map((v) => v.status())), ...unloaded];
   }
 
   get live(): boolean {
@@ -337,7 +342,7 @@ export class ServerCore {
   /** (Re)loads a model: the given config (a `models:` entry) or its current one with registry references resolved again. A reload that fails entirely keeps the old versions serving. */
   async load(name: string, config?: ModelConfig): Promise<VersionStatus[]> {
     const old = this.models.get(name);
-    const cfg = config ?? (old ? { ...old.config, routing: old.router.config } : undefined);
+    const cfg = config ?? (old ? { ...old.config, routing: old.router.config } : this.unloaded.get(name));
     if (!cfg) throw new ServeError('not-found', `unknown model "${name}": give its configuration in parameters.config to load it`);
     if (cfg.name !== name) throw badRequest(`the configuration names model "${cfg.name}", not "${name}"`);
     const versions = new Map(cfg.versions.map((v) => [v.version, new ServedVersion(name, v)]));
@@ -348,6 +353,7 @@ export class ServerCore {
       throw badRequest(`reloading "${name}" failed (${loaded.map((v) => `version ${v.config.version}: ${v.reason}`).join('; ')}); the loaded versions keep serving`);
     }
     const served = new ServedModel(cfg, versions);
+    this.unloaded.delete(name);
     // The routing history survives a reload: without a new configuration, the routing in force stays.
     if (old) served.history.splice(0, served.history.length, ...old.history, ...(config ? served.history : []));
     this.setWeights(served);
@@ -358,6 +364,7 @@ export class ServerCore {
   async unload(name: string): Promise<void> {
     const m = this.model(name);
     this.models.delete(name);
+    this.unloaded.set(name, { ...m.config, routing: m.router.config });
     for (const v of m.versions.keys()) this.metrics.ready.set({ model: name, version: v }, 0);
     await Promise.all([...m.versions.values()].map((v) => v.retire()));
   }
