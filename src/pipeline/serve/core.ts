@@ -315,11 +315,15 @@ export class ServerCore {
 
   /** Counts one answered request (called by the front ends, which know the status and the total time). */
   observe(model: string, version: string, status: number, protocol: Protocol, seconds: number): void {
-    const labels = { model, version, status: String(status), protocol };
+    // Names a client made up (unknown model or version) share one label value, so label cardinality stays bounded.
+    const known = this.models.get(model)?.versions.has(version) ?? false;
+    const m = known || this.models.has(model) ? model : '(unknown)';
+    const v = known ? version : '';
+    const labels = { model: m, version: v, status: String(status), protocol };
     this.metrics.requests.inc(labels);
     if (status !== 200) this.metrics.failures.inc(labels);
-    if (this.models.get(model)?.versions.has(version)) this.stats.request(model, version, status === 200, seconds);
-    else this.metrics.requestDuration.observe({ model, version }, seconds);
+    this.metrics.requestDuration.observe({ model: m, version: v }, seconds);
+    if (known) this.stats.request(model, version, status === 200, seconds);
   }
 
   /** Live numbers per served version, with each model's routing. */
