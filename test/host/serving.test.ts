@@ -4,6 +4,8 @@
  * the Serving panel renders, and Stop Serving closes the port.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, fixture, waitFor } from './util';
 
@@ -13,7 +15,7 @@ interface Served {
   readonly models: readonly { model: string; version: string; state: string }[];
 }
 interface ServingTestApi {
-  readonly serving: { url(): string | null; poll(): Promise<unknown> };
+  readonly serving: { url(): string | null; poll(): Promise<unknown>; sendTestRequest(model: string, rows: number, dataFile: string): Promise<{ modelVersion: string | null; rows: number; json: string } | null> };
   readonly webviews: { shown(): readonly { app: string; html: string }[] };
 }
 interface Stats {
@@ -68,6 +70,33 @@ export default function (): void {
       assert.equal(await vscode.commands.executeCommand('ptp.stopServing'), true);
       assert.equal(api.serving.url(), null);
       await assert.rejects(fetch(`${served.url}/v2/health/live`, { signal: AbortSignal.timeout(5000) }), 'the port is closed');
+    });
+
+    it('Serve in the Models view: a registry model with two versions is served as a 90/10 canary; Send Test Request answers from the data file; the split changes', async function () {
+      this.timeout(120_000);
+      const root = path.join(fixture('').fsPath, '.ptp', 'registry');
+      try {
+        await vscode.commands.executeCommand('ptp.registerModel', fixture('digits_cnn.onnx'), { name: 'canary' });
+        await vscode.commands.executeCommand('ptp.registerModel', fixture('digits_resnet.onnx'), { name: 'canary' });
+        const served = await vscode.commands.executeCommand<Served>('ptp.models.serve', 'canary', {});
+        assert.deepEqual(served.models.map((m) => [m.model, m.version, m.state]), [['canary', '1', 'ready'], ['canary', '2', 'ready']]);
+        let stats = await getJson<Stats>(`${served.url}/v2/admin/stats`);
+        assert.deepEqual(stats.models[0]!.split, { 1: 90, 2: 10 });
+
+        const answer = await api.serving.sendTestRequest('canary', 3, fixture('digits_test.csv').fsPath);
+        assert.ok(answer && ['1', '2'].includes(answer.modelVersion ?? ''), `answered by version ${answer?.modelVersion}`);
+        assert.equal(answer!.rows, 3);
+        assert.match(answer!.json, /"logits"/);
+        stats = await getJson<Stats>(`${served.url}/v2/admin/stats`);
+        assert.equal(stats.models[0]!.versions.reduce((n, v) => n + v.requests, 0), 1, 'the test request is counted');
+
+        await getJson(`${served.url}/v2/admin/models/canary/routing`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ split: { 2: 100 } }) });
+        const again = await api.serving.sendTestRequest('canary', 1, fixture('digits_test.csv').fsPath);
+        assert.equal(again?.modelVersion, '2', 'all traffic goes to v2 now');
+        assert.equal(await vscode.commands.executeCommand('ptp.stopServing'), true);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
     });
   });
 }

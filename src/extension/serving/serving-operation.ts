@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { modelNameFor } from '../../pipeline/export/triton';
 import { Registry } from '../../pipeline/registry';
-import type { ServedVersion } from '../../protocol/serving-panel';
+import type { ServedVersion, TestAnswer } from '../../protocol/serving-panel';
 import { registryRoot } from '../registry/models-view';
 import { isArgsObject } from '../shared/logic/command-args';
 import type { Operation, OperationHost } from '../shared/operation';
@@ -35,6 +35,8 @@ export interface ServingApi {
   url(): string | null;
   /** One stats poll now (tests wait for counts to move). */
   poll(): Promise<unknown>;
+  /** The panel's Send Test Request with the data file given (no picker). */
+  sendTestRequest(model: string, rows: number, dataFile: string): Promise<TestAnswer | null>;
 }
 
 /** The model name of a Models view node or a reference (`digits`, `digits@2`). */
@@ -109,7 +111,7 @@ export const servingOperation: Operation<ServingApi> = {
     const cleanup = { dispose: () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })) };
     return {
       disposable: vscode.Disposable.from(...commands, panel, session, output, cleanup),
-      api: { url: () => session.server?.url ?? null, poll: () => session.poll() },
+      api: { url: () => session.server?.url ?? null, poll: () => session.poll(), sendTestRequest: (model, rows, dataFile) => panel.sendTestRequest(model, rows, dataFile) },
     };
   },
 };
