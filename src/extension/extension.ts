@@ -18,6 +18,7 @@ import { optimizeOperation } from './optimize/optimize-operation';
 import { pruneOperation, type PruningApi } from './prune/prune-operation';
 import { quantizeOperation, type QuantizationApi } from './quantize/quantize-operation';
 import { registryOperation, type RegistryApi } from './registry/registry-operation';
+import { servingOperation, type ServingApi } from './serving/serving-operation';
 import type { Operation, OperationHost } from './shared/operation';
 import { OperationRunner } from './shared/operation-runner';
 import { shownWebviews, type ShownWebview } from './webview/webview-setup';
@@ -37,6 +38,8 @@ export interface PtpExtensionApi {
   readonly distillation: DistillationApi;
   /** The workspace model registry and its Models view. */
   readonly registry: RegistryApi;
+  /** The running ptp serve of this window. */
+  readonly serving: ServingApi;
   /** The worker processes serving a request now (tests kill one to prove the host survives). */
   readonly worker: { busyPids(): number[] };
   /** The webviews set up so far: app, HTML shell, options (the security host test checks every panel's). */
@@ -68,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     prune: pruneOperation,
     distill: distillOperation,
     registry: registryOperation,
+    serving: servingOperation,
   } satisfies Record<OperationName, Operation<unknown>>;
   const activate = <A>(operation: Operation<A>): A => {
     const { disposable, api } = operation.activate(host);
@@ -79,11 +83,12 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
   const pruning = activate(operations.prune);
   const distillation = activate(operations.distill);
   const registry = activate(operations.registry);
+  const serving = activate(operations.serving);
   void checkRegistered(log);
 
   const activationMs = performance.now() - moduleLoadStart;
   log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, overlays, quantization, pruning, distillation, registry, worker: { busyPids: () => worker.busyPids }, webviews: { shown: shownWebviews } };
+  return { activationMs, overlays, quantization, pruning, distillation, registry, serving, worker: { busyPids: () => worker.busyPids }, webviews: { shown: shownWebviews } };
 }
 
 /** Every command the manifest declares must have been registered by its operation (logged otherwise). */

@@ -15,6 +15,7 @@ import { tests as prune } from './ui/prune.mjs';
 import { tests as exportsTests } from './ui/exports.mjs';
 import { tests as registry } from './ui/registry.mjs';
 import { tests as security } from './ui/security.mjs';
+import { tests as serving } from './ui/serving.mjs';
 
 /** In the order they run (one window; each test sets up its own preconditions). */
-export const uiTests = [...basics, ...data, ...optimize, ...graph, ...prune, ...exportsTests, ...security, ...registry];
+export const uiTests = [...basics, ...data, ...optimize, ...graph, ...prune, ...exportsTests, ...security, ...registry, ...serving];

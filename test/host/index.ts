@@ -25,11 +25,12 @@ import registryTests from './registry.test';
 import surviveTests from './survive.test';
 import webviewSecurityTests from './webview-security.test';
 import sampleTests from './sample.test';
+import servingTests from './serving.test';
 import validateTests from './validate.test';
 import { hostInfo } from './util';
 
 /** Registered in this order; each calls describe()/it() once mocha's globals exist. */
-const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests, surviveTests, webviewSecurityTests];
+const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests, servingTests, surviveTests, webviewSecurityTests];
 
 /**
  * Registers every suite with the mocha whose describe/it are the current globals. For @vscode/test-cli,

@@ -11,6 +11,7 @@ import { OPTIMIZE_COMMANDS } from '../optimize/logic/optimize-ids';
 import { PRUNE_COMMANDS } from '../prune/logic/prune-ids';
 import { QUANTIZE_COMMANDS } from '../quantize/logic/quantize-ids';
 import { REGISTRY_COMMANDS } from '../registry/logic/registry-ids';
+import { SERVING_COMMANDS } from '../serving/logic/serving-ids';
 import { COMMANDS } from './ids';
 
 export const OPERATIONS = {
@@ -23,6 +24,7 @@ export const OPERATIONS = {
   prune: PRUNE_COMMANDS,
   distill: DISTILL_COMMANDS,
   registry: REGISTRY_COMMANDS,
+  serving: SERVING_COMMANDS,
 } as const satisfies Record<string, Readonly<Record<string, string>>>;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -81,6 +81,11 @@ export function v2TypeOfOnnx(elemType: string | null | undefined): V2Datatype | 
   return undefined;
 }
 
+/** The ONNX element type name of a V2 datatype (FP32 → `"FLOAT"`, BYTES → `"STRING"`). */
+export function onnxTypeOfV2(t: V2Datatype): string {
+  return t === 'BYTES' ? 'STRING' : TYPES[t].onnx;
+}
+
 /** The V2 datatype of an onnxruntime-node tensor type (`"float32"` → FP32). */
 export function v2TypeOfOrt(ortType: string): V2Datatype | undefined {
   if (ortType === 'string') return 'BYTES';

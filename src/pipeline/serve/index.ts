@@ -7,3 +7,5 @@ export { isLoopback, startServer, type RunningServer } from './server';
 export { V2Client, type ClientInferResult, type LiveModelStats, type ModelMetadata, type RoutingInfo } from './client';
 export type { VersionStats } from './stats';
 export { encodeJsonData, valuesOf } from './codec';
+export { inputSummaries, requestFromData, type DataRequest } from './data-request';
+export type { TensorSpec } from './signature';
