@@ -8,6 +8,7 @@ import { registerModelCommands } from './commands/model';
 import { registerProfileCommand } from './commands/profile';
 import { registerQuantizeCommand } from './commands/quantize';
 import { registerOptimizeCommand } from './commands/optimize';
+import { registerPredictCommand } from './commands/predict';
 import { registerPruneCommand } from './commands/prune';
 import { registerRegistryCommands } from './commands/registry';
 import { registerServeCommand } from './commands/serve';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   installModelRefs(program);
   registerModelCommands(program);
   registerEvaluateCommands(program);
+  registerPredictCommand(program);
   registerProfileCommand(program);
   registerQuantizeCommand(program);
   registerOptimizeCommand(program);

@@ -11,6 +11,7 @@ import { isRuntimeError } from '../pipeline/runtime/errors';
 import { runSample } from '../pipeline/sample/run';
 import { benchModel } from '../pipeline/evaluate/bench';
 import { compare, evaluate } from '../pipeline/evaluate/run';
+import { predict } from '../pipeline/predict';
 import { profileModel } from '../pipeline/profile';
 import { quantize } from '../pipeline/quantize';
 import { optimizeModel } from '../pipeline/optimize/optimize';
@@ -28,6 +29,7 @@ export const WORKER_HANDLERS: { readonly [K in WorkerOp]: OpHandler<K> } = {
   evaluate,
   bench: benchModel,
   compare,
+  predict,
   profile: profileModel,
   quantize,
   optimize: optimizeModel,

@@ -37,19 +37,31 @@ function descr(t: DecodedTensor): { descr: string; bytes: Uint8Array } {
   throw new TensorDataError(`cannot write ${dataTypeName(t.dataType)} tensor '${t.name ?? ''}' as .npy`);
 }
 
-/** The bytes of a `.npy` file holding `t` (C order, little-endian). */
-export function encodeNpy(t: DecodedTensor): Uint8Array {
-  const { descr: d, bytes } = descr(t);
-  const shape = t.dims.length === 1 ? `(${t.dims[0]},)` : `(${t.dims.join(', ')})`;
-  let header = `{'descr': '${d}', 'fortran_order': False, 'shape': ${shape}, }`;
+/**
+ * The preamble of a `.npy` file (magic, version 1.0, header dict) for data of type `descr` and shape `dims`, C
+ * order, padded to a multiple of 64 bytes and to at least `minBytes` (a streamed writer reserves room for the row
+ * count it learns at the end and rewrites the preamble in place).
+ */
+export function npyPreamble(descr: string, dims: readonly number[], minBytes = 0): Uint8Array {
+  const shape = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   // magic(6) + version(2) + header length(2) + header + '\n' must be a multiple of 64.
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + bytes.length);
+  const total = Math.max(10 + header.length + 1, minBytes);
+  header += ' '.repeat((64 - (total % 64)) % 64 + Math.max(0, minBytes - (10 + header.length + 1))) + '\n';
+  const out = new Uint8Array(10 + header.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
   out[8] = header.length & 0xff;
   out[9] = header.length >> 8;
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(bytes, 10 + header.length);
+  return out;
+}
+
+/** The bytes of a `.npy` file holding `t` (C order, little-endian). */
+export function encodeNpy(t: DecodedTensor): Uint8Array {
+  const { descr: d, bytes } = descr(t);
+  const head = npyPreamble(d, t.dims);
+  const out = new Uint8Array(head.length + bytes.length);
+  out.set(head, 0);
+  out.set(bytes, head.length);
   return out;
 }

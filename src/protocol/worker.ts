@@ -11,6 +11,7 @@ import type { OptimizeParams, OptimizeResult } from './optimize';
 import type { ExplainParams, ExplainResult } from './explain';
 import type { PruneParams, PruneResult, PruneSensitivityParams, PruneSensitivityResult } from './prune';
 import type { DistillParams, DistillResult } from './distill';
+import type { PredictParams, PredictResult } from './predict';
 
 /** Options every onnxruntime-backed operation takes. */
 export interface RuntimeOptions {
@@ -81,6 +82,7 @@ export interface WorkerOps {
   evaluate: { params: EvaluateParams; result: EvaluateResult };
   bench: { params: BenchParams; result: BenchResult };
   compare: { params: CompareParams; result: CompareResult };
+  predict: { params: PredictParams; result: PredictResult };
   profile: { params: ProfileParams; result: ProfileResult };
   quantize: { params: QuantizeParams; result: QuantizeResult };
   optimize: { params: OptimizeParams; result: OptimizeResult };

@@ -32,7 +32,8 @@ import {
 } from './metrics';
 import { checkProba } from './metrics/probabilistic';
 import { ovrRanking, RankingScratch, type RankingSummary } from './metrics/ranking';
-import { planOutputs, type OutputPlan } from '../shared/outputs';
+import type { OutputPlan } from '../shared/outputs';
+import { argmaxRows, describeOutputs, labelsAsScores, LABELS_ONLY_WARNING, modelOutputPlan } from '../shared/predictions';
 import { robustnessReport } from './robustness';
 import { prefetchJob, streamPredictions, type ModelPredictions, type StreamResult } from './stream';
 
@@ -122,7 +123,7 @@ async function evaluatePrepared(params: EvaluateParams, created: string, prefetc
       latency,
       ...(scored.space ? { class_names: scored.space.names } : {}),
       curves: curvesOf(scored),
-      plan: [...plan.describe(), ...describeOutputs(outputs, model, stream.predictions[0]!)],
+      plan: [...plan.describe(), ...describeOutputs(outputs, model, stream.predictions[0]!.transform)],
       nan_feature_cells: stream.nanFeatureCells,
       warnings: [...warnings, ...(scored.metrics?.warnings ?? [])],
       created,
@@ -165,7 +166,7 @@ export async function compare(params: CompareParams, ctx: OperationContext = {})
       metrics: s.metrics,
       latency: latencyOf(stream, stream.predictions[i]!, asEval(params.models[i]!)),
       ...(s.space ? { class_names: s.space.names } : {}),
-      plan: describeOutputs(outputs[i]!, models[i]!, stream.predictions[i]!),
+      plan: describeOutputs(outputs[i]!, models[i]!, stream.predictions[i]!.transform),
       nan_feature_cells: stream.nanFeatureCells,
       warnings: s.warnings,
       created,
@@ -201,9 +202,7 @@ function planData(source: DatasetSource, model: PreparedModel, params: EvaluateP
 }
 
 function planModelOutputs(model: PreparedModel, params: EvaluateParams, source: DatasetSource): OutputPlan {
-  const declared = model.zipmap[0]?.classLabels ?? source.classNames ?? null;
-  const plan = planOutputs(model.outputs, { task: params.task, classLabels: declared, probaOutput: model.zipmap[0]?.probabilities });
-  return plan;
+  return modelOutputPlan(model, params.task, source.classNames);
 }
 
 function robustnessRows(params: EvaluateParams): number {
@@ -234,18 +233,10 @@ function score(stream: StreamResult, p: ModelPredictions, outputs: OutputPlan, p
   let predicted: Int32Array;
   if (p.numClasses > 0) {
     proba = p.proba.view();
-    predicted = new Int32Array(n);
-    const K = p.numClasses;
-    for (let r = 0; r < n; r++) {
-      let best = 0;
-      for (let c = 1; c < K; c++) if (proba[r * K + c]! > proba[r * K + best]!) best = c;
-      predicted[r] = best;
-    }
+    predicted = argmaxRows(proba, n, p.numClasses);
   } else {
-    predicted = Int32Array.from(p.rawLabels, (l) => space.index.get(String(l)) ?? -1);
-    proba = new Float32Array(n * space.names.length);
-    for (let r = 0; r < n; r++) if (predicted[r]! >= 0) proba[r * space.names.length + predicted[r]!] = 1;
-    warnings.push('the model gives predicted labels only; probability metrics (log loss, ROC AUC) use one-hot scores');
+    ({ predicted, proba } = labelsAsScores(p.rawLabels, space));
+    warnings.push(LABELS_ONLY_WARNING);
   }
   const positive = positiveIndex(space, params.positiveClass, params.data);
   if (!rawTruth) return { task: 'classification', metrics: null, truth: null, predicted, proba, space, positive, ranking: [], warnings };
@@ -323,17 +314,6 @@ function curvesOf(s: Scored): EvaluationCurves | undefined {
     }
   }
   return { roc, pr, ...(calibration.length ? { calibration } : {}) };
-}
-
-function describeOutputs(o: OutputPlan, m: PreparedModel, p: ModelPredictions): string[] {
-  const lines: string[] = [];
-  if (m.zipmap.length) lines.push(`ZipMap output '${m.zipmap[0]!.removedOutput}' read as the probability tensor '${m.zipmap[0]!.probabilities}'`);
-  if (o.task === 'regression') lines.push(`task regression: prediction from output '${o.output}'`);
-  else {
-    const how = p.transform === 'softmax' ? 'logits → softmax' : p.transform === 'sigmoid' ? 'score → sigmoid' : 'probabilities as given';
-    lines.push(`task classification: scores from ${o.scoreOutput ? `output '${o.scoreOutput}' (${how})` : `label output '${o.labelOutput}'`}`);
-  }
-  return lines;
 }
 
 function maxAbsDiff(a: ModelPredictions, b: ModelPredictions): number {

@@ -10,6 +10,7 @@ import { throwIfAborted, type OperationContext } from '../operation';
 import { Growable } from './growable';
 import type { PreparedModel } from '../shared/inference';
 import { rawLabelsOf, regressionBatch, resolveTransform, scoreClasses, writeProba, type OutputPlan, type ScoreTransform } from '../shared/outputs';
+import { fetchList } from '../shared/predictions';
 
 /** Per-model accumulated predictions. */
 export interface ModelPredictions {
@@ -45,11 +46,6 @@ export interface StreamOptions {
   readonly keepRows?: number;
   /** A worker already reading the data for these models' plans (see `startPrefetch`), used instead of a new one. */
   readonly prefetch?: StartedPrefetch;
-}
-
-function fetchList(plan: OutputPlan): string[] {
-  if (plan.task === 'regression') return [plan.output];
-  return [plan.scoreOutput, plan.labelOutput].filter((x): x is string => x !== null && x !== undefined);
 }
 
 /** What the data reader thread needs for these models' plans. */
