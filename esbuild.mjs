@@ -20,7 +20,7 @@ const nodeBuilds = [
   { entryPoints: { 'data-worker': 'src/pipeline/data/prefetch-worker.ts' }, external: ['onnxruntime-node'] },
   // instance threads of `ptp serve`, one onnxruntime session each (src/pipeline/serve/instance-pool.ts)
   { entryPoints: { 'serve-instance': 'src/pipeline/serve/instance-worker.ts' }, external: ['onnxruntime-node'] },
-  { entryPoints: { bench: 'bench/main.ts' }, external: ['onnxruntime-node', 'playwright-core'] },
+  { entryPoints: { bench: 'bench/main.ts' }, external: ['onnxruntime-node', 'playwright-core', 'autocannon'] },
   { entryPoints: { 'test/suite': 'test/host/index.ts' }, external: ['vscode', 'onnxruntime-node', 'mocha'] },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
 

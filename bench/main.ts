@@ -12,6 +12,7 @@ import * as graphCheck from './graph-check';
 import * as inspectBench from './inspect';
 import * as pruneBench from './prune';
 import * as quantizeBench from './quantize';
+import * as serveBench from './serve';
 
 interface Bench {
   readonly description: string;
@@ -27,6 +28,7 @@ const BENCHES: Readonly<Record<string, Bench>> = {
   explain: explainBench,
   graph: graphBench,
   'graph-check': graphCheck,
+  serve: serveBench,
 };
 
 function usage(): string {
