@@ -150,7 +150,7 @@ export class V2Client {
   }
 
   /** Live numbers per version (ptp serve only). */
-  stats(): Promise<{ models: LiveModelStats[] }> {
+  stats(): Promise<{ in_flight: number; models: LiveModelStats[] }> {
     return this.json('GET', '/v2/admin/stats');
   }
 

@@ -327,8 +327,9 @@ export class ServerCore {
   }
 
   /** Live numbers per served version, with each model's routing. */
-  liveStats(): { models: { name: string; versions: VersionStats[]; ready: string[]; split: Record<string, number>; sticky_header: string | null; shadow: string | null; queue_depth: Record<string, number> }[] } {
+  liveStats(): { in_flight: number; models: { name: string; versions: VersionStats[]; ready: string[]; split: Record<string, number>; sticky_header: string | null; shadow: string | null; queue_depth: Record<string, number> }[] } {
     return {
+      in_flight: this.inFlight,
       models: [...this.models.values()].map((m) => ({
         name: m.config.name,
         versions: this.stats.snapshot([...m.versions.keys()].map((version) => ({ model: m.config.name, version }))),

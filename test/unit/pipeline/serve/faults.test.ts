@@ -209,13 +209,12 @@ describe('serve: SIGTERM drains in-flight requests', function () {
       // ~10 ms of compute each, one at a time: most are queued when SIGTERM arrives.
       const body = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [64, 20], data: Array.from({ length: 64 * 20 }, (_, i) => (i % 7) / 7) }] });
       const inflight = Array.from({ length: 60 }, () => fetch(`${http}/v2/models/heavy/infer`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }).then((r) => r.status));
-      // Wait until the server holds them all (requests counted + queued), then signal.
+      // Wait until the server holds them all (in flight + answered), then signal.
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const s = (await (await fetch(`${http}/v2/admin/stats`)).json()) as { models: { queue_depth: Record<string, number>; versions: { requests: number }[] }[] };
-        const m = s.models[0]!;
-        const held = Object.values(m.queue_depth).reduce((a, b) => a + b, 0) + m.versions.reduce((a, v) => a + v.requests, 0);
-        if (held >= 50 || Date.now() > deadline) break;
+        const s = (await (await fetch(`${http}/v2/admin/stats`)).json()) as { in_flight: number; models: { versions: { requests: number }[] }[] };
+        const held = s.in_flight + s.models[0]!.versions.reduce((a, v) => a + v.requests, 0);
+        if (held >= 60 || Date.now() > deadline) break;
         await new Promise((r) => setTimeout(r, 10));
       }
       child.kill('SIGTERM');
