@@ -128,12 +128,19 @@ const WRITE_ERRORS: Readonly<Record<string, string>> = {
   EPERM: 'operation not permitted',
   ENOENT: 'the folder does not exist',
   ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
 };
 
-function writeFailure(e: unknown, out: string): unknown {
+/** The errno and a person's reason when `e` is a file-system refusal of a write; undefined for anything else. */
+export function writeRefusal(e: unknown): { readonly code: string; readonly why: string } | undefined {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   const why = code ? WRITE_ERRORS[code] : undefined;
-  return why && code ? new WriteError(code, `cannot write the model: ${why} (${code}); nothing was written`, out) : e;
+  return why && code ? { code, why } : undefined;
+}
+
+function writeFailure(e: unknown, out: string): unknown {
+  const r = writeRefusal(e);
+  return r ? new WriteError(r.code, `cannot write the model: ${r.why} (${r.code}); nothing was written`, out) : e;
 }
 
 function normalizeExternal(

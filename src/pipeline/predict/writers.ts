@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { ByteWriter, ParquetWriter, type Writer } from 'hyparquet-writer';
 import { npyPreamble } from '../../core/npy';
 import { sweepStaleTemps, tempPath } from '../../core/temp-files';
+import { writeRefusal } from '../../core/writer';
 import type { PredictFormat } from '../../protocol/predict';
 import { PredictError } from './errors';
 
@@ -61,22 +62,10 @@ export function scoreColumns(classNames: readonly string[]): string[] {
   return classNames.map((c) => `score_${c}`);
 }
 
-const WRITE_ERRORS: Readonly<Record<string, string>> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is exceeded',
-  EROFS: 'the folder is on a read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOENT: 'the folder does not exist',
-  ENOTDIR: 'a part of the path is not a folder',
-  EISDIR: 'it is a folder',
-};
-
 /** A file-system refusal as the user's error naming the output; anything else unchanged. */
 export function writeFailure(e: unknown, output: string): unknown {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  const why = code ? WRITE_ERRORS[code] : undefined;
-  return why ? new PredictError(output, 'bad-output', `cannot write the predictions: ${why} (${code}); nothing was written`) : e;
+  const r = writeRefusal(e);
+  return r ? new PredictError(output, 'bad-output', `cannot write the predictions: ${r.why} (${r.code}); nothing was written`) : e;
 }
 
 /** Opens the sink for `format` at `output` (the temp is created now; the target is replaced at `finish`). */
