@@ -26,7 +26,7 @@ export { DatasetError, isDatasetError, type DatasetErrorCode, type DatasetErrorL
 export { buildBatchInputs, rowLocation, type BatchInputs } from './feed';
 export { imageOptionsForInput } from './images';
 export { parseNumberText } from './numbers';
-export { listNames, planFeatures, shapeText, type ExcludedColumn, type FeaturePlan, type FeedSource, type InputFeed, type PlanOptions } from './plan';
+export { autoLabelColumn, listNames, planFeatures, shapeText, type ExcludedColumn, type FeaturePlan, type FeedSource, type InputFeed, type PlanOptions } from './plan';
 export { sniffBytes } from './sniff';
 export type {
   ColumnKind,

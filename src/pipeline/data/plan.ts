@@ -79,6 +79,15 @@ export function shapeText(shape: readonly (number | string | null)[] | null): st
   return shape ? `[${shape.map((d) => (d === null ? '?' : String(d))).join(',')}]` : '(unknown rank)';
 }
 
+/** The column taken as the label when none is named: the first of LABEL_NAMES (any case) among the columns. */
+export function autoLabelColumn(columns: readonly string[]): string | null {
+  for (const want of LABEL_NAMES) {
+    const hit = columns.find((c) => c.trim().toLowerCase() === want);
+    if (hit !== undefined) return hit;
+  }
+  return null;
+}
+
 /** Routes the columns of a data set to a model's inputs. Throws DatasetError with what was tried and found. */
 export function planFeatures(source: DatasetSchema, inputs: readonly ValueSummary[], options: PlanOptions = {}): FeaturePlan {
   const file = source.file ?? 'data';
@@ -99,14 +108,8 @@ export function planFeatures(source: DatasetSchema, inputs: readonly ValueSummar
     label = options.label;
     labelHow = 'option';
   } else if (options.label === undefined) {
-    for (const want of LABEL_NAMES) {
-      const hit = columns.find((c) => c.trim().toLowerCase() === want);
-      if (hit !== undefined) {
-        label = hit;
-        labelHow = 'auto';
-        break;
-      }
-    }
+    label = autoLabelColumn(columns);
+    if (label !== null) labelHow = 'auto';
   }
   if (label === null && options.requireLabel) {
     throw new DatasetError(

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { PredictParams, PredictResult } from '../../protocol/predict';
-import { DatasetError, openDataset, planFeatures, type DatasetSource, type PlanOptions } from '../data';
+import { DatasetError, autoLabelColumn, openDataset, planFeatures, type DatasetSource, type PlanOptions } from '../data';
 import { checkBatchSize } from '../data/options';
 import { plannedBatches, type PrefetchJob } from '../data/prefetch';
 import { throwIfAborted, type OperationContext } from '../operation';
@@ -53,6 +53,10 @@ async function predictWith(
   start: number,
   ctx: OperationContext,
 ): Promise<PredictResult> {
+  const label = params.label === undefined ? autoLabelColumn(source.columns) : params.label;
+  if (params.idColumn !== undefined && params.idColumn === label) {
+    throw new PredictError(params.data, 'bad-option', `column "${params.idColumn}" cannot be both the id and the label${params.label === undefined ? ' (found as the label by its name; name another with --label, or --no-label)' : ''}`);
+  }
   const options = predictPlanOptions(params);
   const plan = planFeatures(source, model.inputs, options);
   const outputs = modelOutputPlan(model, params.task, source.classNames);

@@ -165,6 +165,10 @@ describe('predict: the example models, every output format', function () {
     });
     it('a named id column that is not in the data', () =>
       rejects({ model, data, output: join(dir, 'x.csv'), idColumn: 'nope' }, data, /"nope" is not in the data/));
+    it('an id column that is also the label (named, or found by its name)', async () => {
+      await rejects({ model, data, output: join(dir, 'x.csv'), idColumn: 'label', label: 'label' }, data, /"label" cannot be both the id and the label/);
+      await rejects({ model, data, output: join(dir, 'x.csv'), idColumn: 'label' }, data, /"label" cannot be both the id and the label \(found as the label by its name/);
+    });
     it('an output folder that does not exist', async () => {
       const output = join(dir, 'no', 'such', 'x.csv');
       await rejects({ model, data, output }, output, /folder does not exist/);
