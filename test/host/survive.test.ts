@@ -8,19 +8,25 @@ import type { QuantizeResult } from '../../src/protocol/quantize';
 import { activateExtension, fixture, waitFor } from './util';
 
 interface SurviveApi {
-  readonly worker: { busyPids(): number[] };
+  readonly worker: { busy(): readonly { readonly pid: number; readonly op: string }[] };
 }
 
-/** Starts `run`, SIGKILLs the worker process serving it as soon as it is busy, and returns the rejection. */
-async function killDuring(api: SurviveApi, run: () => Thenable<unknown>): Promise<Error> {
+/**
+ * Starts `run`, SIGKILLs the worker process running its `op` as soon as that op is running (not any other busy
+ * process: an editor may have work of its own in flight), and returns the rejection.
+ */
+async function killDuring(api: SurviveApi, op: string, run: () => Thenable<unknown>): Promise<Error> {
+  let settled = false;
   const pending = Promise.resolve(run()).then(
     () => undefined,
     (e: unknown) => e as Error,
   );
-  const pid = await waitFor('a busy worker process', () => api.worker.busyPids()[0], 20_000);
+  void pending.finally(() => (settled = true));
+  const pid = await waitFor(`a worker process running '${op}'`, () => (settled ? -1 : api.worker.busy().find((b) => b.op === op)?.pid), 20_000);
+  assert.notEqual(pid, -1, `the '${op}' finished before its worker could be seen busy (busy now: ${JSON.stringify(api.worker.busy())})`);
   process.kill(pid, 'SIGKILL');
   const error = await pending;
-  assert.ok(error, 'the operation finished before its worker could be killed');
+  assert.ok(error, `the '${op}' finished before its worker could be killed`);
   return error;
 }
 
@@ -35,7 +41,7 @@ export default function (): void {
       this.timeout(180_000);
       const model = fixture('digits_mlp.onnx');
       const data = fixture('digits_test.csv').fsPath;
-      const error = await killDuring(api, () => vscode.commands.executeCommand('ptp.evaluateModel', model, { data, label: 'label', robustness: true }));
+      const error = await killDuring(api, 'evaluate', () => vscode.commands.executeCommand('ptp.evaluateModel', model, { data, label: 'label', robustness: true }));
       assert.match(error.message, /worker stopped unexpectedly|signal SIGKILL/i);
       const again = await vscode.commands.executeCommand<EvaluateResult>('ptp.evaluateModel', model, { data, label: 'label' });
       assert.ok(again.metrics && 'accuracy' in again.metrics && again.metrics.accuracy > 0.9, 'the next evaluation works');
@@ -47,7 +53,7 @@ export default function (): void {
       const data = fixture('digits_test.csv').fsPath;
       const output = fixture('digits_resnet.survive.onnx').fsPath;
       fs.rmSync(output, { force: true });
-      const error = await killDuring(api, () => vscode.commands.executeCommand('ptp.quantizeModel', model, { mode: 'static', data, output }));
+      const error = await killDuring(api, 'quantize', () => vscode.commands.executeCommand('ptp.quantizeModel', model, { mode: 'static', data, output }));
       assert.match(error.message, /worker stopped unexpectedly|signal SIGKILL/i);
       assert.ok(!fs.existsSync(output), 'no output from the killed run');
       const r = await vscode.commands.executeCommand<QuantizeResult>('ptp.quantizeModel', model, { mode: 'static', data, output });

@@ -136,7 +136,15 @@ export class WorkerClient {
 
   /** The pids of the worker processes serving a request now (for diagnostics and the host-survival tests). */
   get busyPids(): number[] {
-    return [...this.processes].filter((p) => p.request !== undefined && !p.gone && p.child.pid !== undefined).map((p) => p.child.pid!);
+    return this.busy.map((b) => b.pid);
+  }
+
+  /** The running requests: the process and the op of each. */
+  get busy(): { readonly pid: number; readonly op: WorkerOp }[] {
+    return [...this.processes].flatMap((p) => {
+      const op = p.request !== undefined ? this.jobs.get(p.request)?.message.op : undefined;
+      return op !== undefined && !p.gone && p.child.pid !== undefined ? [{ pid: p.child.pid, op }] : [];
+    });
   }
 
   /** Requests waiting for a reply (queued or sent). */
