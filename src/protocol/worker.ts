@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   /** Intra-op threads (0 = onnxruntime's default). */
   readonly intraOpNumThreads?: number;
   readonly executionProviders?: readonly string[];
+  /** Requests in flight at once when the model is at an Open Inference Protocol endpoint (a URL; default 4). */
+  readonly endpointConcurrency?: number;
 }
 
 export interface RuntimeCheckParams extends RuntimeOptions {

@@ -4,7 +4,8 @@ import { benchModel, compare, evaluate, saveRun } from '../../pipeline/evaluate'
 import { benchText, compareText, evaluateText } from '../evaluate-text';
 import { labelOf } from '../data-options';
 import { collect, intList, onProgress, positiveInt, taskOption, threadsOption } from '../options';
-import { printResult } from '../output';
+import { printResult, UsageError } from '../output';
+import { endpointModels, endpointOptions, type EndpointFlags } from '../endpoint-options';
 
 export function registerEvaluateCommands(program: Command): void {
   const evalOptions = (c: Command): Command =>
@@ -21,9 +22,12 @@ export function registerEvaluateCommands(program: Command): void {
       .option('--seed <n>', 'random seed', positiveInt, 0)
       .option('--max-rows <n>', 'stop after this many rows', positiveInt)
       .addOption(threadsOption())
-      .option('--json', 'print one JSON document');
+      .option('--json', 'print one JSON document')
+      .addOption(endpointOptions.endpoint())
+      .addOption(endpointOptions.model())
+      .addOption(endpointOptions.concurrency());
 
-  interface EvalFlags {
+  interface EvalFlags extends EndpointFlags {
     data: string;
     label?: string | boolean;
     task: 'auto' | 'classification' | 'regression';
@@ -49,18 +53,21 @@ export function registerEvaluateCommands(program: Command): void {
     seed: o.seed,
     maxRows: o.maxRows,
     intraOpNumThreads: o.threads,
+    ...(o.concurrency !== undefined ? { endpointConcurrency: o.concurrency } : {}),
   });
   evalOptions(
     program
       .command('evaluate')
       .description('Evaluate a model on labelled data: metrics (scikit-learn definitions), fairness, robustness, latency.')
-      .argument('<model>', 'path to a .onnx file'),
+      .argument('[model]', 'path to a .onnx file (or NAME@VERSION / NAME@ALIAS); with --endpoint, none'),
   )
     .option('--robustness', 'also measure metrics under noise, feature dropout and per-feature corruption')
     .option('--outputs <file>', 'write per-row predictions (CSV)')
     .option('--save', 'also save the run: attached to the version for NAME@REF, else as JSON under .ptp/runs/ next to the model')
-    .action(async (file: string, o: EvalFlags & { robustness?: boolean; outputs?: string; save?: boolean }) => {
-      let r = await evaluate({ model: file, ...evalParams(o), robustness: o.robustness ?? false, outputsFile: o.outputs }, { onProgress });
+    .action(async (file: string | undefined, o: EvalFlags & { robustness?: boolean; outputs?: string; save?: boolean }) => {
+      const [model] = endpointModels('evaluate', file === undefined ? [] : [file], o, { exactlyOne: true });
+      if (o.save && o.endpoint) throw new UsageError('evaluate: --save keeps the run next to a model file or registry version; it does not apply to --endpoint');
+      let r = await evaluate({ model: model!, ...evalParams(o), robustness: o.robustness ?? false, outputsFile: o.outputs }, { onProgress });
       if (o.save) r = { ...r, saved_to: await saveRun(r) };
       printResult(r, o.json, evaluateText);
     });
@@ -69,9 +76,9 @@ export function registerEvaluateCommands(program: Command): void {
     program
       .command('compare')
       .description('Evaluate several models on the same rows: metrics side by side with deltas, agreement, max |output difference|.')
-      .argument('<models...>', 'two or more .onnx files'),
+      .argument('[models...]', 'two or more .onnx files (with --endpoint, the endpoint\'s --model entries join them)'),
   ).action(async (files: string[], o: EvalFlags) => {
-    const r = await compare({ models: files, ...evalParams(o) }, { onProgress });
+    const r = await compare({ models: endpointModels('compare', files, o, { exactlyOne: false }), ...evalParams(o) }, { onProgress });
     printResult(r, o.json, compareText);
   });
 

@@ -5,8 +5,9 @@ import type { PredictResult } from '../../protocol/predict';
 import { labelOf } from '../data-options';
 import { collect, onProgress, positiveInt, taskOption, threadsOption } from '../options';
 import { printResult } from '../output';
+import { endpointModels, endpointOptions, type EndpointFlags } from '../endpoint-options';
 
-interface PredictFlags {
+interface PredictFlags extends EndpointFlags {
   data: string;
   output: string;
   label?: string | boolean;
@@ -28,7 +29,7 @@ export function registerPredictCommand(program: Command): void {
   program
     .command('predict')
     .description('Batch inference: the model over every row of a data file → id, prediction and scores per row (CSV, Parquet, JSON Lines or NPY).')
-    .argument('<model>', 'path to a .onnx file (or NAME@VERSION / NAME@ALIAS)')
+    .argument('[model]', 'path to a .onnx file (or NAME@VERSION / NAME@ALIAS); with --endpoint, none')
     .requiredOption('--data <file>', 'data: CSV/TSV, NPY/NPZ, JSONL, Parquet, or an image folder')
     .requiredOption('-o, --output <file>', 'predictions file: .csv, .parquet, .jsonl or .npy (the score matrix)')
     .option('--id-column <column>', 'column whose value is each row\'s id (default: the 0-based row index)')
@@ -41,10 +42,15 @@ export function registerPredictCommand(program: Command): void {
     .option('--max-rows <n>', 'stop after this many rows', positiveInt)
     .addOption(threadsOption())
     .option('--json', 'print one JSON document (rows, output, seconds, model)')
-    .action(async (model: string, o: PredictFlags) => {
+    .addOption(endpointOptions.endpoint())
+    .addOption(endpointOptions.model())
+    .addOption(endpointOptions.concurrency())
+    .action(async (file: string | undefined, o: PredictFlags) => {
+      const [model] = endpointModels('predict', file === undefined ? [] : [file], o, { exactlyOne: true });
       const r = await predict(
         {
-          model,
+          model: model!,
+          ...(o.concurrency !== undefined ? { endpointConcurrency: o.concurrency } : {}),
           data: o.data,
           output: o.output,
           label: labelOf(o.label),

@@ -8,12 +8,12 @@ import type { DecodedTensor } from '../../core/tensor/types';
 import type { RobustnessOptions, RobustnessReport, RobustnessRow } from '../../protocol/evaluate';
 import { createRng32 } from './fairness';
 import { regressionMetrics } from './metrics';
-import type { PreparedModel } from '../shared/inference';
+import type { ModelRunner } from '../shared/inference';
 import { classBatch, regressionBatch, type OutputPlan, type ScoreTransform } from '../shared/outputs';
 import { throwIfAborted, type OperationContext } from '../operation';
 
 export interface RobustnessInput {
-  readonly model: PreparedModel;
+  readonly model: ModelRunner;
   readonly outputs: OutputPlan;
   readonly transform: Exclude<ScoreTransform, 'auto'>;
   /** Kept input batches of the first rows. */

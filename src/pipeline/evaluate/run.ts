@@ -21,7 +21,8 @@ import { classSpace, labelsToIndices, positiveIndex, type ClassSpace } from '../
 import { binarize, fairnessReport } from './fairness';
 import type { FairnessReport } from './fairness/types';
 import { percentile } from './growable';
-import { prepareModel, readModelInputs, type PreparedModel } from '../shared/inference';
+import type { ModelRunner } from '../shared/inference';
+import { modelRunnerInputs, openModelRunner } from '../serve/model-runner';
 import {
   calibrationCurve,
   classificationMetrics,
@@ -60,7 +61,7 @@ export async function evaluate(params: EvaluateParams, ctx: OperationContext = {
   ctx.onProgress?.({ message: 'Opening model and data' });
   const batchSize = params.batchSize ?? DEFAULT_BATCH;
   // The data reader thread (large files) starts first: it boots and reads ahead while the session is created.
-  const inputs = await readModelInputs(params.model);
+  const inputs = await modelRunnerInputs(params.model);
   const prefetch = startPrefetch(prefetchJob(params.data, {}, [{ model: { inputs }, planOptions: planOptions(params) }], batchSize));
   try {
     return await evaluatePrepared(params, created, prefetch, ctx);
@@ -70,7 +71,7 @@ export async function evaluate(params: EvaluateParams, ctx: OperationContext = {
 }
 
 async function evaluatePrepared(params: EvaluateParams, created: string, prefetch: StartedPrefetch | undefined, ctx: OperationContext): Promise<EvaluateResult> {
-  const model = await prepareModel(params.model, { ...params, spinning: false });
+  const model = await openModelRunner(params.model, { ...params, spinning: false });
   try {
     const source = await openDataset(params.data);
     const plan = planData(source, model, params);
@@ -142,9 +143,9 @@ async function evaluatePrepared(params: EvaluateParams, created: string, prefetc
 export async function compare(params: CompareParams, ctx: OperationContext = {}): Promise<CompareResult> {
   if (params.models.length < 2) throw new DatasetError(params.data, 'invalid-option', 'compare needs at least two models');
   const created = new Date().toISOString();
-  const models: PreparedModel[] = [];
+  const models: ModelRunner[] = [];
   try {
-    for (const m of params.models) models.push(await prepareModel(m, { ...params, spinning: false }));
+    for (const m of params.models) models.push(await openModelRunner(m, { ...params, spinning: false }));
     const source = await openDataset(params.data);
     const asEval = (model: string): EvaluateParams => ({ ...params, model });
     const plans = models.map((m) => planData(source, m, asEval(m.file)));
@@ -197,11 +198,11 @@ function planOptions(params: EvaluateParams): PlanOptions {
   return { label: params.label, requireLabel: params.label !== null, sensitive: params.sensitive, excludeColumns: params.excludeColumns };
 }
 
-function planData(source: DatasetSource, model: PreparedModel, params: EvaluateParams): FeaturePlan {
+function planData(source: DatasetSource, model: ModelRunner, params: EvaluateParams): FeaturePlan {
   return planFeatures(source, model.inputs, planOptions(params));
 }
 
-function planModelOutputs(model: PreparedModel, params: EvaluateParams, source: DatasetSource): OutputPlan {
+function planModelOutputs(model: ModelRunner, params: EvaluateParams, source: DatasetSource): OutputPlan {
   return modelOutputPlan(model, params.task, source.classNames);
 }
 

@@ -8,7 +8,7 @@ import type { BatchInputs, DatasetSource, FeaturePlan, OpenDatasetOptions, PlanO
 import { plannedBatches, type PrefetchJob, type StartedPrefetch } from '../data/prefetch';
 import { throwIfAborted, type OperationContext } from '../operation';
 import { Growable } from './growable';
-import type { PreparedModel } from '../shared/inference';
+import type { ModelRunner } from '../shared/inference';
 import { rawLabelsOf, regressionBatch, resolveTransform, scoreClasses, writeProba, type OutputPlan, type ScoreTransform } from '../shared/outputs';
 import { fetchList } from '../shared/predictions';
 
@@ -62,7 +62,7 @@ export function prefetchJob(
 export async function streamPredictions(
   source: DatasetSource,
   plan: FeaturePlan,
-  models: readonly { model: PreparedModel; outputs: OutputPlan; planOptions: PlanOptions }[],
+  models: readonly { model: ModelRunner; outputs: OutputPlan; planOptions: PlanOptions }[],
   options: StreamOptions,
   ctx: OperationContext = {},
 ): Promise<StreamResult> {

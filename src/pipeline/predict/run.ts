@@ -10,7 +10,8 @@ import { DatasetError, autoLabelColumn, openDataset, planFeatures, type DatasetS
 import { checkBatchSize } from '../data/options';
 import { plannedBatches, type PrefetchJob } from '../data/prefetch';
 import { throwIfAborted, type OperationContext } from '../operation';
-import { prepareModel, type PreparedModel } from '../shared/inference';
+import type { ModelRunner } from '../shared/inference';
+import { openModelRunner } from '../serve/model-runner';
 import { BatchPredictor, describeOutputs, fetchList, modelOutputPlan } from '../shared/predictions';
 import { PredictError } from './errors';
 import { openSink, predictFormat, scoreColumns, type PredictedRows, type PredictionSink } from './writers';
@@ -36,7 +37,7 @@ export async function predict(params: PredictParams, ctx: OperationContext = {})
   }
   ctx.onProgress?.({ message: 'Opening model and data' });
   const source = await openDataset(params.data);
-  const model = await prepareModel(params.model, { intraOpNumThreads: params.intraOpNumThreads, executionProviders: params.executionProviders, spinning: false });
+  const model = await openModelRunner(params.model, { intraOpNumThreads: params.intraOpNumThreads, executionProviders: params.executionProviders, endpointConcurrency: params.endpointConcurrency, spinning: false });
   try {
     return await predictWith(model, source, params, format, batchSize, start, ctx);
   } finally {
@@ -45,7 +46,7 @@ export async function predict(params: PredictParams, ctx: OperationContext = {})
 }
 
 async function predictWith(
-  model: PreparedModel,
+  model: ModelRunner,
   source: DatasetSource,
   params: PredictParams,
   format: ReturnType<typeof predictFormat>,

@@ -15,6 +15,8 @@ export interface ModelMetadata {
   readonly platform: string;
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
+  /** Server-specific facts (ptp serve: `class_labels`, a JSON array; `unserved_outputs`). */
+  readonly parameters?: Readonly<Record<string, unknown>>;
 }
 
 export interface ClientInferResult {

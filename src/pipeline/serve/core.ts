@@ -14,7 +14,7 @@ import { InstancePool } from './instance-pool';
 import type { ServeMetrics } from './metrics';
 import type { RequestLog } from './request-log';
 import { Router, checkRouting, type Routing } from './router';
-import { readSignature, type ModelSignature, type TensorSpec } from './signature';
+import { readSignature, servedFile, type ModelSignature, type ServedFile, type TensorSpec } from './signature';
 import { LiveStats, type VersionStats } from './stats';
 
 export type VersionState = 'loading' | 'ready' | 'failed' | 'unavailable';
@@ -54,6 +54,7 @@ class ServedVersion {
   state: VersionState = 'loading';
   reason: string | undefined;
   file: string | undefined;
+  served: ServedFile | undefined;
   signature: ModelSignature | undefined;
   pool: InstancePool | undefined;
   batcher: Batcher | undefined;
@@ -68,10 +69,12 @@ class ServedVersion {
       let file = this.config.model;
       if (isRegistryRef(file)) file = (await Registry.at(registryDir).resolve(file)).file;
       this.file = file;
-      this.signature = await readSignature(file);
+      this.served = await servedFile(file);
+      const signature = await readSignature(this.served.file);
+      this.signature = this.served.classLabels ? { ...signature, classLabels: this.served.classLabels } : signature;
       const threads = m.threads > 0 ? m.threads : Math.max(1, Math.floor(availableParallelism() / m.instances));
       const labels = { model: this.model, version: this.config.version };
-      this.pool = await InstancePool.start(file, m.instances, threads, () => this.batcher?.pump());
+      this.pool = await InstancePool.start(this.served.file, m.instances, threads, () => this.batcher?.pump());
       this.batcher = new Batcher(this.pool, m.batching, this.signature.batchable, this.signature.outputs.map((o) => o.name), {
         onBatch: (rows) => {
           metrics.batchSize.observe(labels, rows);
@@ -84,6 +87,8 @@ class ServedVersion {
     } catch (e) {
       this.state = 'failed';
       this.reason = e instanceof Error ? e.message : String(e);
+      await this.served?.dispose().catch(() => undefined);
+      this.served = undefined;
       metrics.ready.set({ model: this.model, version: this.config.version }, 0);
     }
   }
@@ -94,6 +99,7 @@ class ServedVersion {
     const until = Date.now() + 60_000;
     while (this.pool && (this.batcher?.depth || this.pool.busyCount) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     await this.pool?.close();
+    await this.served?.dispose();
   }
 
   status(): VersionStatus {
@@ -229,7 +235,14 @@ export class ServerCore {
       platform: 'onnxruntime_onnx',
       inputs: [...v.signature.inputs],
       outputs: [...v.signature.outputs],
-      ...(v.signature.skippedOutputs.length ? { parameters: { unserved_outputs: v.signature.skippedOutputs.join(',') } } : {}),
+      ...(v.signature.skippedOutputs.length || v.signature.classLabels
+        ? {
+            parameters: {
+              ...(v.signature.skippedOutputs.length ? { unserved_outputs: v.signature.skippedOutputs.join(',') } : {}),
+              ...(v.signature.classLabels ? { class_labels: JSON.stringify(v.signature.classLabels) } : {}),
+            },
+          }
+        : {}),
     };
   }
 

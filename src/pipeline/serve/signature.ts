@@ -1,5 +1,9 @@
 /** What a served model takes and gives, in V2 terms, read from the model file (pure apart from reading the file). */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { inspect, openModel } from '../../core';
+import { writeWithoutZipMaps } from '../shared/zipmap';
 import type { ValueSummary } from '../../core/report-types';
 import { v2TypeOfOnnx, type V2Datatype } from './datatypes';
 import { ServeError } from './errors';
@@ -19,6 +23,43 @@ export interface ModelSignature {
   readonly skippedOutputs: readonly string[];
   /** Every input and output has a dynamic first dim: requests can be batched along it. */
   readonly batchable: boolean;
+  /** The classes of the probability output, in column order, when the model declares them (its ZipMap's labels). */
+  readonly classLabels?: readonly (string | number)[];
+}
+
+/** The file the instances run: the model itself, or a copy whose ZipMap outputs are plain probability tensors. */
+export interface ServedFile {
+  readonly file: string;
+  readonly classLabels?: readonly (string | number)[];
+  dispose(): Promise<void>;
+}
+
+/**
+ * A classifier's ZipMap output (a sequence of maps, which no V2 tensor can carry) is served as what it wraps:
+ * the [N, K] probability tensor under the name the ZipMap consumed, its class labels in the model metadata —
+ * the same rewrite evaluation applies, so a client reads the scores `ptp evaluate` reads. The copy lives in a
+ * temp folder until the version is retired; the source model is never touched.
+ */
+export async function servedFile(file: string): Promise<ServedFile> {
+  const m = await openModel(file);
+  let tmp: string | undefined;
+  try {
+    if (!m.proto.graph?.node?.some((n) => n.opType === 'ZipMap')) return { file, dispose: async () => undefined };
+    tmp = await mkdtemp(path.join(tmpdir(), 'ptp-serve-'));
+    const copy = path.join(tmp, path.basename(file));
+    const rewrites = await writeWithoutZipMaps(m, copy);
+    if (!rewrites) {
+      await rm(tmp, { recursive: true, force: true });
+      return { file, dispose: async () => undefined };
+    }
+    const dir = tmp;
+    return { file: copy, classLabels: rewrites[0]!.classLabels, dispose: () => rm(dir, { recursive: true, force: true }) };
+  } catch (e) {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+    throw e;
+  } finally {
+    await m.close();
+  }
 }
 
 const dyn = (d: number | string | null): boolean => typeof d !== 'number' || d < 0;

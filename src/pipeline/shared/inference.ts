@@ -10,15 +10,22 @@ import { createSession, toOrtTensor, type OrtSession } from '../runtime';
 import type { BatchOutput } from './outputs';
 import { writeWithoutZipMaps, type ZipMapRewrite } from './zipmap';
 
-export interface PreparedModel {
+/** A model that runs batches: a local onnxruntime session or a model behind a V2 endpoint (serve/remote-model.ts). */
+export interface ModelRunner {
+  /** The model file, or the model's URL at an endpoint. */
   readonly file: string;
   readonly inputs: readonly ValueSummary[];
   /** Outputs as onnxruntime will return them (ZipMap outputs replaced by their probability tensors). */
   readonly outputs: readonly ValueSummary[];
   readonly zipmap: readonly ZipMapRewrite[];
-  readonly session: OrtSession;
+  /** Classes of the score output declared other than by a ZipMap (a served model's metadata). */
+  readonly classLabels?: readonly (string | number)[];
   run(inputs: Record<string, DecodedTensor>, fetch: readonly string[]): Promise<{ outputs: Record<string, BatchOutput>; ms: number }>;
   dispose(): Promise<void>;
+}
+
+export interface PreparedModel extends ModelRunner {
+  readonly session: OrtSession;
 }
 
 export interface PrepareOptions extends RuntimeOptions {

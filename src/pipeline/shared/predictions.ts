@@ -13,6 +13,8 @@ import type { ZipMapRewrite } from './zipmap';
 export interface ModelOutputs {
   readonly outputs: readonly ValueSummary[];
   readonly zipmap: readonly ZipMapRewrite[];
+  /** Classes of the score output declared other than by a ZipMap (a served model's metadata). */
+  readonly classLabels?: readonly (string | number)[];
 }
 
 /** The outputs a plan reads. */
@@ -23,7 +25,7 @@ export function fetchList(plan: OutputPlan): string[] {
 
 /** The output plan of a prepared model: the classes are the ZipMap's labels, else the data's (image folders). */
 export function modelOutputPlan(model: ModelOutputs, task: Task | 'auto' | undefined, dataClassNames: readonly string[] | undefined): OutputPlan {
-  const declared = model.zipmap[0]?.classLabels ?? dataClassNames ?? null;
+  const declared = model.zipmap[0]?.classLabels ?? model.classLabels ?? dataClassNames ?? null;
   return planOutputs(model.outputs, { task, classLabels: declared, probaOutput: model.zipmap[0]?.probabilities });
 }
 
