@@ -81,7 +81,7 @@ export default function (): void {
       fs.rmSync(path.dirname(output), { recursive: true, force: true });
     });
 
-    it('Export… also writes KServe and MLflow folders from the Models view', async function () {
+    it('Export… also writes KServe, MLflow and Docker (ptp serve) folders from the Models view', async function () {
       this.timeout(60_000);
       const base = path.join(fixture('').fsPath, 'build');
       fs.rmSync(base, { recursive: true, force: true });
@@ -90,6 +90,10 @@ export default function (): void {
       assert.match(fs.readFileSync(path.join(base, 'kserve', 'inferenceservice.yaml'), 'utf8'), /storageUri: s3:\/\/models\/digits\/2/);
       await vscode.commands.executeCommand('ptp.models.export', 'digits@2', { format: 'mlflow', output: path.join(base, 'mlflow') });
       assert.match(fs.readFileSync(path.join(base, 'mlflow', 'MLmodel'), 'utf8'), /loader_module: mlflow\.onnx/);
+      await vscode.commands.executeCommand('ptp.models.export', 'digits@2', { format: 'docker', output: path.join(base, 'docker') });
+      assert.match(fs.readFileSync(path.join(base, 'docker', 'Dockerfile'), 'utf8'), /^ENTRYPOINT \["node", "\/opt\/ptp\/dist\/cli\.js", "serve"/m);
+      assert.match(fs.readFileSync(path.join(base, 'docker', 'serve.yaml'), 'utf8'), /name: digits/);
+      assert.ok(fs.existsSync(path.join(base, 'docker', 'ptp', 'dist', 'serve-instance.js')), 'the context carries the ptp runtime');
       fs.rmSync(base, { recursive: true, force: true });
     });
 

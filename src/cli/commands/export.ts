@@ -28,7 +28,7 @@ export function registerExportCommand(program: Command): void {
     .option('--canary-percent <p>', 'kserve: canaryTrafficPercent of this revision', positiveInt)
     .option('--cpu <n>', 'kserve: CPU request and limit', '1')
     .option('--memory <size>', 'kserve: memory request and limit', '2Gi')
-    .option('--runtime <runtime>', 'docker: the server in the image (triton)')
+    .option('--runtime <runtime>', 'docker: the server in the image: ptp (ptp serve on Node, default) or triton')
     .option('--force', 'replace what OUT holds for this model')
     .option('--json', 'print one JSON document')
     .action(async (format: string, model: string, o: { output: string; name?: string; version?: number; maxBatchSize: number; maxQueueDelayUs: number; instances: number; storageUri?: string; canaryPercent?: number; cpu: string; memory: string; runtime?: string; force?: boolean; json?: boolean }) => {
@@ -44,7 +44,7 @@ export function registerExportCommand(program: Command): void {
       if (format === 'docker') {
         if (o.runtime !== undefined && o.runtime !== 'triton' && o.runtime !== 'ptp') throw new UsageError(`--runtime must be triton or ptp, got "${o.runtime}"`);
         const d = await exportDocker(model, o.output, { name: o.name ?? ref?.name, version: o.version ?? ref?.version, maxBatchSize: o.maxBatchSize, maxQueueDelayUs: o.maxQueueDelayUs, instances: o.instances, force: o.force, runtime: o.runtime as 'triton' | 'ptp' | undefined }, onProgress);
-        printResult(d, o.json, (x) => `Wrote the Docker build context ${x.output} (${x.image}): docker build -t ${x.name} ${x.output} && docker run -p 8000:8000 -p 8001:8001 ${x.name}`);
+        printResult(d, o.json, (x) => `Wrote the Docker build context ${x.output} (${x.runtime === 'ptp' ? 'ptp serve' : 'Triton'} on ${x.image}): docker build -t ${x.name.toLowerCase()} ${x.output} && docker run -p 8000:8000 -p 8001:8001 ${x.name.toLowerCase()}`);
         return;
       }
       if (format === 'mlflow') {

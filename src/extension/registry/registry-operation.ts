@@ -16,7 +16,7 @@ import { formatRef, Registry, registryVersionOf, type AddResult, type AliasMove,
 import { modelCard } from '../../pipeline/card';
 import { exportDocker, exportKServe, exportMlflow, exportTriton } from '../../pipeline/export';
 
-type ExportFormat = 'triton' | 'kserve' | 'mlflow' | 'docker';
+type ExportFormat = 'triton' | 'kserve' | 'mlflow' | 'docker' | 'docker-triton';
 import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
 import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
 import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
@@ -161,13 +161,14 @@ export const registryOperation: Operation<RegistryApi> = {
                   { label: 'Triton model repository', description: 'config.pbtxt + versioned model.onnx (onnxruntime backend)', value: 'triton' },
                   { label: 'KServe InferenceService', description: 'inferenceservice.yaml (Open Inference Protocol) + the model folder to upload', value: 'kserve' },
                   { label: 'MLflow model', description: 'MLmodel with the onnx and python_function flavors', value: 'mlflow' },
-                  { label: 'Docker build context (Triton)', description: 'Dockerfile on the Triton server image + the repository', value: 'docker' },
+                  { label: 'Docker build context (ptp serve)', description: 'Dockerfile on a pinned Node image running ptp serve (REST + gRPC) + the model', value: 'docker' },
+                  { label: 'Docker build context (Triton)', description: 'Dockerfile on the Triton server image + the repository', value: 'docker-triton' },
                 ],
                 `Export ${label}`,
                 'Export for a serving platform',
               );
         if (!format) return undefined;
-        if (!['triton', 'kserve', 'mlflow', 'docker'].includes(format)) throw new Error(`Unknown export format "${format}" (available: triton, kserve, mlflow, docker).`);
+        if (!['triton', 'kserve', 'mlflow', 'docker', 'docker-triton'].includes(format)) throw new Error(`Unknown export format "${format}" (available: triton, kserve, mlflow, docker, docker-triton).`);
         let storageUri = typeof args?.storageUri === 'string' ? args.storageUri : undefined;
         if (format === 'kserve' && !storageUri) {
           storageUri = await pickParsed(`Export ${label}: storage URI`, 'Where the model folder will be uploaded (s3://…, gs://…, pvc://…)', '', (t) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(t.trim()) ? { value: t.trim() } : { error: 'A URI such as s3://bucket/models/digits/1' }));
@@ -190,6 +191,8 @@ export const registryOperation: Operation<RegistryApi> = {
             case 'mlflow':
               return exportMlflow(file, output!, { force });
             case 'docker':
+              return exportDocker(file, output!, { name: ref.name, version: ref.version, runtime: 'ptp', force });
+            case 'docker-triton':
               return exportDocker(file, output!, { name: ref.name, version: ref.version, runtime: 'triton', force });
             default:
               return exportTriton(file, output!, { name: ref.name, version: ref.version, force });

@@ -86,7 +86,7 @@ describe('pipeline/export: KServe InferenceService and MLflow model', function (
     assert.deepEqual(instr('EXPOSE')[0]?.split(/\s+/).slice(1), ['8000', '8001', '8002']);
     assert.ok(existsSync(join(d.output, 'models', 'digits_cnn', 'config.pbtxt')) && existsSync(join(d.output, 'models', 'digits_cnn', '1', 'model.onnx')));
     assert.match(readFileSync(join(d.output, '.dockerignore'), 'utf8'), /^!models\/$/m);
-    await assert.rejects(exportDocker(examples[0]!, tmp.path('docker2')), /--runtime triton/);
+    await assert.rejects(exportDocker(examples[0]!, tmp.path('docker2'), { runtime: 'k8s' as never }), /--runtime must be ptp or triton/);
     assert.ok(!existsSync(tmp.path('docker2')));
   });
 
