@@ -31,7 +31,7 @@ import validateTests from './validate.test';
 import { hostInfo } from './util';
 
 /** Registered in this order; each calls describe()/it() once mocha's globals exist. */
-const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests, predictTests, servingTests, surviveTests, webviewSecurityTests];
+const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, predictTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests, servingTests, surviveTests, webviewSecurityTests];
 
 /**
  * Registers every suite with the mocha whose describe/it are the current globals. For @vscode/test-cli,
