@@ -15,6 +15,7 @@ import { GraphOverlays } from './shared/graph-overlays';
 import { modelOperation } from './model/model-operation';
 import { createModelServices } from './model-services';
 import { optimizeOperation } from './optimize/optimize-operation';
+import { predictOperation } from './predict/predict-operation';
 import { pruneOperation, type PruningApi } from './prune/prune-operation';
 import { quantizeOperation, type QuantizationApi } from './quantize/quantize-operation';
 import { registryOperation, type RegistryApi } from './registry/registry-operation';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     model: modelOperation(services),
     graph: graphOperation(services),
     evaluation: evaluationOperation,
+    predict: predictOperation,
     quantize: quantizeOperation,
     optimize: optimizeOperation,
     explain: explainOperation,
@@ -78,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     context.subscriptions.push(disposable);
     return api;
   };
-  for (const operation of [operations.model, operations.graph, operations.evaluation, operations.optimize, operations.explain]) activate(operation);
+  for (const operation of [operations.model, operations.graph, operations.evaluation, operations.predict, operations.optimize, operations.explain]) activate(operation);
   const quantization = activate(operations.quantize);
   const pruning = activate(operations.prune);
   const distillation = activate(operations.distill);

@@ -10,6 +10,7 @@
 import { tests as basics } from './ui/basics.mjs';
 import { tests as data } from './ui/data.mjs';
 import { tests as optimize } from './ui/optimize.mjs';
+import { tests as predict } from './ui/predict.mjs';
 import { tests as graph } from './ui/graph.mjs';
 import { tests as prune } from './ui/prune.mjs';
 import { tests as exportsTests } from './ui/exports.mjs';
@@ -18,4 +19,4 @@ import { tests as security } from './ui/security.mjs';
 import { tests as serving } from './ui/serving.mjs';
 
 /** In the order they run (one window; each test sets up its own preconditions). */
-export const uiTests = [...basics, ...data, ...optimize, ...graph, ...prune, ...exportsTests, ...security, ...registry, ...serving];
+export const uiTests = [...basics, ...data, ...predict, ...optimize, ...graph, ...prune, ...exportsTests, ...security, ...registry, ...serving];

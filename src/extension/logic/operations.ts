@@ -8,6 +8,7 @@ import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
 import { EXPLAIN_COMMANDS } from '../explain/logic/explain-ids';
 import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
 import { OPTIMIZE_COMMANDS } from '../optimize/logic/optimize-ids';
+import { PREDICT_COMMANDS } from '../predict/logic/predict-ids';
 import { PRUNE_COMMANDS } from '../prune/logic/prune-ids';
 import { QUANTIZE_COMMANDS } from '../quantize/logic/quantize-ids';
 import { REGISTRY_COMMANDS } from '../registry/logic/registry-ids';
@@ -18,6 +19,7 @@ export const OPERATIONS = {
   model: COMMANDS,
   graph: GRAPH_COMMANDS,
   evaluation: EVALUATION_COMMANDS,
+  predict: PREDICT_COMMANDS,
   quantize: QUANTIZE_COMMANDS,
   optimize: OPTIMIZE_COMMANDS,
   explain: EXPLAIN_COMMANDS,

@@ -1,13 +1,14 @@
 /**
  * The registry operation: Register Model… (Explorer → Post-Training, the palette, and the Register button the
  * model-writing operations offer when they finish) and the Models view with its item actions — Open, Evaluate…,
- * Compare with Parent, Set Alias…, Export… (Triton, KServe, MLflow, Docker), Model Card (Markdown preview), Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
+ * Predict on Data… (a model: its @champion, else its latest version), Compare with Parent, Set Alias…, Export… (Triton, KServe, MLflow, Docker), Model Card (Markdown preview), Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
  * written in the extension host (file work only, no onnxruntime), through src/pipeline/registry like `ptp registry`.
  *
  *   executeCommand('ptp.registerModel', uri, { name, aliases?, description?, tags? })   → AddResult
  *   executeCommand('ptp.models.setAlias', 'digits@2' | { name, version }, { alias })    → AliasMove
  *   executeCommand('ptp.models.removeVersion', 'digits@2', {})                          → removed (no confirmation)
  *   executeCommand('ptp.models.export', 'digits@2', { format: 'triton'|'kserve'|'mlflow'|'docker', output, storageUri?, force? })
+ *   executeCommand('ptp.models.predict', 'digits@2' | 'digits' | node, { data, output, idColumn?, label? })  → PredictResult
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
@@ -20,11 +21,12 @@ type ExportFormat = 'triton' | 'kserve' | 'mlflow' | 'docker' | 'docker-triton';
 import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
 import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
 import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
+import { PREDICT_COMMANDS } from '../predict/logic/predict-ids';
 import { isArgsObject } from '../shared/logic/command-args';
 import type { Operation, OperationHost } from '../shared/operation';
 import { pickOne, pickParsed, type Valued } from '../shared/pickers';
 import type { TreeNode } from './logic/models-tree';
-import { refOf } from './logic/models-tree';
+import { refOf, registryTargetOf } from './logic/models-tree';
 import { nameProblem, parseRegisterArgs, suggestName, type RegisterChoices } from './logic/register-options';
 import { MODELS_VIEW_ID, REGISTRY_COMMANDS } from './logic/registry-ids';
 import { ModelsView, registryRoot } from './models-view';
@@ -115,6 +117,21 @@ export const registryOperation: Operation<RegistryApi> = {
 
     const fileOf = async (ref: VersionRef): Promise<vscode.Uri> => vscode.Uri.file((await registry().resolve({ name: ref.name, ref: ref.version })).file);
 
+    /** The model file of a version, or of a model's @champion (else its latest version). */
+    const targetFileOf = async (arg: unknown, action: string): Promise<vscode.Uri> => {
+      const target = registryTargetOf(arg);
+      if (!target) throw new Error(`${action}: pick a model or a version in the Models view.`);
+      const reg = registry();
+      const resolved =
+        'version' in target
+          ? await reg.resolve({ name: target.version.name, ref: target.version.version })
+          : target.ref !== undefined
+            ? await reg.resolve(`${target.model}@${target.ref}`)
+            : await reg.resolve({ name: target.model, ...((await reg.model(target.model)).aliases.champion !== undefined ? { ref: 'champion' } : {}) });
+      log.info(`${action}: ${formatRef(resolved.version.name, resolved.version.version)} (${resolved.file})`);
+      return vscode.Uri.file(resolved.file);
+    };
+
     const commands = [
       registerCommand,
       vscode.commands.registerCommand(REGISTRY_COMMANDS.refreshModels, () => view.refresh()),
@@ -128,6 +145,18 @@ export const registryOperation: Operation<RegistryApi> = {
         view.refresh();
         return result;
       })),
+      // Predict on Data… reports its own failures (and rejects for scripts): only a target that does not resolve is told here.
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.predictVersion, async (arg?: unknown, args?: unknown) => {
+        let file: vscode.Uri;
+        try {
+          file = await targetFileOf(arg, 'Predict on Data');
+        } catch (e) {
+          const error = runner.fail('Predict on Data', e);
+          if (isArgsObject(args)) throw error;
+          return undefined;
+        }
+        return vscode.commands.executeCommand(PREDICT_COMMANDS.predictOnData, file, ...(isArgsObject(args) ? [args] : []));
+      }),
       vscode.commands.registerCommand(REGISTRY_COMMANDS.compareWithParent, itemCommand('Compare with Parent', async (ref) => {
         const { version } = await registry().resolve({ name: ref.name, ref: ref.version });
         if (!version.parent) throw new Error(`${formatRef(ref.name, ref.version)} has no registered parent.`);

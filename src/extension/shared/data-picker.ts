@@ -1,5 +1,5 @@
 /**
- * Choosing the evaluation data: the file used last time with this model (remembered in workspaceState), data
+ * Choosing the data an operation reads (evaluation, batch inference): the file used last time with this model (remembered in workspaceState), data
  * files next to the model, or any file/folder from the open dialog (which starts in the model's folder).
  * Everything is typeable: the quick pick filters by name, and the open dialog (code-server's simple dialog
  * too) accepts a typed path.
@@ -13,6 +13,19 @@ const LAST_DATA_KEY = 'ptp.evaluation.lastData';
 const MAX_SIBLINGS = 20;
 
 type DataItem = vscode.QuickPickItem & { readonly file?: string; readonly choose?: true };
+
+/** What the data is for, in the pickers' words (default: evaluation). */
+export interface DataPurpose {
+  /** The quick pick's placeholder. */
+  readonly placeHolder: string;
+  /** The open dialog's button. */
+  readonly openLabel: string;
+}
+
+const EVALUATE_PURPOSE: DataPurpose = {
+  placeHolder: 'Data to evaluate on (CSV, TSV, NPY, NPZ, JSON Lines, Parquet, or an image folder)',
+  openLabel: 'Evaluate on this data',
+};
 
 export class DataPicker {
   constructor(private readonly state: vscode.Memento) {}
@@ -29,10 +42,10 @@ export class DataPicker {
   }
 
   /** Asks for the data of `model`; undefined when the user dismissed the pickers. */
-  async pick(model: string, title: string): Promise<string | undefined> {
+  async pick(model: string, title: string, purpose: DataPurpose = EVALUATE_PURPOSE): Promise<string | undefined> {
     const last = await this.lastData(model);
     const siblings = (await dataFilesNear(model)).filter((f) => f !== last);
-    if (!last && siblings.length === 0) return this.chooseFile(model, title);
+    if (!last && siblings.length === 0) return this.chooseFile(model, title, purpose);
     const items: DataItem[] = [];
     if (last) items.push({ label: `$(history) Use ${path.basename(last)} again`, description: 'last used with this model', detail: last, file: last });
     if (siblings.length) items.push({ label: 'next to the model', kind: vscode.QuickPickItemKind.Separator });
@@ -41,27 +54,27 @@ export class DataPicker {
     items.push({ label: '$(folder-opened) Choose a data file or image folder…', choose: true, alwaysShow: true });
     const picked = await vscode.window.showQuickPick(items, {
       title,
-      placeHolder: 'Data to evaluate on (CSV, TSV, NPY, NPZ, JSON Lines, Parquet, or an image folder)',
+      placeHolder: purpose.placeHolder,
       matchOnDescription: true,
       ignoreFocusOut: true,
     });
     if (!picked) return undefined;
-    return picked.file ?? this.chooseFile(model, title);
+    return picked.file ?? this.chooseFile(model, title, purpose);
   }
 
-  private async chooseFile(model: string, title: string): Promise<string | undefined> {
+  private async chooseFile(model: string, title: string, purpose: DataPurpose): Promise<string | undefined> {
     const picked = await vscode.window.showOpenDialog({
       title: `${title}: choose the data (a file, or a folder of images with one subfolder per class)`,
       defaultUri: vscode.Uri.file(path.dirname(model)),
       canSelectFiles: true,
       canSelectFolders: true,
       canSelectMany: false,
-      openLabel: 'Evaluate on this data',
+      openLabel: purpose.openLabel,
       filters: { 'Data files': [...DATA_EXTENSIONS], 'All files': ['*'] },
     });
     const uri = picked?.[0];
     if (!uri) return undefined;
-    if (uri.scheme !== 'file') throw new Error(`${uri.toString(true)}: only data on disk can be evaluated.`);
+    if (uri.scheme !== 'file') throw new Error(`${uri.toString(true)}: only data on disk can be read.`);
     return uri.fsPath;
   }
 }

@@ -34,6 +34,8 @@ export interface FailureReport {
   readonly key?: string;
   /** Rewrites the user's message (e.g. CLI wording into VS Code wording). */
   readonly message?: (e: unknown, message: string) => string;
+  /** A cancellation is only logged, not notified (the user pressed Cancel and sees nothing more). */
+  readonly quietCancel?: boolean;
 }
 
 export interface ProgressSpec {
@@ -71,6 +73,8 @@ export interface ModelCommand<C, R> {
   key?(target: ModelTarget, choices?: C): string | undefined;
   /** Rewrites the failure message. */
   readonly message?: FailureReport['message'];
+  /** A cancellation is only logged (FailureReport.quietCancel). */
+  readonly quietCancel?: boolean;
   /** Runs the operation and shows its result. */
   run(target: ModelTarget, choices: C): Promise<R>;
 }
@@ -131,7 +135,7 @@ export class OperationRunner implements vscode.Disposable {
     const message = report.message ? report.message(e, info.message) : info.message;
     if (isCancellation(e)) {
       this.log.info(message);
-      void vscode.window.showInformationMessage(message);
+      if (!report.quietCancel) void vscode.window.showInformationMessage(message);
     } else {
       const subject = report.file ? `${action} failed for ${path.basename(report.file)}` : `${action} failed`;
       this.log.error(`${subject}: ${logText(e)}`);
@@ -158,7 +162,7 @@ export class OperationRunner implements vscode.Disposable {
         assertNotSource(spec.output?.(choices, target), target.model);
         return await spec.run(target, choices);
       } catch (e) {
-        const error = this.fail(spec.action, e, { ...(target ? { file: target.model } : {}), ...(spec.panels && key ? { panels: spec.panels, key } : {}), ...(spec.message ? { message: spec.message } : {}) });
+        const error = this.fail(spec.action, e, { ...(target ? { file: target.model } : {}), ...(spec.panels && key ? { panels: spec.panels, key } : {}), ...(spec.message ? { message: spec.message } : {}), ...(spec.quietCancel ? { quietCancel: true } : {}) });
         if (scripted) throw error;
         return undefined;
       }

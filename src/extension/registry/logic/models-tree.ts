@@ -137,3 +137,23 @@ export function refOf(arg: unknown): VersionRef | undefined {
   }
   return undefined;
 }
+
+/** What an action on a whole model acts on: a version, or a model (its @champion, else its latest version). */
+export type RegistryTarget = { readonly version: VersionRef } | { readonly model: string; readonly ref?: string };
+
+/**
+ * A version node or `NAME@VERSION` / `{ name, version }` → that version; a model node or `NAME` → the model;
+ * `NAME@ALIAS` → the model at that alias (scripts and tests).
+ */
+export function registryTargetOf(arg: unknown): RegistryTarget | undefined {
+  const version = refOf(arg);
+  if (version) return { version };
+  if (typeof arg === 'string') {
+    const at = arg.lastIndexOf('@');
+    if (at < 0) return arg ? { model: arg } : undefined;
+    return at > 0 && at < arg.length - 1 ? { model: arg.slice(0, at), ref: arg.slice(at + 1) } : undefined;
+  }
+  const o = arg as { kind?: unknown; label?: unknown } | undefined;
+  if (o && typeof o === 'object' && o.kind === 'model' && typeof o.label === 'string') return { model: o.label };
+  return undefined;
+}

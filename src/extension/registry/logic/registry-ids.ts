@@ -6,6 +6,7 @@ export const REGISTRY_COMMANDS = {
   refreshModels: 'ptp.models.refresh',
   openVersion: 'ptp.models.open',
   evaluateVersion: 'ptp.models.evaluate',
+  predictVersion: 'ptp.models.predict',
   compareWithParent: 'ptp.models.compareWithParent',
   setAlias: 'ptp.models.setAlias',
   removeVersion: 'ptp.models.removeVersion',

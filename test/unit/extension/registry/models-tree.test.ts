@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { escapeMarkdown, keyMetrics, modelsTree, refOf, type ModelView } from '../../../../src/extension/registry/logic/models-tree';
+import { escapeMarkdown, keyMetrics, modelsTree, refOf, registryTargetOf, type ModelView } from '../../../../src/extension/registry/logic/models-tree';
 import { nameProblem, parseRegisterArgs, suggestName } from '../../../../src/extension/registry/logic/register-options';
 import type { VersionRecord } from '../../../../src/pipeline/registry/types';
 
@@ -48,6 +48,19 @@ describe('extension/registry: the Models view tree', () => {
     assert.deepEqual(refOf({ ref: { name: 'a', version: 1 } }), { name: 'a', version: 1 });
     assert.deepEqual(refOf({ name: 'a', version: 2 }), { name: 'a', version: 2 });
     assert.equal(refOf('digits@champion'), undefined);
+  });
+
+  it('a target for model-level actions (Predict on Data…): a version, a model, or a model at an alias', () => {
+    const [model] = modelsTree(models);
+    assert.deepEqual(registryTargetOf(model), { model: 'digits' });
+    assert.deepEqual(registryTargetOf(model!.children[0]), { version: { name: 'digits', version: 2 } });
+    assert.deepEqual(registryTargetOf('digits@2'), { version: { name: 'digits', version: 2 } });
+    assert.deepEqual(registryTargetOf('digits@champion'), { model: 'digits', ref: 'champion' });
+    assert.deepEqual(registryTargetOf('digits'), { model: 'digits' });
+    assert.equal(registryTargetOf('digits@'), undefined);
+    assert.equal(registryTargetOf(''), undefined);
+    assert.equal(registryTargetOf(undefined), undefined);
+    assert.equal(registryTargetOf({ kind: 'parent', label: '← digits@1' }), undefined);
   });
 
   it('Register Model… suggests a valid name and checks the arguments object', () => {
