@@ -2,17 +2,17 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { screenshot } from '../lib.mjs';
-import { QUICK_INPUT, QUICK_ROW, chooseStep, explorerContextCommand, quickInputStep } from './workbench.mjs';
+import { QUICK_INPUT, QUICK_ROW, chooseStep, explorerContextCommand, quickInputStep, rowContextCommand } from './workbench.mjs';
 
 /** The rows of the Models view (expanded if it was collapsed). */
-async function modelsRows(page) {
+export async function modelsRows(page) {
   const header = page.locator('.pane-header', { hasText: /^\s*Models/ }).first();
   await header.waitFor({ state: 'visible', timeout: 20_000 });
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
   return page.locator('.pane', { has: header }).locator('.monaco-list-row');
 }
 
-async function rowWith(page, label, description) {
+export async function rowWith(page, label, description) {
   const rows = await modelsRows(page);
   const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) }).filter({ hasText: description ?? '' });
   await row.first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -39,27 +39,7 @@ export const tests = [
       await screenshot(page, 'models-view');
 
       // Set Alias… from the version's context menu, as a user does.
-      let lastError;
-      for (let attempt = 1; attempt <= 3; attempt++) {
-        try {
-          await v1.click({ button: 'right' });
-          const entry = page.getByRole('menuitem', { name: /^Set Alias/ });
-          await entry.first().waitFor({ state: 'visible', timeout: 5_000 });
-          const box = await entry.first().boundingBox();
-          await page.mouse.move(box.x + 12, box.y + box.height / 2, { steps: 5 });
-          await page.waitForTimeout(300);
-          await page.mouse.down();
-          await page.mouse.up();
-          await entry.first().waitFor({ state: 'hidden', timeout: 5_000 });
-          lastError = undefined;
-          break;
-        } catch (e) {
-          lastError = e;
-          await page.keyboard.press('Escape').catch(() => {});
-          await page.waitForTimeout(500 * attempt);
-        }
-      }
-      if (lastError) throw lastError;
+      await rowContextCommand(page, v1, [/^Set Alias/], 'Models view context menu on v1');
       await quickInputStep(page, 'Set an alias on digits_mlp@1');
       await page.locator(QUICK_INPUT).fill('@challenger');
       await page.locator(QUICK_ROW).filter({ hasText: '@challenger' }).first().waitFor({ state: 'visible', timeout: 10_000 });

@@ -96,21 +96,25 @@ export async function chooseStep(page, step, text) {
   await input.press('Enter');
 }
 
-/** Explorer → right-click `name` → `submenu` → `item`, as a user does. */
-export async function explorerContextCommand(page, name, submenu, item) {
-  const row = await explorerRow(page, name);
+/**
+ * Right-click `row` → through the submenus of `items` → its last entry, as a user does; retried, since a context
+ * menu may close when the view under it re-renders. `items` are names (matched from the start) or RegExps.
+ */
+export async function rowContextCommand(page, row, items, what = 'context menu') {
+  const matcher = (i) => (i instanceof RegExp ? i : new RegExp(`^${i.replace(/[.…]/g, '.')}`));
   let lastError;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
       await row.click({ button: 'right' });
-      const sub = page.getByRole('menuitem', { name: new RegExp(`^${submenu}`) });
-      await sub.first().waitFor({ state: 'visible', timeout: 5_000 });
-      await sub.first().hover();
-      const entry = page.getByRole('menuitem', { name: new RegExp(`^${item.replace(/[.…]/g, '.')}`) });
-      await entry.first().waitFor({ state: 'visible', timeout: 5_000 });
+      let entry;
+      for (const [k, item] of items.entries()) {
+        entry = page.getByRole('menuitem', { name: matcher(item) });
+        await entry.first().waitFor({ state: 'visible', timeout: 5_000 });
+        if (k < items.length - 1) await entry.first().hover();
+      }
       // The menu takes a press only after the pointer moved onto the item (an instant click is dropped).
       const box = await entry.first().boundingBox();
-      if (!box) throw new Error(`menu item ${item} has no box`);
+      if (!box) throw new Error(`menu item ${String(items.at(-1))} has no box`);
       await page.mouse.move(box.x + 12, box.y + box.height / 2, { steps: 5 });
       await page.waitForTimeout(300);
       await page.mouse.down();
@@ -124,7 +128,12 @@ export async function explorerContextCommand(page, name, submenu, item) {
       await page.waitForTimeout(500 * attempt);
     }
   }
-  throw new Error(`Explorer context menu ${submenu} → ${item} on ${name} failed: ${lastError?.message ?? lastError}`);
+  throw new Error(`${what} → ${items.map(String).join(' → ')} failed: ${lastError?.message ?? lastError}`);
+}
+
+/** Explorer → right-click `name` → `submenu` → `item`, as a user does. */
+export async function explorerContextCommand(page, name, submenu, item) {
+  await rowContextCommand(page, await explorerRow(page, name), [submenu, item], `Explorer context menu on ${name}`);
 }
 
 /**
@@ -156,6 +165,12 @@ export async function toggleLightDark(page) {
 export async function closeAllEditors(page) {
   await runCommand(page, 'View: Close All Editors');
   await page.waitForTimeout(300);
+  // An untitled document (a model card opens as one) asks whether to save it: it is not kept.
+  const dontSave = page.locator('.monaco-dialog-box').getByRole('button', { name: /Don't Save/ });
+  if ((await dontSave.count()) > 0) {
+    await dontSave.first().click();
+    await page.waitForTimeout(300);
+  }
 }
 
 /** Opens `name` in the model editor and shows its Graph tab; resolves to the content frame once the graph is drawn. */
