@@ -27,6 +27,8 @@ export interface BatchTiming {
 
 export interface Runner {
   idle(): { run: (feeds: readonly WireTensor[], fetches: readonly string[]) => Promise<RunResult> } | undefined;
+  /** A busy instance that takes one more batch to run right after its current one (pipelining), if any. */
+  ahead?(): { run: (feeds: readonly WireTensor[], fetches: readonly string[]) => Promise<RunResult> } | undefined;
 }
 
 interface Pending {
@@ -113,12 +115,26 @@ export class Batcher {
     this.timer?.cancel();
     this.timer = undefined;
     while (this.queue.length) {
-      const instance = this.runner.idle();
+      // A free instance takes the next due batch. A busy one takes a full batch to run next (while it computes,
+      // the main thread hands it over), but never a partial one: that one keeps waiting and may still fill up.
+      const instance = this.runner.idle() ?? (this.fullBatchWaiting() ? this.runner.ahead?.() : undefined);
       if (!instance) return;
       const batch = this.take();
       if (!batch) return;
       void this.dispatch(instance, batch);
     }
+  }
+
+  /** Whether the head's batch is complete: max_batch_size rows of its shape are queued (any request, unbatched). */
+  private fullBatchWaiting(): boolean {
+    if (!this.batching) return this.queue.length > 0;
+    const head = this.queue[0]!;
+    let rows = 0;
+    for (const p of this.queue) {
+      if (p.key === head.key && rows + p.rows <= this.options.maxBatchSize) rows += p.rows;
+      if (rows >= this.options.maxBatchSize) return true;
+    }
+    return head.rows >= this.options.maxBatchSize;
   }
 
   /** The next batch to run now, or undefined (and a timer set) when the head should wait for more requests. */

@@ -15,9 +15,15 @@ function workerEntry(): { file: string; execArgv: string[] } {
   return { file: path.join(__dirname, 'serve-instance.js'), execArgv: [] };
 }
 
+/** A batch sent to an instance thread, waiting for its answer. */
+interface InFlight {
+  readonly resolve: (r: RunResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
 class Instance {
-  busy = false;
-  private pending: { id: number; resolve: (r: RunResult) => void; reject: (e: Error) => void } | undefined;
+  /** Runs sent and not answered, in order: the running one, and at most one sent ahead to wait behind it. */
+  private readonly inFlight = new Map<number, InFlight>();
   private nextId = 1;
   private exited = false;
 
@@ -50,22 +56,30 @@ class Instance {
     });
   }
 
+  get busy(): boolean {
+    return this.inFlight.size > 0;
+  }
+
+  /** Runs in flight (0, 1, or 2 when one waits behind the running one). */
+  get load(): number {
+    return this.inFlight.size;
+  }
+
   run(feeds: readonly WireTensor[], fetches: readonly string[]): Promise<RunResult> {
     if (this.exited) return Promise.reject(new Error('the instance thread has stopped'));
-    this.busy = true;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject };
+      this.inFlight.set(id, { resolve, reject });
       const m: ToInstance = { type: 'run', id, feeds, fetches };
       this.worker.postMessage(m);
     });
   }
 
   private message(m: FromInstance): void {
-    const p = this.pending;
-    if (!p || (m.type !== 'result' && m.type !== 'run-failed') || m.id !== p.id) return;
-    this.pending = undefined;
-    this.busy = false;
+    if (m.type !== 'result' && m.type !== 'run-failed') return;
+    const p = this.inFlight.get(m.id);
+    if (!p) return;
+    this.inFlight.delete(m.id);
     if (m.type === 'result') p.resolve({ outputs: m.outputs, computeSeconds: m.computeSeconds });
     else p.reject(new Error(m.message));
     this.onDone();
@@ -73,9 +87,9 @@ class Instance {
 
   private died(e: Error): void {
     this.exited = true;
-    const p = this.pending;
-    this.pending = undefined;
-    p?.reject(e);
+    const pending = [...this.inFlight.values()];
+    this.inFlight.clear();
+    for (const p of pending) p.reject(e);
     this.onDone();
   }
 
@@ -107,6 +121,11 @@ export class InstancePool {
   /** An idle instance, if one is free. */
   idle(): { run: (feeds: readonly WireTensor[], fetches: readonly string[]) => Promise<RunResult> } | undefined {
     return this.instances.find((i) => i.alive && !i.busy);
+  }
+
+  /** An instance running one batch with none waiting behind it: a full batch sent now starts the moment it ends. */
+  ahead(): { run: (feeds: readonly WireTensor[], fetches: readonly string[]) => Promise<RunResult> } | undefined {
+    return this.instances.find((i) => i.alive && i.load === 1);
   }
 
   get busyCount(): number {

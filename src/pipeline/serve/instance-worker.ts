@@ -21,23 +21,27 @@ async function main(): Promise<void> {
     return;
   }
   const ort = loadOrt();
+  // One run at a time, in arrival order: the pool may send the next batch while this one runs (so the thread
+  // never waits for the main thread between batches), and it must not start before this one is done.
+  let chain: Promise<void> = Promise.resolve();
+  const runOne = async (m: ToInstance): Promise<void> => {
+    try {
+      const feeds: Record<string, OrtTensor> = {};
+      for (const f of m.feeds) feeds[f.name] = new ort.Tensor(f.type as 'float32', f.data as Float32Array, f.dims);
+      const t0 = process.hrtime.bigint();
+      const r = await session.run(feeds, [...m.fetches]);
+      const computeSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const outputs: WireTensor[] = m.fetches.map((name) => {
+        const t = r[name]!;
+        return { name, type: t.type, dims: [...t.dims], data: t.data as ArrayBufferView | string[] };
+      });
+      send({ type: 'result', id: m.id, outputs, computeSeconds });
+    } catch (e) {
+      send({ type: 'run-failed', id: m.id, message: ortMessage(e) });
+    }
+  };
   port.on('message', (m: ToInstance) => {
-    void (async () => {
-      try {
-        const feeds: Record<string, OrtTensor> = {};
-        for (const f of m.feeds) feeds[f.name] = new ort.Tensor(f.type as 'float32', f.data as Float32Array, f.dims);
-        const t0 = process.hrtime.bigint();
-        const r = await session.run(feeds, [...m.fetches]);
-        const computeSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-        const outputs: WireTensor[] = m.fetches.map((name) => {
-          const t = r[name]!;
-          return { name, type: t.type, dims: [...t.dims], data: t.data as ArrayBufferView | string[] };
-        });
-        send({ type: 'result', id: m.id, outputs, computeSeconds });
-      } catch (e) {
-        send({ type: 'run-failed', id: m.id, message: ortMessage(e) });
-      }
-    })();
+    chain = chain.then(() => runOne(m));
   });
   send({ type: 'ready' });
 }
