@@ -16,6 +16,7 @@ import { modelOperation } from './model/model-operation';
 import { createModelServices } from './model-services';
 import { optimizeOperation } from './optimize/optimize-operation';
 import { predictOperation } from './predict/predict-operation';
+import { welcomeOperation } from './welcome/welcome-operation';
 import { pruneOperation, type PruningApi } from './prune/prune-operation';
 import { quantizeOperation, type QuantizationApi } from './quantize/quantize-operation';
 import { registryOperation, type RegistryApi } from './registry/registry-operation';
@@ -74,13 +75,14 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     distill: distillOperation,
     registry: registryOperation,
     serving: servingOperation,
+    welcome: welcomeOperation,
   } satisfies Record<OperationName, Operation<unknown>>;
   const activate = <A>(operation: Operation<A>): A => {
     const { disposable, api } = operation.activate(host);
     context.subscriptions.push(disposable);
     return api;
   };
-  for (const operation of [operations.model, operations.graph, operations.evaluation, operations.predict, operations.optimize, operations.explain]) activate(operation);
+  for (const operation of [operations.model, operations.graph, operations.evaluation, operations.predict, operations.optimize, operations.explain, operations.welcome]) activate(operation);
   const quantization = activate(operations.quantize);
   const pruning = activate(operations.prune);
   const distillation = activate(operations.distill);

@@ -17,6 +17,7 @@ import { tests as exportsTests } from './ui/exports.mjs';
 import { tests as registry } from './ui/registry.mjs';
 import { tests as security } from './ui/security.mjs';
 import { tests as serving } from './ui/serving.mjs';
+import { tests as welcome } from './ui/welcome.mjs';
 
 /** In the order they run (one window; each test sets up its own preconditions). */
-export const uiTests = [...basics, ...data, ...predict, ...optimize, ...graph, ...prune, ...exportsTests, ...security, ...registry, ...serving];
+export const uiTests = [...basics, ...data, ...predict, ...optimize, ...graph, ...prune, ...exportsTests, ...security, ...registry, ...serving, ...welcome];

@@ -28,10 +28,11 @@ import webviewSecurityTests from './webview-security.test';
 import sampleTests from './sample.test';
 import servingTests from './serving.test';
 import validateTests from './validate.test';
+import welcomeTests from './welcome.test';
 import { hostInfo } from './util';
 
 /** Registered in this order; each calls describe()/it() once mocha's globals exist. */
-const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, predictTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests, servingTests, surviveTests, webviewSecurityTests];
+const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, predictTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests, servingTests, surviveTests, webviewSecurityTests, welcomeTests];
 
 /**
  * Registers every suite with the mocha whose describe/it are the current globals. For @vscode/test-cli,

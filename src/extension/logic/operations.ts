@@ -13,6 +13,7 @@ import { PRUNE_COMMANDS } from '../prune/logic/prune-ids';
 import { QUANTIZE_COMMANDS } from '../quantize/logic/quantize-ids';
 import { REGISTRY_COMMANDS } from '../registry/logic/registry-ids';
 import { SERVING_COMMANDS } from '../serving/logic/serving-ids';
+import { WELCOME_COMMANDS } from '../welcome/logic/welcome-ids';
 import { COMMANDS } from './ids';
 
 export const OPERATIONS = {
@@ -27,6 +28,7 @@ export const OPERATIONS = {
   distill: DISTILL_COMMANDS,
   registry: REGISTRY_COMMANDS,
   serving: SERVING_COMMANDS,
+  welcome: WELCOME_COMMANDS,
 } as const satisfies Record<string, Readonly<Record<string, string>>>;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -28,6 +28,7 @@ interface Manifest {
     readonly keybindings?: readonly { command: string; key: string }[];
     readonly customEditors?: readonly { viewType: string; displayName: string }[];
     readonly configuration?: unknown;
+    readonly walkthroughs?: readonly { id: string; steps: readonly { id: string; media: { markdown?: string }; completionEvents?: readonly string[]; description: string }[] }[];
   };
 }
 
@@ -103,5 +104,22 @@ describe('package.json contributions ↔ the operations list', () => {
     for (const item of manifest.contributes.menus.commandPalette ?? []) {
       assert.ok(item.when !== undefined, `commandPalette entry for ${item.command} without a when clause does nothing`);
     }
+  });
+
+  it('the walkthrough: each step ticks off on a contributed command, its button runs one, its markdown is shipped', () => {
+    const walkthroughs = manifest.contributes.walkthroughs ?? [];
+    assert.equal(walkthroughs.length, 1);
+    const ignore = readFileSync(join(REPO_ROOT, '.vscodeignore'), 'utf8');
+    for (const step of walkthroughs[0]!.steps) {
+      for (const ev of step.completionEvents ?? []) {
+        const m = /^onCommand:(.+)$/.exec(ev);
+        assert.ok(m && contributed.includes(m[1]!), `step ${step.id} completes on ${ev}, not a contributed command`);
+      }
+      const description = nls[step.description.replace(/^%|%$/g, '')] ?? step.description;
+      for (const m of description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(contributed.includes(m[1]!), `step ${step.id}'s button runs ${m[1]}, not a contributed command`);
+      assert.ok(step.media.markdown && readFileSync(join(REPO_ROOT, step.media.markdown), 'utf8').trim(), `step ${step.id} has its markdown`);
+      assert.match(step.media.markdown!, /^media\//, 'shipped with media/** in the .vsix');
+    }
+    for (const f of ['digits_mlp.onnx', 'digits_test.csv', 'digits_train.csv']) assert.ok(ignore.includes(`!examples/digits/${f}`), `the .vsix ships examples/digits/${f} for Open the Example Model`);
   });
 });
