@@ -193,7 +193,6 @@ function expectedAuc(proba: ArrayLike<number>, expected: ArrayLike<number>, k: n
   const neg = n - pos;
   if (pos <= 0 || neg <= 0) return null;
   let tp = 0;
-  let fp = 0;
   let area = 0;
   for (let s = 0; s < n; ) {
     const score = proba[order[s]! * k + c]!;
@@ -207,7 +206,6 @@ function expectedAuc(proba: ArrayLike<number>, expected: ArrayLike<number>, k: n
     }
     area += (dFp / neg) * ((tp + dTp / 2) / pos);
     tp += dTp;
-    fp += dFp;
   }
   return area;
 }
