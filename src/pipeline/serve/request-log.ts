@@ -4,7 +4,7 @@
  * are replaced by their sha256. Writes are buffered and ordered; `close()` flushes.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, statSync, existsSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, renameSync, statSync, existsSync, rmSync, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
 import { encodeBinary, encodeJsonData } from './codec';
 import type { V2Tensor } from './datatypes';
@@ -46,7 +46,9 @@ export class RequestLog {
   }
 
   private open(): WriteStream {
-    const s = createWriteStream(this.options.path, { flags: 'a' });
+    // Opened synchronously: the file exists from here on, so a rotation right after (a small max_bytes, a burst
+    // of requests) can rename it; the stream keeps writing through its descriptor.
+    const s = createWriteStream('', { fd: openSync(this.options.path, 'a') });
     s.on('error', (e) => process.stderr.write(`ptp serve: cannot write the request log ${this.options.path}: ${e.message}\n`));
     return s;
   }
