@@ -139,6 +139,36 @@ async function evaluatePrepared(params: EvaluateParams, created: string, prefetc
   }
 }
 
+/** Every row's scores, as evaluation reads them — for monitoring (drift of predictions, CBPE), not a report. */
+export interface RowScores {
+  readonly task: 'classification' | 'regression';
+  readonly rows: number;
+  /** Classification: the classes in score-column order. */
+  readonly classNames: readonly string[] | null;
+  /** Classification: n×K probabilities (after the model's logits → softmax or score → sigmoid, as evaluation applies). */
+  readonly proba: Float32Array | null;
+  /** The predicted class index (classification) or value (regression) per row. */
+  readonly predicted: Int32Array | Float64Array;
+  /** Class indices (classification) or values (regression) of the label column, when the data has one. */
+  readonly truth: Int32Array | Float64Array | null;
+}
+
+/** Runs the model over the data like `evaluate` and returns the rows' scores instead of a report. */
+export async function scoreRows(params: EvaluateParams, ctx: OperationContext = {}): Promise<RowScores> {
+  const model = await openModelRunner(params.model, { ...params, spinning: false });
+  try {
+    const source = await openDataset(params.data);
+    const plan = planData(source, model, params);
+    const outputs = planModelOutputs(model, params, source);
+    const stream = await streamPredictions(source, plan, [{ model, outputs, planOptions: planOptions(params) }], { batchSize: params.batchSize ?? DEFAULT_BATCH, maxRows: params.maxRows }, ctx);
+    if (stream.rows === 0) throw new DatasetError(params.data, 'malformed', 'the data holds no rows');
+    const scored = score(stream, stream.predictions[0]!, outputs, { ...params, bootstrap: 0 }, source);
+    return { task: scored.task, rows: stream.rows, classNames: scored.space?.names ?? null, proba: scored.proba, predicted: scored.predicted, truth: scored.truth };
+  } finally {
+    await model.dispose();
+  }
+}
+
 /** Evaluates several models on the same rows (lockstep), with deltas, agreement and max |output difference|. */
 export async function compare(params: CompareParams, ctx: OperationContext = {}): Promise<CompareResult> {
   if (params.models.length < 2) throw new DatasetError(params.data, 'invalid-option', 'compare needs at least two models');

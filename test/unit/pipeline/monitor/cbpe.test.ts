@@ -4,7 +4,10 @@
  * miscalibrated model the isotonic step is chosen and corrects the estimate; the sampling error shrinks as √n.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { evaluate, scoreRows } from '../../../../src/pipeline/evaluate';
 import { classificationMetrics } from '../../../../src/pipeline/evaluate/metrics';
+import { REPO_ROOT } from '../../../helpers/paths';
 import { Isotonic, fitCbpe, realizedMetrics } from '../../../../src/pipeline/monitor/cbpe';
 import { createRng32 } from '../../../../src/pipeline/shared/rng';
 
@@ -103,5 +106,24 @@ describe('monitor: CBPE (confidence-based performance estimation)', () => {
     const se = fit.samplingError(500).accuracy!;
     close(se, Math.sqrt((a * (1 - a)) / 500), 0.004, 'SE at 500 rows');
     close(fit.samplingError(2000).accuracy! / se, 0.5, 0.12, 'SE ratio 2000 / 500');
+  });
+
+  it('the shipped digits MLP and CNN: fitted on the training data, the estimated accuracy of each 150-row chunk of the test data is within 0.03 of the realized one', async function () {
+    this.timeout(60_000);
+    for (const file of ['digits_mlp.onnx', 'digits_cnn.onnx']) {
+      const model = join(REPO_ROOT, 'examples/digits', file);
+      const ref = await scoreRows({ model, data: join(REPO_ROOT, 'examples/digits/digits_train.csv') } as Parameters<typeof scoreRows>[0]);
+      const cur = await scoreRows({ model, data: join(REPO_ROOT, 'examples/digits/digits_test.csv') } as Parameters<typeof scoreRows>[0]);
+      const k = cur.classNames!.length;
+      // scoreRows reads the rows as evaluate does: the same accuracy.
+      const evaluated = await evaluate({ model, data: join(REPO_ROOT, 'examples/digits/digits_test.csv'), bootstrap: 0 } as Parameters<typeof evaluate>[0]);
+      close(realizedMetrics(cur.proba!, cur.truth!, k).accuracy, (evaluated.metrics as unknown as { accuracy: number }).accuracy, 1e-12, `${file} realized = evaluate`);
+      const fit = fitCbpe(ref.proba!, ref.truth!, k);
+      for (let s = 0; s < cur.rows; s += 150) {
+        const e = Math.min(cur.rows, s + 150);
+        const p = cur.proba!.subarray(s * k, e * k);
+        close(fit.estimate(p, e - s).accuracy, realizedMetrics(p, cur.truth!.subarray(s, e), k).accuracy, 0.03, `${file} rows ${s}–${e}`);
+      }
+    }
   });
 });
