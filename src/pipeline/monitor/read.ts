@@ -1,0 +1,92 @@
+/**
+ * Reads the columns a drift check compares from one data file, batch by batch through the data layer: number
+ * columns into one Float64Array each (missing and infinite values dropped, then sorted), text columns into counts
+ * per value (missing spellings — empty, NA, null … — dropped). Memory: 8 bytes per number cell, one map entry per
+ * distinct text value.
+ */
+import { DatasetError, type DatasetSource } from '../data';
+import { parseNumberText } from '../data/numbers';
+import { throwIfAborted, type OperationContext } from '../operation';
+import { countSample, numberSample, type CategoryKey, type ColumnSample } from './samples';
+
+const BATCH = 16384;
+
+class GrowableFloat64 {
+  private buf = new Float64Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Float64Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = x;
+  }
+  sorted(): Float64Array {
+    return this.buf.slice(0, this.length).sort();
+  }
+}
+
+export interface ReadColumns {
+  readonly rows: number;
+  readonly samples: ReadonlyMap<string, ColumnSample>;
+  /** Cells dropped as missing, per column. */
+  readonly missing: ReadonlyMap<string, number>;
+}
+
+function isMissing(text: string): boolean {
+  return Number.isNaN(parseNumberText(text));
+}
+
+/** Reads `columns` of `source` (each a number or text column of it). */
+export async function readColumns(source: DatasetSource, columns: readonly string[], ctx: OperationContext, label: string): Promise<ReadColumns> {
+  const numbers = new Map<string, GrowableFloat64>();
+  const texts = new Map<string, Map<CategoryKey, number>>();
+  const missing = new Map<string, number>(columns.map((c) => [c, 0]));
+  for (const c of columns) {
+    if (source.kinds.get(c) === 'number') numbers.set(c, new GrowableFloat64());
+    else texts.set(c, new Map());
+  }
+  let rows = 0;
+  let lastReport = 0;
+  for await (const batch of source.batches(BATCH, { signal: ctx.signal })) {
+    throwIfAborted(ctx.signal);
+    rows += batch.rowCount;
+    for (const [c, out] of numbers) {
+      const v = batch.columns.get(c) as Float64Array;
+      let dropped = 0;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i]!;
+        if (Number.isFinite(x)) out.push(x);
+        else dropped++;
+      }
+      missing.set(c, missing.get(c)! + dropped);
+    }
+    for (const [c, out] of texts) {
+      const v = batch.columns.get(c) as string[];
+      let dropped = 0;
+      for (const cell of v) {
+        if (isMissing(cell)) dropped++;
+        else out.set(cell, (out.get(cell) ?? 0) + 1);
+      }
+      missing.set(c, missing.get(c)! + dropped);
+    }
+    const now = performance.now();
+    if (ctx.onProgress && now - lastReport > 250) {
+      lastReport = now;
+      ctx.onProgress({ message: `${label}: ${rows.toLocaleString('en-US')} rows read` });
+    }
+  }
+  if (rows === 0) throw new DatasetError(source.file, 'malformed', 'the data holds no rows; drift needs rows in both the reference and the current file');
+  const samples = new Map<string, ColumnSample>();
+  for (const [c, out] of numbers) samples.set(c, numberSample(out.sorted()));
+  for (const [c, out] of texts) samples.set(c, countSample(out));
+  return { rows, samples, missing };
+}
+
+/** A number column's values as text categories (when the other file holds text in this column). */
+export function asTextCounts(s: ColumnSample): ColumnSample {
+  const counts = new Map<CategoryKey, number>();
+  for (const [k, n] of s.counts()) counts.set(String(k), n);
+  return countSample(counts);
+}
