@@ -32,6 +32,8 @@ export interface DriftParams {
   readonly columnThresholds?: Readonly<Record<string, number>>;
   /** The data set drifts when drifted / checked columns ≥ this (default 0.5). */
   readonly driftShare?: number;
+  /** Also write the result as a small self-contained HTML file here (atomically). */
+  readonly html?: string;
 }
 
 export interface ColumnDrift {
@@ -64,4 +66,6 @@ export interface DriftResult {
   readonly columns: readonly ColumnDrift[];
   /** Columns not checked and why, constant-column floors, empty cells dropped … */
   readonly warnings: readonly string[];
+  /** Absolute path of the HTML report, when one was asked for. */
+  readonly html?: string;
 }

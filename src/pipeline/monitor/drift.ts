@@ -7,11 +7,13 @@
  *   n ≤ 1000: numerical with > 5 distinct → ks; categorical, or numerical with 3–5 distinct → chisquare; ≤ 2 → z.
  *   n > 1000: numerical with > 5 distinct → wasserstein; otherwise → jensenshannon.
  */
+import * as path from 'node:path';
 import type { ColumnDrift, ColumnKind, DriftParams, DriftResult, StatTestName } from '../../protocol/drift';
 import { STAT_TESTS } from '../../protocol/drift';
 import { openDataset, type DatasetSource } from '../data';
 import type { OperationContext } from '../operation';
 import { DriftError } from './errors';
+import { writeDriftHtml } from './html';
 import { asTextCounts, readColumns } from './read';
 import { distinctUnion, type ColumnSample } from './samples';
 import { STAT_TEST_TABLE } from './stattests';
@@ -124,7 +126,7 @@ export async function drift(params: DriftParams, ctx: OperationContext = {}): Pr
   const drifted = results.filter((x) => x.drift).length;
   const driftShare = params.driftShare ?? DEFAULT_DRIFT_SHARE;
   const share = drifted / results.length;
-  return {
+  const result: DriftResult = {
     reference: params.reference,
     current: params.current,
     dataset_drift: share >= driftShare,
@@ -137,6 +139,9 @@ export async function drift(params: DriftParams, ctx: OperationContext = {}): Pr
     columns: results,
     warnings: [...ref.notes.map((n) => `${ref.file}: ${n}`), ...cur.notes.map((n) => `${cur.file}: ${n}`), ...warnings],
   };
+  if (params.html === undefined) return result;
+  await writeDriftHtml(result, params.html);
+  return { ...result, html: path.resolve(params.html) };
 }
 
 function chooseTest(params: DriftParams, column: string, ref: ColumnSample, cur: ColumnSample, kind: ColumnKind, warnings: string[]): StatTestName {
