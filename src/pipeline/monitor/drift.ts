@@ -120,7 +120,10 @@ export async function drift(params: DriftParams, ctx: OperationContext = {}): Pr
     const threshold = params.columnThresholds?.[c] ?? params.threshold ?? test.defaultThreshold;
     const out = test.run(r, k, kind, threshold);
     if (out.note) warnings.push(`column "${c}" (${name}): ${out.note}`);
-    results.push({ name: c, kind, stattest: name, statistic: out.statistic, p_value: out.pValue, threshold, drift: out.drift });
+    // JSON has no Infinity: an infinite statistic (χ² of a value the reference never holds, KL of an empty bin) is null, and said.
+    const statistic = out.statistic !== null && Number.isFinite(out.statistic) ? out.statistic : null;
+    if (out.statistic !== null && statistic === null) warnings.push(`column "${c}" (${name}): the statistic is infinite (the current data holds values the reference never does)`);
+    results.push({ name: c, kind, stattest: name, statistic, p_value: out.pValue, threshold, drift: out.drift });
   }
   if (results.length === 0) throw new DriftError(params.current, 'no-columns', `no column to compare${warnings.length ? ` (${warnings.join('; ')})` : ''}`);
   const drifted = results.filter((x) => x.drift).length;

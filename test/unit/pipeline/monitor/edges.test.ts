@@ -100,6 +100,8 @@ describe('pipeline/monitor: drift edge cases', function () {
     assert.equal(r.columns[0]!.kind, 'categorical');
     assert.equal(r.columns[0]!.stattest, 'chisquare');
     assert.equal(r.columns[0]!.p_value, 0);
+    assert.equal(r.columns[0]!.statistic, null);
+    assert.ok(r.warnings.some((w) => w.includes('the statistic is infinite')));
     assert.ok(r.warnings.some((w) => w.includes('holds numbers in') && w.includes('compared as categories')));
   });
 
