@@ -14,13 +14,15 @@ import { openDataset, type DatasetSource } from '../data';
 import type { OperationContext } from '../operation';
 import { DriftError } from './errors';
 import { writeDriftHtml } from './html';
-import { asTextCounts, readColumns } from './read';
+import { asTextCounts, readColumns, tensorPartName, type TensorPart } from './read';
 import { distinctUnion, type ColumnSample } from './samples';
 import { STAT_TEST_TABLE } from './stattests';
 
 export const DEFAULT_DRIFT_SHARE = 0.5;
 /** A number column with at most this many distinct values (both files) is categorical unless told otherwise. */
 export const CATEGORICAL_MAX_DISTINCT = 2;
+/** A tensor column with at most this many values per row is read as one number column per position. */
+export const MAX_TENSOR_PARTS = 1000;
 
 /** Evidently's default test for a column. */
 export function defaultStatTest(ref: ColumnSample, cur: ColumnSample, kind: ColumnKind): StatTestName {
@@ -57,7 +59,7 @@ function selectColumns(params: DriftParams, ref: DatasetSource, cur: DatasetSour
     [cur, ref],
   ] as const) {
     const named = [...(params.columns ?? []), ...(params.categorical ?? []), ...(params.numerical ?? []), ...Object.keys(params.columnStattests ?? {}), ...Object.keys(params.columnThresholds ?? {}), ...excluded];
-    const missing = [...new Set(named)].filter((c) => !src.columns.includes(c) && !(excluded.has(c) && other.columns.includes(c)));
+    const missing = [...new Set(named)].filter((c) => !src.columns.includes(c) && !tensorPartOf(src, c) && !(excluded.has(c) && other.columns.includes(c)));
     if (missing.length > 0) throw new DriftError(src.file, 'missing-column', `no column ${missing.map((c) => `"${c}"`).join(', ')} (its columns: ${src.columns.join(', ')})`);
   }
   if (params.columns && params.columns.length > 0) return params.columns.filter((c) => !excluded.has(c));
@@ -86,15 +88,39 @@ export async function drift(params: DriftParams, ctx: OperationContext = {}): Pr
   const warnings: string[] = [];
   const selected = selectColumns(params, ref, cur);
   const columns: string[] = [];
+  const parts = new Map<string, TensorPart>();
+  const excluded = new Set(params.excludeColumns ?? []);
   for (const c of selected) {
-    if (ref.kinds.get(c) === 'tensor' || cur.kinds.get(c) === 'tensor') warnings.push(`column "${c}" holds tensors (arrays per row); not checked`);
-    else columns.push(c);
+    const part = tensorPartOf(ref, c);
+    if (part && !ref.columns.includes(c)) {
+      const width = ref.tensorShapes.get(part.tensor)![0]!;
+      if (cur.tensorShapes.get(part.tensor)?.[0] !== width) throw new DriftError(cur.file, 'column-mismatch', `column "${part.tensor}" holds ${cur.tensorShapes.get(part.tensor)?.[0] ?? 'no'} values per row here and ${width} in ${ref.file}`);
+      parts.set(c, { tensor: part.tensor, index: part.index, width });
+      columns.push(c);
+      continue;
+    }
+    if (ref.kinds.get(c) !== 'tensor' && cur.kinds.get(c) !== 'tensor') {
+      columns.push(c);
+      continue;
+    }
+    const shapes = [ref, cur].map((s) => (s.kinds.get(c) === 'tensor' ? s.tensorShapes.get(c) : undefined));
+    const [a, b] = shapes;
+    if (!a || !b || a.length !== 1 || b.length !== 1 || a[0] !== b[0] || a[0]! > MAX_TENSOR_PARTS) {
+      warnings.push(`column "${c}" holds ${a && b ? `arrays of shape [${a.join(', ')}] and [${b.join(', ')}]` : 'arrays in one file only'}; only a list of up to ${MAX_TENSOR_PARTS} numbers per row, the same length in both files, is read as one column per position; not checked`);
+      continue;
+    }
+    for (let i = 0; i < a[0]!; i++) {
+      const name = tensorPartName(c, i);
+      if (excluded.has(name)) continue;
+      parts.set(name, { tensor: c, index: i, width: a[0]! });
+      columns.push(name);
+    }
   }
   for (const c of params.numerical ?? []) {
     for (const src of [ref, cur]) if (src.kinds.get(c) === 'text') throw new DriftError(src.file, 'bad-option', `column "${c}" holds text, so it cannot be numerical`);
   }
-  const refData = await readColumns(ref, columns, ctx, 'reference');
-  const curData = await readColumns(cur, columns, ctx, 'current');
+  const refData = await readColumns(ref, columns, ctx, 'reference', parts);
+  const curData = await readColumns(cur, columns, ctx, 'current', parts);
 
   const results: ColumnDrift[] = [];
   const categorical = new Set(params.categorical ?? []);
@@ -145,6 +171,15 @@ export async function drift(params: DriftParams, ctx: OperationContext = {}): Pr
   if (params.html === undefined) return result;
   await writeDriftHtml(result, params.html);
   return { ...result, html: path.resolve(params.html) };
+}
+
+/** `X[3]` of a tensor column X holding a list of numbers per row (3 within it). */
+function tensorPartOf(src: DatasetSource, name: string): { tensor: string; index: number } | undefined {
+  const m = /^(.*)\[(\d+)\]$/.exec(name);
+  if (!m || src.kinds.get(m[1]!) !== 'tensor') return undefined;
+  const shape = src.tensorShapes.get(m[1]!);
+  const index = Number(m[2]);
+  return shape && shape.length === 1 && index < shape[0]! ? { tensor: m[1]!, index } : undefined;
 }
 
 function chooseTest(params: DriftParams, column: string, ref: ColumnSample, cur: ColumnSample, kind: ColumnKind, warnings: string[]): StatTestName {

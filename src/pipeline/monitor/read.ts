@@ -1,8 +1,9 @@
 /**
  * Reads the columns a drift check compares from one data file, batch by batch through the data layer: number
  * columns into one Float64Array each (missing and infinite values dropped, then sorted), text columns into counts
- * per value (missing spellings — empty, NA, null … — dropped). Memory: 8 bytes per number cell, one map entry per
- * distinct text value.
+ * per value (missing spellings — empty, NA, null … — dropped). A tensor column with one value list per row (an NPY
+ * matrix, a JSONL/Parquet list column) is read as one number column per position, named `X[0]`, `X[1]` …
+ * Memory: 8 bytes per number cell, one map entry per distinct text value.
  */
 import { DatasetError, type DatasetSource } from '../data';
 import { parseNumberText } from '../data/numbers';
@@ -38,13 +39,28 @@ function isMissing(text: string): boolean {
   return Number.isNaN(parseNumberText(text));
 }
 
-/** Reads `columns` of `source` (each a number or text column of it). */
-export async function readColumns(source: DatasetSource, columns: readonly string[], ctx: OperationContext, label: string): Promise<ReadColumns> {
+/** A position of a tensor column read as a number column of its own. */
+export interface TensorPart {
+  readonly tensor: string;
+  readonly index: number;
+  /** Values per row of the tensor. */
+  readonly width: number;
+}
+
+/** The name of position `index` of tensor column `tensor`. */
+export function tensorPartName(tensor: string, index: number): string {
+  return `${tensor}[${index}]`;
+}
+
+/** Reads `columns` of `source` (each a number or text column of it, or a part of a tensor column in `parts`). */
+export async function readColumns(source: DatasetSource, columns: readonly string[], ctx: OperationContext, label: string, parts: ReadonlyMap<string, TensorPart> = new Map()): Promise<ReadColumns> {
   const numbers = new Map<string, GrowableFloat64>();
   const texts = new Map<string, Map<CategoryKey, number>>();
+  const tensorOut = new Map<string, GrowableFloat64>();
   const missing = new Map<string, number>(columns.map((c) => [c, 0]));
   for (const c of columns) {
-    if (source.kinds.get(c) === 'number') numbers.set(c, new GrowableFloat64());
+    if (parts.has(c)) tensorOut.set(c, new GrowableFloat64());
+    else if (source.kinds.get(c) === 'number') numbers.set(c, new GrowableFloat64());
     else texts.set(c, new Map());
   }
   let rows = 0;
@@ -57,6 +73,18 @@ export async function readColumns(source: DatasetSource, columns: readonly strin
       let dropped = 0;
       for (let i = 0; i < v.length; i++) {
         const x = v[i]!;
+        if (Number.isFinite(x)) out.push(x);
+        else dropped++;
+      }
+      missing.set(c, missing.get(c)! + dropped);
+    }
+    for (const [c, out] of tensorOut) {
+      const part = parts.get(c)!;
+      const t = batch.tensors?.get(part.tensor);
+      if (!t) continue;
+      let dropped = 0;
+      for (let i = part.index; i < t.data.length; i += part.width) {
+        const x = t.data[i]!;
         if (Number.isFinite(x)) out.push(x);
         else dropped++;
       }
@@ -80,6 +108,7 @@ export async function readColumns(source: DatasetSource, columns: readonly strin
   if (rows === 0) throw new DatasetError(source.file, 'malformed', 'the data holds no rows; drift needs rows in both the reference and the current file');
   const samples = new Map<string, ColumnSample>();
   for (const [c, out] of numbers) samples.set(c, numberSample(out.sorted()));
+  for (const [c, out] of tensorOut) samples.set(c, numberSample(out.sorted()));
   for (const [c, out] of texts) samples.set(c, countSample(out));
   return { rows, samples, missing };
 }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { encodeNpy } from '../../../../src/core/npy';
 import { DriftError, drift } from '../../../../src/pipeline/monitor';
 import { ks2samp } from '../../../../src/pipeline/monitor/kolmogorov';
 import { REPO_ROOT } from '../../../helpers/paths';
@@ -15,7 +17,21 @@ interface AsymptoticCase {
   statistic: number;
   p_value: number;
 }
-const expected = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/drift/expected.json'), 'utf8')) as { ks_asymptotic: AsymptoticCase[] };
+interface ExpectedColumn {
+  name: string;
+  statistic: number;
+  p_value: number | null;
+}
+const fixtures = join(REPO_ROOT, 'test/fixtures/drift');
+const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as { ks_asymptotic: AsymptoticCase[]; cases: { small: { columns: ExpectedColumn[] } } };
+
+/** The fixture's columns `names` as an NPY float64 matrix (rows × names). */
+function npyOf(csvFile: string, names: readonly string[]): Uint8Array {
+  const rows = parse(readFileSync(join(fixtures, csvFile)), { columns: true }) as Record<string, string>[];
+  const values = new Float64Array(rows.length * names.length);
+  rows.forEach((r, i) => names.forEach((n, j) => (values[i * names.length + j] = Number(r[n]))));
+  return encodeNpy({ dataType: 11, dims: [rows.length, names.length], size: values.length, values });
+}
 
 function csv(rows: number, cols: Record<string, (i: number) => string | number>): string {
   const names = Object.keys(cols);
@@ -42,6 +58,29 @@ describe('pipeline/monitor: drift edge cases', function () {
       assert.ok(Math.abs(r.pValue - c.p_value) < 1e-4, `p ${r.pValue} vs scipy ${c.p_value}`);
     });
   }
+
+  it('an NPY matrix: one numerical column per position, X[0], X[1] …, with the same values as from the CSV', async () => {
+    const names = ['num_same', 'num_shift'];
+    const ref = join(dir, 'ref.npy');
+    const cur = join(dir, 'cur.npy');
+    writeFileSync(ref, npyOf('small_reference.csv', names));
+    writeFileSync(cur, npyOf('small_current.csv', names));
+    const r = await drift({ reference: ref, current: cur });
+    assert.deepEqual(
+      r.columns.map((c) => `${c.name}:${c.kind}:${c.stattest}`),
+      ['X[0]:numerical:ks', 'X[1]:numerical:ks'],
+    );
+    names.forEach((n, j) => {
+      const want = expected.cases.small.columns.find((c) => c.name === n)!;
+      assert.ok(Math.abs(r.columns[j]!.statistic! - want.statistic) < 1e-6);
+      assert.ok(Math.abs(r.columns[j]!.p_value! - want.p_value!) < 1e-4);
+    });
+    const one = await drift({ reference: ref, current: cur, columns: ['X[1]'], columnStattests: { 'X[1]': 'anderson' } });
+    assert.deepEqual(
+      one.columns.map((c) => `${c.name}:${c.stattest}`),
+      ['X[1]:anderson'],
+    );
+  });
 
   it('a constant reference column: wasserstein divided by the 0.001 floor, and said', async () => {
     const ref = join(dir, 'const-ref.csv');
