@@ -330,7 +330,9 @@ const hellinger: StatTest = {
       }
     }
     const d = Math.sqrt(1 - Math.min(1, Math.max(0, bc)));
-    return { statistic: d, pValue: null, drift: d >= threshold };
+    const constant = kind === 'numerical' && ref.values && cur.values && ref.values[0] === ref.values[ref.n - 1] && cur.values[0] === ref.values[0] && cur.values[cur.n - 1] === ref.values[0];
+    const note = constant ? "every value is the same in both files; Evidently's numerical Hellinger distance (histogram bin width 0) is 1 here" : undefined;
+    return { statistic: d, pValue: null, drift: d >= threshold, ...(note ? { note } : {}) };
   },
 };
 

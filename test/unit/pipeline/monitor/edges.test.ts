@@ -1,4 +1,4 @@
-/** Drift on awkward data: KS past 10,000 values (scipy's asymptotic branch), constant and all-NaN columns, kind overrides, mixed kinds. */
+/** Drift on awkward data: KS up to 10,000 values (exact) and past them (scipy's asymptotic branch), constant and all-NaN columns, kind overrides, mixed kinds. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { DriftError, drift } from '../../../../src/pipeline/monitor';
 import { ks2samp } from '../../../../src/pipeline/monitor/kolmogorov';
 import { REPO_ROOT } from '../../../helpers/paths';
 
-interface AsymptoticCase {
+interface KsCase {
   n_reference: number;
   n_current: number;
   scale: number;
@@ -23,7 +23,7 @@ interface ExpectedColumn {
   p_value: number | null;
 }
 const fixtures = join(REPO_ROOT, 'test/fixtures/drift');
-const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as { ks_asymptotic: AsymptoticCase[]; cases: { small: { columns: ExpectedColumn[] } } };
+const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as { ks_asymptotic: KsCase[]; ks_exact: KsCase[]; cases: { small: { columns: ExpectedColumn[] } } };
 
 /** The fixture's columns `names` as an NPY float64 matrix (rows × names). */
 function npyOf(csvFile: string, names: readonly string[]): Uint8Array {
@@ -48,12 +48,12 @@ describe('pipeline/monitor: drift edge cases', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const c of expected.ks_asymptotic) {
-    it(`ks with ${c.n_reference} vs ${c.n_current} values (asymptotic) matches scipy`, () => {
+  for (const [method, c] of [...expected.ks_exact.map((c) => ['exact', c] as const), ...expected.ks_asymptotic.map((c) => ['asymp', c] as const)]) {
+    it(`ks with ${c.n_reference} vs ${c.n_current} values (${method}) matches scipy`, () => {
       const a = Float64Array.from({ length: c.n_reference }, (_, i) => ((i + 1) * 0.6180339887498949) % 1).sort();
       const b = Float64Array.from({ length: c.n_current }, (_, i) => (((i + 1) * 0.7548776662466927) % 1) * c.scale + c.offset).sort();
       const r = ks2samp(a, b);
-      assert.equal(r.method, 'asymp');
+      assert.equal(r.method, method);
       assert.ok(Math.abs(r.statistic - c.statistic) < 1e-9, `D ${r.statistic} vs ${c.statistic}`);
       assert.ok(Math.abs(r.pValue - c.p_value) < 1e-4, `p ${r.pValue} vs scipy ${c.p_value}`);
     });
