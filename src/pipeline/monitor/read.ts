@@ -8,6 +8,7 @@
 import { DatasetError, type DatasetSource } from '../data';
 import { parseNumberText } from '../data/numbers';
 import { throwIfAborted, type OperationContext } from '../operation';
+import { sortFloat64 } from './sort';
 import { countSample, numberSample, type CategoryKey, type ColumnSample } from './samples';
 
 const BATCH = 16384;
@@ -15,16 +16,32 @@ const BATCH = 16384;
 class GrowableFloat64 {
   private buf = new Float64Array(1024);
   length = 0;
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    const next = new Float64Array(Math.max(this.buf.length * 2, this.length + extra));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
   push(x: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Float64Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
+    this.reserve(1);
     this.buf[this.length++] = x;
   }
+  /** Appends the finite values of `values[start], values[start + step] …`; returns how many were not finite. */
+  pushFinite(values: ArrayLike<number>, start = 0, step = 1): number {
+    const count = Math.ceil((values.length - start) / step);
+    this.reserve(count);
+    const buf = this.buf;
+    let k = this.length;
+    for (let i = start; i < values.length; i += step) {
+      const x = values[i]!;
+      if (x - x === 0) buf[k++] = x; // finite: NaN and ±inf give NaN
+    }
+    const kept = k - this.length;
+    this.length = k;
+    return count - kept;
+  }
   sorted(): Float64Array {
-    return this.buf.slice(0, this.length).sort();
+    return sortFloat64(this.buf.slice(0, this.length));
   }
 }
 
@@ -69,26 +86,13 @@ export async function readColumns(source: DatasetSource, columns: readonly strin
     throwIfAborted(ctx.signal);
     rows += batch.rowCount;
     for (const [c, out] of numbers) {
-      const v = batch.columns.get(c) as Float64Array;
-      let dropped = 0;
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i]!;
-        if (Number.isFinite(x)) out.push(x);
-        else dropped++;
-      }
-      missing.set(c, missing.get(c)! + dropped);
+      missing.set(c, missing.get(c)! + out.pushFinite(batch.columns.get(c) as Float64Array));
     }
     for (const [c, out] of tensorOut) {
       const part = parts.get(c)!;
       const t = batch.tensors?.get(part.tensor);
       if (!t) continue;
-      let dropped = 0;
-      for (let i = part.index; i < t.data.length; i += part.width) {
-        const x = t.data[i]!;
-        if (Number.isFinite(x)) out.push(x);
-        else dropped++;
-      }
-      missing.set(c, missing.get(c)! + dropped);
+      missing.set(c, missing.get(c)! + out.pushFinite(t.data, part.index, part.width));
     }
     for (const [c, out] of texts) {
       const v = batch.columns.get(c) as string[];
