@@ -91,17 +91,18 @@ const z: StatTest = {
   },
 };
 
-/** scipy.stats.wasserstein_distance: ∫ |U(x) − V(x)| dx over the empirical CDFs. */
+/** scipy.stats.wasserstein_distance: ∫ |U(x) − V(x)| dx over the empirical CDFs (both ascending), walked in merged order. */
 export function wassersteinDistance(u: Float64Array, v: Float64Array): number {
-  const all = mergeSorted(u, v);
+  const nu = u.length;
+  const nv = v.length;
+  let i = 0;
+  let j = 0;
   let sum = 0;
-  let iu = 0;
-  let iv = 0;
-  for (let k = 0; k < all.length - 1; k++) {
-    const x = all[k]!;
-    while (iu < u.length && u[iu]! <= x) iu++;
-    while (iv < v.length && v[iv]! <= x) iv++;
-    sum += Math.abs(iu / u.length - iv / v.length) * (all[k + 1]! - x);
+  while (i + j < nu + nv - 1) {
+    const x = i < nu && (j >= nv || u[i]! <= v[j]!) ? u[i++]! : v[j++]!;
+    const next = i < nu && (j >= nv || u[i]! <= v[j]!) ? u[i]! : v[j]!;
+    // Between equal values the step is 0; after the last copy of x the counts are those of the values ≤ x.
+    sum += Math.abs(i / nu - j / nv) * (next - x);
   }
   return sum;
 }
