@@ -79,17 +79,10 @@ function selectColumns(params: DriftParams, ref: DatasetSource, cur: DatasetSour
   return ref.columns.filter((c) => !excluded.has(c));
 }
 
-/** Compares `current` with `reference`, column by column. */
-export async function drift(params: DriftParams, ctx: OperationContext = {}): Promise<DriftResult> {
-  checkOptions(params);
-  ctx.onProgress?.({ message: 'Opening the reference and current data' });
-  const ref = await openDataset(params.reference);
-  const cur = await openDataset(params.current);
-  const warnings: string[] = [];
-  const selected = selectColumns(params, ref, cur);
+/** The columns to read: a tensor column holding a list of numbers per row becomes one column per position (`X[0]` …). */
+function expandTensors(selected: readonly string[], ref: DatasetSource, cur: DatasetSource, excluded: ReadonlySet<string>, warnings: string[]): { columns: string[]; parts: Map<string, TensorPart> } {
   const columns: string[] = [];
   const parts = new Map<string, TensorPart>();
-  const excluded = new Set(params.excludeColumns ?? []);
   for (const c of selected) {
     const part = tensorPartOf(ref, c);
     if (part && !ref.columns.includes(c)) {
@@ -116,6 +109,17 @@ export async function drift(params: DriftParams, ctx: OperationContext = {}): Pr
       columns.push(name);
     }
   }
+  return { columns, parts };
+}
+
+/** Compares `current` with `reference`, column by column. */
+export async function drift(params: DriftParams, ctx: OperationContext = {}): Promise<DriftResult> {
+  checkOptions(params);
+  ctx.onProgress?.({ message: 'Opening the reference and current data' });
+  const ref = await openDataset(params.reference);
+  const cur = await openDataset(params.current);
+  const warnings: string[] = [];
+  const { columns, parts } = expandTensors(selectColumns(params, ref, cur), ref, cur, new Set(params.excludeColumns ?? []), warnings);
   for (const c of params.numerical ?? []) {
     for (const src of [ref, cur]) if (src.kinds.get(c) === 'text') throw new DriftError(src.file, 'bad-option', `column "${c}" holds text, so it cannot be numerical`);
   }
