@@ -5,6 +5,7 @@
  * in a fresh child process through the hidden `__child` sub-command, see ./child.ts).
  */
 import { CHILD_COMMAND, runChild, type Variant } from './child';
+import * as driftBench from './drift';
 import * as evaluateBench from './evaluate';
 import * as explainBench from './explain';
 import * as graphBench from './graph';
@@ -29,6 +30,7 @@ const BENCHES: Readonly<Record<string, Bench>> = {
   graph: graphBench,
   'graph-check': graphCheck,
   serve: serveBench,
+  drift: driftBench,
 };
 
 function usage(): string {

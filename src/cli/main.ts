@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCardCommand } from './commands/card';
 import { registerDistillCommand } from './commands/distill';
+import { registerDriftCommand } from './commands/drift';
 import { registerEvaluateCommands } from './commands/evaluate';
 import { registerExplainCommand } from './commands/explain';
 import { registerExportCommand } from './commands/export';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerRegistryCommands(program);
   registerExportCommand(program);
   registerCardCommand(program);
+  registerDriftCommand(program);
   registerServeCommand(program);
 
   program

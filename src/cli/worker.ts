@@ -18,6 +18,7 @@ import { optimizeModel } from '../pipeline/optimize/optimize';
 import { explain } from '../pipeline/explain';
 import { prune, pruneSensitivity } from '../pipeline/prune';
 import { distill } from '../pipeline/distill';
+import { drift } from '../pipeline/monitor';
 import type { OperationContext } from '../pipeline/operation';
 
 type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: OperationContext) => Promise<WorkerOps[K]['result']>;
@@ -37,6 +38,7 @@ export const WORKER_HANDLERS: { readonly [K in WorkerOp]: OpHandler<K> } = {
   prune,
   'prune-sensitivity': pruneSensitivity,
   distill,
+  drift,
 };
 
 /** The error reply for a failed request: model/input problems are 'user' errors, everything else 'internal'. */

@@ -12,6 +12,7 @@ import type { ExplainParams, ExplainResult } from './explain';
 import type { PruneParams, PruneResult, PruneSensitivityParams, PruneSensitivityResult } from './prune';
 import type { DistillParams, DistillResult } from './distill';
 import type { PredictParams, PredictResult } from './predict';
+import type { DriftParams, DriftResult } from './drift';
 
 /** Options every onnxruntime-backed operation takes. */
 export interface RuntimeOptions {
@@ -92,6 +93,7 @@ export interface WorkerOps {
   prune: { params: PruneParams; result: PruneResult };
   'prune-sensitivity': { params: PruneSensitivityParams; result: PruneSensitivityResult };
   distill: { params: DistillParams; result: DistillResult };
+  drift: { params: DriftParams; result: DriftResult };
 }
 export type WorkerOp = keyof WorkerOps;
 
