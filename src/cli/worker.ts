@@ -18,7 +18,7 @@ import { optimizeModel } from '../pipeline/optimize/optimize';
 import { explain } from '../pipeline/explain';
 import { prune, pruneSensitivity } from '../pipeline/prune';
 import { distill } from '../pipeline/distill';
-import { drift } from '../pipeline/monitor';
+import { drift, monitor } from '../pipeline/monitor';
 import type { OperationContext } from '../pipeline/operation';
 
 type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: OperationContext) => Promise<WorkerOps[K]['result']>;
@@ -39,6 +39,7 @@ export const WORKER_HANDLERS: { readonly [K in WorkerOp]: OpHandler<K> } = {
   'prune-sensitivity': pruneSensitivity,
   distill,
   drift,
+  monitor,
 };
 
 /** The error reply for a failed request: model/input problems are 'user' errors, everything else 'internal'. */

@@ -13,6 +13,7 @@ import type { PruneParams, PruneResult, PruneSensitivityParams, PruneSensitivity
 import type { DistillParams, DistillResult } from './distill';
 import type { PredictParams, PredictResult } from './predict';
 import type { DriftParams, DriftResult } from './drift';
+import type { MonitorParams, MonitorResult } from './monitor';
 
 /** Options every onnxruntime-backed operation takes. */
 export interface RuntimeOptions {
@@ -94,6 +95,7 @@ export interface WorkerOps {
   'prune-sensitivity': { params: PruneSensitivityParams; result: PruneSensitivityResult };
   distill: { params: DistillParams; result: DistillResult };
   drift: { params: DriftParams; result: DriftResult };
+  monitor: { params: MonitorParams; result: MonitorResult };
 }
 export type WorkerOp = keyof WorkerOps;
 

@@ -24,5 +24,7 @@ export function referenceBand(values: readonly (number | null)[], k = 3): Refere
 /** Whether `value` is outside the band (a bound that is null does not apply). */
 export function outside(value: number | null, band: Band | null): boolean {
   if (value === null || band === null || !Number.isFinite(value)) return false;
-  return (band.lower !== null && value < band.lower) || (band.upper !== null && value > band.upper);
+  // Rounding noise (an AUC of 1 + 1e-15 against a band of exactly 1) is not an alert.
+  const eps = 1e-9 * Math.max(1, Math.abs(value));
+  return (band.lower !== null && value < band.lower - eps) || (band.upper !== null && value > band.upper + eps);
 }

@@ -127,33 +127,12 @@ export async function drift(params: DriftParams, ctx: OperationContext = {}): Pr
   const curData = await readColumns(cur, columns, ctx, 'current', parts);
 
   const results: ColumnDrift[] = [];
-  const categorical = new Set(params.categorical ?? []);
-  const numerical = new Set(params.numerical ?? []);
   for (const c of columns) {
-    let r = refData.samples.get(c)!;
-    let k = curData.samples.get(c)!;
-    const empty = [r.n === 0 ? ref.file : undefined, k.n === 0 ? cur.file : undefined].filter((f): f is string => f !== undefined);
-    if (empty.length > 0) {
-      warnings.push(`column "${c}": no values in ${empty.join(' and ')} (every cell is empty or NaN); not checked`);
-      continue;
-    }
-    if (!r.values !== !k.values) {
-      warnings.push(`column "${c}" holds numbers in ${r.values ? ref.file : cur.file} and text in ${r.values ? cur.file : ref.file}; compared as categories (numbers by their text)`);
-      if (r.values) r = asTextCounts(r);
-      if (k.values) k = asTextCounts(k);
-    }
-    const kind: ColumnKind = categorical.has(c) ? 'categorical' : numerical.has(c) ? 'numerical' : inferKind(r, k);
-    const dropped = (refData.missing.get(c) ?? 0) + (curData.missing.get(c) ?? 0);
-    if (dropped > 0) warnings.push(`column "${c}": ${dropped} empty, NaN or infinite cells left out (reference ${refData.missing.get(c)}, current ${curData.missing.get(c)})`);
-    const name = chooseTest(params, c, r, k, kind, warnings);
-    const test = STAT_TEST_TABLE[name];
-    const threshold = params.columnThresholds?.[c] ?? params.threshold ?? test.defaultThreshold;
-    const out = test.run(r, k, kind, threshold);
-    if (out.note) warnings.push(`column "${c}" (${name}): ${out.note}`);
-    // JSON has no Infinity: an infinite statistic (χ² of a value the reference never holds, KL of an empty bin) is null, and said.
-    const statistic = out.statistic !== null && Number.isFinite(out.statistic) ? out.statistic : null;
-    if (out.statistic !== null && statistic === null) warnings.push(`column "${c}" (${name}): the statistic is infinite (the current data holds values the reference never does)`);
-    results.push({ name: c, kind, stattest: name, statistic, p_value: out.pValue, threshold, drift: out.drift });
+    const out = compareColumn(params, c, refData.samples.get(c)!, curData.samples.get(c)!, { reference: ref.file, current: cur.file }, warnings, {
+      reference: refData.missing.get(c) ?? 0,
+      current: curData.missing.get(c) ?? 0,
+    });
+    if (out) results.push(out);
   }
   if (results.length === 0) throw new DriftError(params.current, 'no-columns', `no column to compare${warnings.length ? ` (${warnings.join('; ')})` : ''}`);
   const drifted = results.filter((x) => x.drift).length;
@@ -177,6 +156,46 @@ export async function drift(params: DriftParams, ctx: OperationContext = {}): Pr
   return { ...result, html: path.resolve(params.html) };
 }
 
+/**
+ * One column's test: its kind (asked for, or inferred over both samples), the test (asked for, or Evidently's
+ * choice), the threshold and the verdict. Null (and a warning) when a sample is empty. Shared by `drift` (whole
+ * files) and `monitor` (each chunk against the reference).
+ */
+export function compareColumn(
+  params: Pick<DriftParams, 'current' | 'categorical' | 'numerical' | 'stattest' | 'columnStattests' | 'threshold' | 'columnThresholds'>,
+  c: string,
+  reference: ColumnSample,
+  current: ColumnSample,
+  files: { readonly reference: string; readonly current: string },
+  warnings: string[],
+  missing: { readonly reference: number; readonly current: number } = { reference: 0, current: 0 },
+): ColumnDrift | null {
+  let r = reference;
+  let k = current;
+  const empty = [r.n === 0 ? files.reference : undefined, k.n === 0 ? files.current : undefined].filter((f): f is string => f !== undefined);
+  if (empty.length > 0) {
+    warnings.push(`column "${c}": no values in ${empty.join(' and ')} (every cell is empty or NaN); not checked`);
+    return null;
+  }
+  if (!r.values !== !k.values) {
+    warnings.push(`column "${c}" holds numbers in ${r.values ? files.reference : files.current} and text in ${r.values ? files.current : files.reference}; compared as categories (numbers by their text)`);
+    if (r.values) r = asTextCounts(r);
+    if (k.values) k = asTextCounts(k);
+  }
+  const kind: ColumnKind = (params.categorical ?? []).includes(c) ? 'categorical' : (params.numerical ?? []).includes(c) ? 'numerical' : inferKind(r, k);
+  const dropped = missing.reference + missing.current;
+  if (dropped > 0) warnings.push(`column "${c}": ${dropped} empty, NaN or infinite cells left out (reference ${missing.reference}, current ${missing.current})`);
+  const name = chooseTest(params, c, r, k, kind, warnings);
+  const test = STAT_TEST_TABLE[name];
+  const threshold = params.columnThresholds?.[c] ?? params.threshold ?? test.defaultThreshold;
+  const out = test.run(r, k, kind, threshold);
+  if (out.note) warnings.push(`column "${c}" (${name}): ${out.note}`);
+  // JSON has no Infinity: an infinite statistic (χ² of a value the reference never holds, KL of an empty bin) is null, and said.
+  const statistic = out.statistic !== null && Number.isFinite(out.statistic) ? out.statistic : null;
+  if (out.statistic !== null && statistic === null) warnings.push(`column "${c}" (${name}): the statistic is infinite (the current data holds values the reference never does)`);
+  return { name: c, kind, stattest: name, statistic, p_value: out.pValue, threshold, drift: out.drift };
+}
+
 /** `X[3]` of a tensor column X holding a list of numbers per row (3 within it). */
 function tensorPartOf(src: DatasetSource, name: string): { tensor: string; index: number } | undefined {
   const m = /^(.*)\[(\d+)\]$/.exec(name);
@@ -186,7 +205,7 @@ function tensorPartOf(src: DatasetSource, name: string): { tensor: string; index
   return shape && shape.length === 1 && index < shape[0]! ? { tensor: m[1]!, index } : undefined;
 }
 
-function chooseTest(params: DriftParams, column: string, ref: ColumnSample, cur: ColumnSample, kind: ColumnKind, warnings: string[]): StatTestName {
+function chooseTest(params: Pick<DriftParams, 'current' | 'stattest' | 'columnStattests'>, column: string, ref: ColumnSample, cur: ColumnSample, kind: ColumnKind, warnings: string[]): StatTestName {
   const explicit = params.columnStattests?.[column];
   if (explicit !== undefined) {
     const why = unfit(explicit, ref, cur, kind);

@@ -8,9 +8,9 @@ import { writeRefusal } from '../../core/writer';
 import type { DriftResult } from '../../protocol/drift';
 import { DriftError } from './errors';
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function num(x: number | null): string {
+export function num(x: number | null): string {
   if (x === null) return '—';
   if (!Number.isFinite(x)) return String(x);
   return Math.abs(x) >= 1e-4 || x === 0 ? x.toPrecision(6).replace(/\.?0+$/, '') : x.toExponential(3);
@@ -40,15 +40,20 @@ ${warnings}
 }
 
 /** Writes the report atomically; a refused write is a DriftError naming the file. */
-export async function writeDriftHtml(r: DriftResult, file: string): Promise<void> {
+export function writeDriftHtml(r: DriftResult, file: string): Promise<void> {
+  return writeHtmlFile(file, driftHtml(r), (message) => new DriftError(file, 'bad-output', message));
+}
+
+/** Writes an HTML report atomically (temp beside it, then renamed); a refused write becomes `userError(message)`. */
+export async function writeHtmlFile(file: string, html: string, userError: (message: string) => Error): Promise<void> {
   const tmp = tempPath(file);
   try {
-    await writeFile(tmp, driftHtml(r));
+    await writeFile(tmp, html);
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
     const refusal = writeRefusal(e);
-    if (refusal) throw new DriftError(file, 'bad-output', `cannot write the HTML report: ${refusal.why} (${refusal.code}); nothing was written`);
+    if (refusal) throw userError(`cannot write the HTML report: ${refusal.why} (${refusal.code}); nothing was written`);
     throw e;
   }
 }

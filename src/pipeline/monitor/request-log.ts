@@ -131,6 +131,12 @@ export interface LogTable {
   readonly time: Float64Array;
   readonly latencyMs: Float64Array;
   readonly status: Int32Array;
+  /** Per row: the request's id (`id#i` for row i of a request of several rows; `request-N` when it had none). */
+  readonly ids: string[];
+  /** Per row: the index of its request among the usable ones. */
+  readonly requestIndex: Int32Array;
+  /** The per-row shape of the first input (e.g. [64], or [1, 8, 8]). */
+  readonly featureShape: readonly number[];
   /** Per row, the named output's row (n × width), when every request has it. */
   readonly output: { readonly name: string; readonly width: number; readonly data: Float64Array } | null;
   /** Requests that logged no inputs (hashed) or whose first input did not match the others' row width. */
@@ -152,13 +158,16 @@ export function logTable(read: RequestLogRead, options: { readonly featureNames?
   const time = new Float64Array(rows);
   const latencyMs = new Float64Array(rows);
   const status = new Int32Array(rows);
+  const ids: string[] = new Array(rows);
+  const requestIndex = new Int32Array(rows);
   const outName = options.output ?? usable[0]?.outputs[0]?.name;
   const outWidth = outName ? (usable[0]?.outputs.find((o) => o.name === outName)?.shape.slice(1).reduce((a, b) => a * b, 1) ?? 0) : 0;
   let outData: Float64Array | null = outName && outWidth > 0 ? new Float64Array(rows * outWidth) : null;
   let row = 0;
-  for (const r of usable) {
+  for (const [q, r] of usable.entries()) {
     const x = r.inputs![0]!;
     const n = x.shape[0] ?? 1;
+    const id = r.id ?? `request-${q + 1}`;
     const out = outName ? r.outputs.find((o) => o.name === outName) : undefined;
     if (outData && (!out || out.data.length !== n * outWidth)) outData = null;
     for (let i = 0; i < n; i++, row++) {
@@ -166,6 +175,8 @@ export function logTable(read: RequestLogRead, options: { readonly featureNames?
       time[row] = r.time;
       latencyMs[row] = r.latencyMs;
       status[row] = r.status;
+      ids[row] = n === 1 ? id : `${id}#${i}`;
+      requestIndex[row] = q;
       if (outData && out) for (let c = 0; c < outWidth; c++) outData[row * outWidth + c] = out.data[i * outWidth + c]!;
     }
   }
@@ -176,6 +187,9 @@ export function logTable(read: RequestLogRead, options: { readonly featureNames?
     time,
     latencyMs,
     status,
+    ids,
+    requestIndex,
+    featureShape: first ? first.shape.slice(1) : [],
     output: outData && outName ? { name: outName, width: outWidth, data: outData } : null,
     requestsWithoutFeatures: read.requests.length - usable.length,
   };
