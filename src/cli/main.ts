@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCardCommand } from './commands/card';
 import { registerDistillCommand } from './commands/distill';
 import { registerDriftCommand } from './commands/drift';
+import { registerMonitorCommand } from './commands/monitor';
 import { registerEvaluateCommands } from './commands/evaluate';
 import { registerExplainCommand } from './commands/explain';
 import { registerExportCommand } from './commands/export';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerCardCommand(program);
   registerDriftCommand(program);
+  registerMonitorCommand(program);
   registerServeCommand(program);
 
   program

@@ -21,6 +21,7 @@ import type { Band, ChunkDrift, ColumnDistribution, MonitorAlert, MonitorChunk, 
 import { MONITOR_METRICS } from '../../protocol/monitor';
 import { autoLabelColumn, openDataset, type DatasetSource } from '../data';
 import { scoreRows, type RowScores } from '../evaluate';
+import { modelRunnerInputs } from '../serve/model-runner';
 import { throwIfAborted, type OperationContext } from '../operation';
 import { outside, referenceBand } from './alerts';
 import { fitCbpe, realizedMetrics, type CbpeFit } from './cbpe';
@@ -302,9 +303,14 @@ export async function monitor(params: MonitorParams, ctx: OperationContext = {})
   const assumptions: string[] = [];
   if (params.model !== undefined) {
     ctx.onProgress?.({ message: 'Scoring the reference and the current data' });
-    const common = { model: params.model, bootstrap: 0, ...runtimeOf(params), ...(params.excludeColumns ? { excludeColumns: [...params.excludeColumns, ...(params.idColumn ? [params.idColumn] : []), ...(params.timeColumn ? [params.timeColumn] : [])] } : {}) };
+    // Text columns cannot feed a model without string inputs: they are read as data (drift) but not fed, the way
+    // evaluation treats sensitive attributes.
+    const takesText = (await modelRunnerInputs(params.model)).some((i) => i.elem_type === 'STRING');
+    const notFed = takesText ? [] : refSource.columns.filter((c) => refSource.kinds.get(c) === 'text' && c !== label);
+    const excludeColumns = [...(params.excludeColumns ?? []), ...(params.idColumn ? [params.idColumn] : []), ...(params.timeColumn ? [params.timeColumn] : [])];
+    const common = { model: params.model, bootstrap: 0, ...runtimeOf(params), excludeColumns, sensitive: notFed };
     refScores = await scoreRows({ ...common, data: params.reference, label: label ?? null } as Parameters<typeof scoreRows>[0], ctx);
-    curScores = asLog ? await scoreLogged(params, log!, ctx) : await scoreRows({ ...common, data: params.current, label: label && current.columns.has(label) ? label : null, ...(params.idColumn || params.timeColumn ? { excludeColumns: [...(params.excludeColumns ?? []), ...[params.idColumn, params.timeColumn].filter((c): c is string => !!c)] } : {}) } as Parameters<typeof scoreRows>[0], ctx);
+    curScores = asLog ? await scoreLogged(params, log!, ctx) : await scoreRows({ ...common, data: params.current, label: label && current.columns.has(label) ? label : null } as Parameters<typeof scoreRows>[0], ctx);
     if (curScores.rows !== current.rows) throw new MonitorError(params.current, `the model scored ${curScores.rows} rows of ${current.rows}`);
     if (refScores.task === 'classification' && refScores.proba && curScores.proba) {
       const k = refScores.classNames!.length;
