@@ -248,9 +248,29 @@ function fillColumn(
       out.set(src.subarray(row - ch.rowStart, row - ch.rowStart + n), at);
       return;
     }
+    // A nullable column comes back as a plain array with nulls: read it in place, numbers without a call.
+    if (ch && Array.isArray(ch.data)) {
+      const src = ch.data as unknown[];
+      const o = row - ch.rowStart;
+      for (let i = 0; i < n; i++) {
+        const v = src[o + i];
+        out[at + i] = typeof v === 'number' ? v : toNumber(file, v, name, row + i);
+      }
+      return;
+    }
     for (let i = 0; i < n; i++) out[at + i] = toNumber(file, cell(row + i), name, row + i);
   } else if (kind === 'text') {
     const out = builder.text[j]!;
+    const ch = chunks.find((c) => row >= c.rowStart && row + n <= c.rowStart + c.data.length);
+    if (ch && Array.isArray(ch.data)) {
+      const src = ch.data as unknown[];
+      const o = row - ch.rowStart;
+      for (let i = 0; i < n; i++) {
+        const v = src[o + i];
+        out[at + i] = typeof v === 'string' ? v : toText(v);
+      }
+      return;
+    }
     for (let i = 0; i < n; i++) out[at + i] = toText(cell(row + i));
   } else {
     const out = builder.tensor[j]!;
