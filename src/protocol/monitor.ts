@@ -37,6 +37,12 @@ export interface MonitorParams extends RuntimeOptions, Pick<DriftParams, 'column
   readonly alertBounds?: Readonly<Partial<Record<MonitorMetric, { readonly lower?: number; readonly upper?: number }>>>;
   /** Also write a self-contained HTML report here (atomically). */
   readonly html?: string;
+  /**
+   * A Prometheus scraping the server (`http://127.0.0.1:9090`): each timed chunk's latency and error rate come from
+   * its query API over the server's metrics instead of the log, for `prometheusModel` (default: the log's model).
+   */
+  readonly prometheus?: string;
+  readonly prometheusModel?: string;
 }
 
 export interface Band {
@@ -79,7 +85,7 @@ export interface MonitorChunk {
   /** CBPE's estimate, with its sampling error per metric; null without a classifier and a labelled reference. */
   readonly estimated: (MonitorMetrics & { readonly sampling_error: MonitorMetrics }) | null;
   /** From the request log: per-request latency percentiles and the share of failed requests. */
-  readonly latency: { readonly p50_ms: number; readonly p99_ms: number; readonly error_rate: number; readonly requests: number } | null;
+  readonly latency: { readonly p50_ms: number; readonly p99_ms: number; readonly error_rate: number; readonly requests: number; readonly source: 'request-log' | 'prometheus' } | null;
   readonly alerts: readonly MonitorAlert[];
 }
 

@@ -38,6 +38,8 @@ interface MonitorFlags {
   driftShare: number;
   failOn?: FailOn;
   watch?: number;
+  prometheus?: string;
+  prometheusModel?: string;
   onAlert?: string;
   threads?: number;
   html?: string;
@@ -141,6 +143,8 @@ export function registerMonitorCommand(program: Command): void {
     .option('--threshold <x>', "every test's threshold (default: the test's own)", numberArg)
     .option('--drift-share <x>', 'a chunk drifts when this share of its columns drift', numberArg, 0.5)
     .option('--fail-on <what>', 'exit 1 on alerts of this kind: drift | performance | any', oneOf(['drift', 'performance', 'any'] as const, 'drift, performance or any'))
+    .option('--prometheus <url>', 'a Prometheus scraping the server: each timed chunk\'s latency and error rate from its query API')
+    .option('--prometheus-model <name>', 'with --prometheus: the served model\'s name (default: the request log\'s)')
     .option('--watch <seconds>', 're-read the current data every SECONDS and report new alerts (until interrupted)', positiveInt)
     .option('--on-alert <command>', 'run this command (no shell) for each new alert: the alert JSON on stdin and in $PTP_ALERT_FILE')
     .addOption(threadsOption())
@@ -170,6 +174,8 @@ export function registerMonitorCommand(program: Command): void {
         driftShare: o.driftShare,
         ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}),
         ...(o.html !== undefined ? { html: o.html } : {}),
+        ...(o.prometheus !== undefined ? { prometheus: o.prometheus } : {}),
+        ...(o.prometheusModel !== undefined ? { prometheusModel: o.prometheusModel } : {}),
       };
       let seen = new Map<string, unknown>();
       const report = async (r: MonitorResult, first: boolean): Promise<void> => {

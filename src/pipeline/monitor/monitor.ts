@@ -24,6 +24,7 @@ import { scoreRows, type RowScores } from '../evaluate';
 import { modelRunnerInputs } from '../serve/model-runner';
 import { throwIfAborted, type OperationContext } from '../operation';
 import { outside, referenceBand } from './alerts';
+import { prometheusHealth } from './prometheus';
 import { fitCbpe, realizedMetrics, type CbpeFit } from './cbpe';
 import { chunkByNumber, chunkByPeriod, chunkBySize, type Chunk } from './chunks';
 import { compareColumn } from './drift';
@@ -388,7 +389,14 @@ export async function monitor(params: MonitorParams, ctx: OperationContext = {})
       const requests = new Set(log.requestIndex.subarray(chunk.start, chunk.end)).size;
       let failed = 0;
       for (let i = chunk.start; i < chunk.end; i++) if (log.status[i]! >= 400) failed++;
-      latency = { p50_ms: percentile(lat, 0.5), p99_ms: percentile(lat, 0.99), error_rate: rows ? failed / rows : 0, requests };
+      latency = { p50_ms: percentile(lat, 0.5), p99_ms: percentile(lat, 0.99), error_rate: rows ? failed / rows : 0, requests, source: 'request-log' };
+    }
+    if (params.prometheus && times) {
+      const model = params.prometheusModel ?? log?.model;
+      if (!model) throw new MonitorError(params.prometheus, 'name the served model whose metrics to read (prometheusModel)');
+      const health = await prometheusHealth(params.prometheus, model, chunk.period ? Date.parse(chunk.period.start) : times[chunk.start]!, chunk.period ? Math.min(Date.parse(chunk.period.end), Date.now()) : times[chunk.end - 1]!);
+      if (health) latency = { ...health, source: 'prometheus' };
+      else chunkWarnings.push(`Prometheus ${params.prometheus} has no requests of "${model}" for this chunk's time`);
     }
     const alerts: MonitorAlert[] = [];
     if (drift.dataset_drift) alerts.push({ kind: 'drift', metric: 'dataset_drift', value: true, message: `dataset drift: ${drifted} of ${columns.length} columns drifted (${columns.filter((c) => c.drift).map((c) => c.name).slice(0, 5).join(', ')}${drifted > 5 ? ', …' : ''})` });

@@ -141,6 +141,8 @@ export interface LogTable {
   readonly output: { readonly name: string; readonly width: number; readonly data: Float64Array } | null;
   /** Requests that logged no inputs (hashed) or whose first input did not match the others' row width. */
   readonly requestsWithoutFeatures: number;
+  /** The model the requests were for (the first one's). */
+  readonly model: string | undefined;
 }
 
 /** The logged requests as rows: one per row of the first input (features) with the chosen output's row. */
@@ -192,5 +194,6 @@ export function logTable(read: RequestLogRead, options: { readonly featureNames?
     featureShape: first ? first.shape.slice(1) : [],
     output: outData && outName ? { name: outName, width: outWidth, data: outData } : null,
     requestsWithoutFeatures: read.requests.length - usable.length,
+    model: usable[0]?.model,
   };
 }

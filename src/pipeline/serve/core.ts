@@ -84,6 +84,10 @@ class ServedVersion {
       });
       this.state = 'ready';
       metrics.ready.set(labels, 1);
+      // The answered-request series start at 0 (Prometheus' advice: initialise metrics), so increase() and rate()
+      // count a version's first requests too — a series born with its first burst would hide that burst.
+      for (const protocol of ['rest', 'grpc'] as const) metrics.requests.inc({ ...labels, status: '200', protocol }, 0);
+      metrics.requestDuration.zero(labels);
     } catch (e) {
       this.state = 'failed';
       this.reason = e instanceof Error ? e.message : String(e);

@@ -13,6 +13,7 @@ import { parse } from 'csv-parse/sync';
 import { monitor } from '../../../../src/pipeline/monitor';
 import { V2Client } from '../../../../src/pipeline/serve';
 import { REPO_ROOT } from '../../../helpers/paths';
+import { TestPrometheus } from '../../../helpers/prometheus';
 import { serveForTest } from '../../../helpers/serve';
 import { exampleSlice } from '../../../helpers/shifted';
 
@@ -104,5 +105,45 @@ describe('monitor: chunks of current data against a reference', function () {
     await assert.rejects(monitor({ reference, current: other }), (e: Error) => e.message.startsWith(other) && /no column .*"income_k"/.test(e.message));
     await assert.rejects(monitor({ reference, current: reference, chunkSize: 10, chunkPeriod: '1h' }), /chunk size or a chunk period, not both/);
     await assert.rejects(monitor({ reference, current: reference, chunkPeriod: '1h' }), /period chunks need times/);
+  });
+});
+
+describe('monitor: serving health from a real Prometheus scraping ptp serve', function () {
+  this.timeout(120_000);
+  it('a chunk of the request log gets its request count, error rate and latency from Prometheus\' query API', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptp-monitor-prom-'));
+    const log = join(dir, 'requests.jsonl');
+    const server = await serveForTest({ log: { path: log, sample: 1, log_inputs: true }, models: [{ name: 'credit', model: ex('credit/credit_logreg.onnx') }] }, dir);
+    const prom = await TestPrometheus.start([`127.0.0.1:${server.httpPort}`]);
+    try {
+      // One scrape before the first request, so the counters' series exist when the requests arrive.
+      await prom.until('up', (s) => s.some((x) => x.value === 1));
+      const reference = exampleSlice('credit/credit_test.csv', dir, 'reference.csv', 0, 450);
+      const rows = parse(readFileSync(exampleSlice('credit/credit_test.csv', dir, 'cur.csv', 450, 490)), { columns: true }) as Record<string, string>[];
+      const features = ['income_k', 'debt_ratio', 'age', 'years_employed', 'n_accounts', 'late_payments'];
+      const client = new V2Client(server.url);
+      const bad = () => fetch(`${server.url}/v2/models/credit/infer`, { method: 'POST', body: '{"inputs": [{"name": "features", "datatype": "FP32", "shape": [1, 2], "data": [1, 2]}]}' });
+      // The server starts its 200 series at 0; a 400 series is born with the first failure, so one failure first,
+      // scraped, before the traffic the chunk measures.
+      await bad();
+      await prom.until('sum(ptp_inference_requests_total{model="credit",status="400"})', (s) => s[0]?.value === 1);
+      await new Promise((r) => setTimeout(r, 1500));
+      for (const [i, row] of rows.entries()) {
+        await client.infer('credit', [{ name: 'features', datatype: 'FP32', shape: [1, 6], data: Float32Array.from(features.map((f) => Number(row[f]))) }]);
+        if (i % 4 === 0) await bad();
+      }
+      await prom.until('sum(ptp_inference_requests_total{model="credit"})', (s) => s[0]?.value === 51);
+      const r = await monitor({ reference, current: log, excludeColumns: ['applicant_id'], chunkSize: 100, prometheus: prom.url });
+      assert.equal(r.chunks.length, 1);
+      const latency = r.chunks[0]!.latency!;
+      assert.equal(latency.source, 'prometheus', r.warnings.join('\n'));
+      assert.ok(latency.requests >= 40 && latency.requests <= 70, `requests ${latency.requests} (50 in the chunk's time; increase() extrapolates)`);
+      assert.ok(latency.error_rate > 0.1 && latency.error_rate < 0.3, `error rate ${latency.error_rate} (10 of 50 failed)`);
+      assert.ok(latency.p50_ms > 0 && latency.p99_ms >= latency.p50_ms, JSON.stringify(latency));
+    } finally {
+      await prom.stop();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
