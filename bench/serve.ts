@@ -5,8 +5,8 @@
  * formed, in one run; then REST JSON vs REST binary vs gRPC. Printed, not asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -38,6 +38,17 @@ async function serve(model: string, name: string, batching: boolean): Promise<Se
   const doc = JSON.parse(line) as { http: string; grpc: string };
   return { http: doc.http, grpc: doc.grpc, child };
 }
+
+/** CPU time (user + system, in clock ticks) of a process so far, from /proc; 0 where /proc is not there. */
+function processTicks(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+const TICKS_PER_SECOND = 100;
 
 async function stop(s: Served): Promise<void> {
   const exited = new Promise((r) => s.child.once('exit', r));
@@ -141,13 +152,18 @@ export async function run(args: readonly string[]): Promise<number> {
           for (const { c, perRequest } of cells) {
             const cellBody = perRequest === 1 ? body : jsonBody(m.input, m.features, perRequest);
             const before = await meanBatch(s.http, m.name);
+            const cpu0 = { server: processTicks(s.child.pid), self: process.cpuUsage(), at: performance.now() };
             const r = await load(`${s.http}/v2/models/${m.name}/infer`, cellBody, { 'content-type': 'application/json' }, c, seconds);
+            const wall = (performance.now() - cpu0.at) / 1000;
+            const serverCores = (processTicks(s.child.pid) - cpu0.server) / TICKS_PER_SECOND / wall;
+            const selfCpu = process.cpuUsage(cpu0.self);
+            const loadCores = (selfCpu.user + selfCpu.system) / 1e6 / wall;
             const after = await meanBatch(s.http, m.name);
             const formed = after.batches > before.batches ? (after.rows - before.rows) / (after.batches - before.batches) : perRequest;
             const b = Math.max(1, Math.round(formed));
             const base = await bare(m.file, m.input, m.features, b, Math.min(seconds, 2));
             const rowsPerSec = r.reqPerSec * perRequest;
-            rows.push([m.label, batching ? 'on' : 'off', String(c), String(perRequest), rowsPerSec.toFixed(0), `${r.p50} / ${r.p99}`, formed.toFixed(1), base.rowsPerSec.toFixed(0), (rowsPerSec / base.rowsPerSec).toFixed(2), String(r.errors)]);
+            rows.push([m.label, batching ? 'on' : 'off', String(c), String(perRequest), rowsPerSec.toFixed(0), `${r.p50} / ${r.p99}`, formed.toFixed(1), base.rowsPerSec.toFixed(0), (rowsPerSec / base.rowsPerSec).toFixed(2), `${serverCores.toFixed(2)} / ${loadCores.toFixed(2)}`, String(r.errors)]);
             if (m.name === 'small' && !batching && c === 1) {
               notes.push(`small MLP, concurrency 1, no batching: ${(1e6 / r.reqPerSec).toFixed(0)} µs per request end to end vs ${(bare1.msPerRun * 1000).toFixed(0)} µs for session.run alone → server overhead ≈ ${(1e6 / r.reqPerSec - bare1.msPerRun * 1000).toFixed(0)} µs per request (HTTP, JSON, routing, thread hop, metrics, in the load generator's process too)`);
             }
@@ -168,7 +184,8 @@ export async function run(args: readonly string[]): Promise<number> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`ptp serve under autocannon, ${seconds} s per cell; "bare" is session.run in this process at the batch size the server formed`);
-  console.log(table(['model', 'batching', 'concurrency', 'rows/request', 'rows/s', 'p50 / p99 ms', 'mean batch', 'bare rows/s', 'served / bare', 'errors'], rows));
+  console.log(table(['model', 'batching', 'concurrency', 'rows/request', 'rows/s', 'p50 / p99 ms', 'mean batch', 'bare rows/s', 'served / bare', 'cores: server / load gen', 'errors'], rows));
+  console.log(`(${availableParallelism()} cores here; the bare loop has them all, the server shares them with the load generator in this process)`);
   for (const n of notes) console.log(`- ${n}`);
   return 0;
 }
