@@ -21,6 +21,7 @@ import {
   REGISTRY_FORMAT,
   REGISTRY_FORMAT_VERSION,
   type AliasMove,
+  type Approval,
   type EvaluationRecord,
   type ModelRecord,
   type ParsedRef,
@@ -288,6 +289,21 @@ export class Registry {
         existing: !!existing,
         file: path.join(this.versionDir(record.name, record.version), record.file),
       };
+    });
+  }
+
+  /**
+   * Records an approval with the version it promotes (a pipeline's approve stage, by whom and when); the version's
+   * files stay as they are, only its record gains the entry. Returns the record's approvals.
+   */
+  async addApproval(name: string, version: number, approval: Approval): Promise<readonly Approval[]> {
+    return this.locked(async () => {
+      const file = path.join(this.versionDir(name, version), 'version.json');
+      await this.resolve({ name, ref: version });
+      const record = await readJson<VersionRecord>(file);
+      const approvals = [...(record.approvals ?? []), approval];
+      await writeJsonAtomic(file, { ...record, approvals });
+      return approvals;
     });
   }
 

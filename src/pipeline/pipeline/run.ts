@@ -1,0 +1,316 @@
+/**
+ * Running a pipeline: stages in file order, each keyed by the sha256 of its inputs (its resolved options, the bytes
+ * of the model and data files it reads, the tool version; gates and approvals also by every earlier stage's key). An
+ * unchanged stage is `cached` and reuses its outputs; a failed gate or a rejected approval stops the run; an approval
+ * with nobody to give it stops the run `awaiting-approval` until `approvePipeline` records the decision.
+ *
+ * Next to the pipeline file: `.ptp/pipelines/<name>/state.json` (cache, decisions, the pending approval) and one
+ * folder per run, `.ptp/pipelines/<name>/<run-id>/`, holding the files stages write and the reports.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  UNAVAILABLE_STAGES,
+  type ApprovalDecision,
+  type CheckResult,
+  type PipelineRunResult,
+  type PipelineSpec,
+  type PipelineState,
+  type RunStatus,
+  type StageOutputs,
+  type StageResult,
+  type StageSpec,
+} from '../../protocol/pipeline';
+import type { OperationContext } from '../operation';
+import { actor, isRegistryRef, Registry } from '../registry';
+import { sha256File } from '../shared/lineage';
+import { TOOL_VERSION } from '../shared/version';
+import { PipelineError } from './errors';
+import { evaluateCheck, evaluateExpr, ExprError, parseExpr, substitutions, type Expr, type Lookup } from './expr';
+import { copyAtomic, writeJsonAtomic } from './files';
+import { writeReports } from './report';
+import { modelFile, RUNNERS, withDefaults, type Options, type StageContext } from './stages';
+
+export interface RunOptions {
+  /** Stage ids approved up front, or 'all'. */
+  readonly approve?: readonly string[] | 'all';
+  /** Re-run every stage (no cache). */
+  readonly force?: boolean;
+  /** Run only these stages; the others reuse their cached outputs, else are skipped. */
+  readonly only?: readonly string[];
+  /** Also copy the reports here. */
+  readonly reportDir?: string;
+  /** Asks a person (a terminal); absent: an approval not given up front stops the run. */
+  readonly ask?: (question: string) => Promise<{ approved: boolean; comment?: string }>;
+}
+
+/** `.ptp/pipelines/<name>/` next to the pipeline file. */
+export function pipelineHome(spec: PipelineSpec): string {
+  return path.join(spec.dir, '.ptp', 'pipelines', spec.name);
+}
+
+const stateFile = (spec: PipelineSpec) => path.join(pipelineHome(spec), 'state.json');
+
+export async function readState(spec: PipelineSpec): Promise<PipelineState> {
+  const f = stateFile(spec);
+  if (!existsSync(f)) return { format: 'ptp-pipeline-state', format_version: 1, name: spec.name, decisions: {}, cache: {} };
+  try {
+    return JSON.parse(await readFile(f, 'utf8')) as PipelineState;
+  } catch (e) {
+    throw new PipelineError('bad-file', `${f}: the pipeline's run state is not valid JSON (${(e as Error).message}); remove it to start over`);
+  }
+}
+
+function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+
+/** Options naming files whose bytes are part of a stage's key. */
+const FILE_OPTIONS = ['model', 'data', 'calibration', 'recipe', 'finetune'];
+
+/** Walks `fields` into a stage's outputs. */
+function lookupIn(results: ReadonlyMap<string, StageResult>): Lookup {
+  return (p) => {
+    const r = results.get(p.stage);
+    if (!r || (r.status !== 'passed' && r.status !== 'cached')) throw new ExprError(`${p.text}: the stage "${p.stage}" has no outputs in this run (${r ? r.status : 'not run'})`, p.at);
+    let v: unknown = r.outputs;
+    for (const f of p.fields) {
+      if (v === null || typeof v !== 'object' || !(f in (v as object))) {
+        const have = v !== null && typeof v === 'object' ? Object.keys(v as object).join(', ') : String(v);
+        throw new ExprError(`${p.text}: "${f}" is not among the outputs (${have})`, p.at);
+      }
+      v = (v as Record<string, unknown>)[f];
+    }
+    return v;
+  };
+}
+
+/** `${{ … }}` in a stage's options → values (a whole-string substitution keeps the value's type). */
+function substitute(spec: PipelineSpec, stage: StageSpec, w: Options, lookup: Lookup): Options {
+  const one = (s: string): unknown => {
+    const subs = substitutions(s);
+    if (!subs.length) return s;
+    const value = (src: string): unknown => {
+      try {
+        return evaluateExpr(parseExpr(src), lookup);
+      } catch (e) {
+        if (e instanceof ExprError) throw new PipelineError('stage-input', `${spec.file}:${stage.at.line}:${stage.at.col}: stage ${stage.id}: ${e.message}`);
+        throw e;
+      }
+    };
+    if (subs.length === 1 && subs[0]!.start === 0 && subs[0]!.end === s.length) return value(subs[0]!.expr);
+    let out = '';
+    let last = 0;
+    for (const sub of subs) {
+      out += s.slice(last, sub.start) + String(value(sub.expr));
+      last = sub.end;
+    }
+    return out + s.slice(last);
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(w)) {
+    if (stage.run === 'gate' && k === 'checks') out[k] = v;
+    else out[k] = typeof v === 'string' ? one(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? one(x) : x)) : v;
+  }
+  return out;
+}
+
+/** The sha256 of what a stage reads. */
+async function stageKey(ctx: StageContext, o: Options, upstream: readonly string[]): Promise<string> {
+  const files: Record<string, string> = {};
+  for (const k of FILE_OPTIONS) {
+    const v = o[k];
+    if (typeof v !== 'string') continue;
+    const file = k === 'model' ? (await modelFile(ctx, v)).file : path.resolve(ctx.spec.dir, v);
+    if (!existsSync(file)) {
+      if (k === 'model' && !isRegistryRef(v)) throw new PipelineError('missing-input', `${ctx.spec.file}:${ctx.stage.at.line}:${ctx.stage.at.col}: stage ${ctx.stage.id}: model ${v}: no such file`);
+      if (k !== 'model') throw new PipelineError('missing-input', `${ctx.spec.file}:${ctx.stage.at.line}:${ctx.stage.at.col}: stage ${ctx.stage.id}: ${k} ${v}: no such file`);
+      continue;
+    }
+    files[k] = await sha256File(file);
+  }
+  const usesUpstream = ctx.stage.run === 'gate' || ctx.stage.run === 'approve';
+  return sha256({ kind: ctx.stage.run, id: ctx.stage.id, options: o, files, tool_version: TOOL_VERSION, ...(usesUpstream ? { upstream } : {}), ...(ctx.stage.run === 'register' || ctx.stage.run === 'alias' ? { registry: ctx.spec.registry } : {}) });
+}
+
+/** Whether cached outputs still stand: the files they name exist, a registered version is still there. */
+async function stillValid(registry: Registry, stage: StageSpec, outputs: StageOutputs): Promise<boolean> {
+  if (typeof outputs.output === 'string' && !existsSync(outputs.output)) return false;
+  if (stage.run === 'register' && typeof outputs.ref === 'string') {
+    try {
+      const r = await registry.resolve(outputs.ref);
+      return r.version.sha256 === outputs.sha256;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+function runGate(stage: StageSpec, lookup: Lookup): CheckResult[] {
+  return (stage.with.checks as string[]).map((expr) => {
+    try {
+      const e: Expr = parseExpr(expr);
+      const r = evaluateCheck(e, lookup);
+      return { expr, passed: r.passed, left: r.left, right: r.right };
+    } catch (err) {
+      if (err instanceof ExprError) return { expr, passed: false, left: null, right: null, error: err.message };
+      throw err;
+    }
+  });
+}
+
+/** Runs the pipeline; reports are written into the run folder (and `reportDir`) whatever the outcome. */
+export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, op: OperationContext = {}): Promise<PipelineRunResult> {
+  for (const s of spec.stages) {
+    if (options.only && !options.only.includes(s.id)) continue;
+    if (UNAVAILABLE_STAGES.includes(s.run)) {
+      throw new PipelineError('unavailable-stage', `${spec.file}:${s.at.line}:${s.at.col}: stage ${s.id}: the "${s.run}" stage is not available in this version of ptp (available: ${Object.keys(RUNNERS).join(', ')}, gate, approve)`);
+    }
+  }
+  for (const id of options.only ?? []) if (!spec.stages.some((s) => s.id === id)) throw new PipelineError('stage-input', `--only: no stage "${id}" in ${spec.file} (stages: ${spec.stages.map((s) => s.id).join(', ')})`);
+  if (Array.isArray(options.approve)) for (const id of options.approve) if (!spec.stages.some((s) => s.id === id && s.run === 'approve')) throw new PipelineError('stage-input', `--approve: no approve stage "${id}" in ${spec.file}`);
+
+  const started = new Date();
+  const t0 = performance.now();
+  const runId = newRunId();
+  const runDir = path.join(pipelineHome(spec), runId);
+  const registry = Registry.at(spec.registry);
+  let state = await readState(spec);
+  const cache = { ...state.cache };
+  const decisions = { ...state.decisions };
+  let pending: PipelineState['pending'];
+  const results = new Map<string, StageResult>();
+  const keys: string[] = [];
+  const approvals: ApprovalDecision[] = [];
+  const lookup = lookupIn(results);
+  let status: RunStatus = 'passed';
+  let stopped: string | undefined;
+  let failure: unknown;
+
+  for (const stage of spec.stages) {
+    const t = performance.now();
+    const done = (r: Omit<StageResult, 'id' | 'run' | 'seconds'>): void => {
+      results.set(stage.id, { id: stage.id, run: stage.run, ...r, seconds: Math.round((performance.now() - t) / 10) / 100 });
+    };
+    if (stopped) {
+      done({ status: 'skipped', outputs: {}, message: stopped });
+      continue;
+    }
+    const ctx: StageContext = { spec, stage, dir: path.join(runDir, stage.id), registry, approvals, runId, op };
+    try {
+      op.onProgress?.({ message: `stage ${stage.id} (${stage.run})` });
+      const o = withDefaults(spec, stage, substitute(spec, stage, stage.with, lookup));
+      const key = await stageKey(ctx, o, keys);
+      keys.push(key);
+      const hit = cache[key];
+      const selected = !options.only || options.only.includes(stage.id);
+      if (hit && hit.stage === stage.id && (!options.force || !selected) && (await stillValid(registry, stage, hit.outputs))) {
+        if (stage.run === 'approve' && decisions[stage.id]?.approved) approvals.push(decisions[stage.id]!);
+        done({ status: 'cached', outputs: hit.outputs, ...(hit.checks ? { checks: hit.checks } : {}) });
+        continue;
+      }
+      if (!selected) {
+        done({ status: 'skipped', outputs: {}, message: 'not in --only, and no cached result' });
+        continue;
+      }
+      if (stage.run === 'gate') {
+        const checks = runGate(stage, lookup);
+        const failed = checks.filter((c) => !c.passed);
+        if (failed.length) {
+          status = 'failed';
+          stopped = `gate ${stage.id} failed`;
+          done({ status: 'failed', outputs: { passed: false }, checks, message: failed.map((c) => `${c.expr}: ${c.error ?? `${JSON.stringify(c.left)} vs ${JSON.stringify(c.right)}`}`).join('; ') });
+        } else {
+          cache[key] = { stage: stage.id, run_id: runId, outputs: { passed: true }, checks };
+          done({ status: 'passed', outputs: { passed: true }, checks });
+        }
+        continue;
+      }
+      if (stage.run === 'approve') {
+        const message = typeof o.message === 'string' ? o.message : `Approve stage ${stage.id} of ${spec.name}?`;
+        let decision = decisions[stage.id]?.key === key ? decisions[stage.id] : undefined;
+        if (!decision && (options.approve === 'all' || options.approve?.includes(stage.id))) decision = { stage: stage.id, key, approved: true, by: actor(), at: new Date().toISOString(), via: 'flag' };
+        if (!decision && options.ask) {
+          const a = await options.ask(message);
+          decision = { stage: stage.id, key, approved: a.approved, by: actor(), at: new Date().toISOString(), via: 'prompt', ...(a.comment ? { comment: a.comment } : {}) };
+        }
+        if (!decision) {
+          status = 'awaiting-approval';
+          stopped = `waiting for the approval of ${stage.id}`;
+          pending = { stage: stage.id, key, run_id: runId, message };
+          done({ status: 'awaiting-approval', outputs: {}, message: `${message} — approve with: ptp pipeline approve ${path.relative(process.cwd(), spec.file) || spec.file} --stage ${stage.id} --by NAME, or run with --approve ${stage.id}` });
+          continue;
+        }
+        decisions[stage.id] = decision;
+        const outputs = { approved: decision.approved, by: decision.by, at: decision.at, comment: decision.comment ?? null };
+        if (!decision.approved) {
+          status = 'failed';
+          stopped = `approval ${stage.id} was rejected by ${decision.by}`;
+          done({ status: 'failed', outputs, message: `rejected by ${decision.by}${decision.comment ? `: ${decision.comment}` : ''}` });
+          continue;
+        }
+        approvals.push({ ...decision, comment: decision.comment ?? message });
+        cache[key] = { stage: stage.id, run_id: runId, outputs };
+        done({ status: 'passed', outputs });
+        continue;
+      }
+      const runner = RUNNERS[stage.run]!;
+      const outputs = await runner(ctx, o);
+      cache[key] = { stage: stage.id, run_id: runId, outputs };
+      done({ status: 'passed', outputs });
+    } catch (e) {
+      status = 'failed';
+      stopped = `stage ${stage.id} failed`;
+      done({ status: 'failed', outputs: {}, message: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      failure = e;
+    }
+  }
+
+  state = { ...state, last_run: runId, decisions, cache, ...(pending ? { pending } : {}) };
+  if (!pending) delete (state as { pending?: unknown }).pending;
+  await writeJsonAtomic(stateFile(spec), state);
+
+  const stages = spec.stages.map((s) => results.get(s.id)!);
+  const files = { html: path.join(runDir, 'report.html'), markdown: path.join(runDir, 'summary.md'), junit: path.join(runDir, 'junit.xml') };
+  const result: PipelineRunResult = {
+    name: spec.name,
+    run_id: runId,
+    status,
+    file: spec.file,
+    run_dir: runDir,
+    started: started.toISOString(),
+    seconds: Math.round((performance.now() - t0) / 10) / 100,
+    stages,
+    report: files,
+  };
+  await writeReports(result);
+  if (options.reportDir) {
+    const dir = path.resolve(options.reportDir);
+    for (const f of [files.html, files.markdown, files.junit, path.join(runDir, 'run.json')]) await copyAtomic(f, path.join(dir, path.basename(f)));
+  }
+  if (failure) throw failure;
+  return result;
+}
+
+/** Records a decision on the approval a run stopped at (`ptp pipeline approve`); the next run continues from there. */
+export async function approvePipeline(spec: PipelineSpec, d: { stage: string; approved: boolean; by: string; comment?: string }): Promise<ApprovalDecision> {
+  const stage = spec.stages.find((s) => s.id === d.stage);
+  if (!stage || stage.run !== 'approve') {
+    const ids = spec.stages.filter((s) => s.run === 'approve').map((s) => s.id);
+    throw new PipelineError('stage-input', `${spec.file}: no approve stage "${d.stage}" (approve stages: ${ids.length ? ids.join(', ') : 'none'})`);
+  }
+  const state = await readState(spec);
+  if (state.pending?.stage !== d.stage) {
+    throw new PipelineError('no-pending-approval', `${spec.file}: no run is waiting for the approval of "${d.stage}" (${state.pending ? `the last run waits for "${state.pending.stage}"` : 'none is waiting'}); run the pipeline first`);
+  }
+  const decision: ApprovalDecision = { stage: d.stage, key: state.pending.key, approved: d.approved, by: d.by, at: new Date().toISOString(), via: 'command', ...(d.comment ? { comment: d.comment } : {}) };
+  const next: PipelineState = { ...state, decisions: { ...state.decisions, [d.stage]: decision } };
+  delete (next as { pending?: unknown }).pending;
+  await writeJsonAtomic(stateFile(spec), next);
+  return decision;
+}

@@ -1,0 +1,350 @@
+/**
+ * The runners of the stage kinds that run operations: each takes the stage's resolved options (snake_case, as in
+ * the file; pipeline defaults filled in) and calls the operation with its own params, returning the outputs other
+ * stages read. Files a stage writes go to its folder in the run folder unless `output` says otherwise.
+ */
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { ApprovalDecision, PipelineSpec, StageKind, StageOutputs, StageSpec } from '../../protocol/pipeline';
+import type { QuantizeMode, QuantizeSettings } from '../../protocol/quantize';
+import type { OperationContext } from '../operation';
+import { modelCard, type CardInputs } from '../card';
+import { compare, evaluate } from '../evaluate';
+import { exportDocker, exportKServe, exportMlflow, exportTriton } from '../export';
+import { optimizeModel } from '../optimize';
+import { prune } from '../prune';
+import { quantize } from '../quantize';
+import { formatRef, isRegistryRef, Registry } from '../registry';
+import { ortVersion } from '../runtime';
+import { configOf, startServer } from '../serve';
+import { endpointModelUrl } from '../serve/remote-model';
+import { defaultOutputPath } from '../shared/output-name';
+import { PipelineError } from './errors';
+import { writeAtomic } from './files';
+
+export type Options = Readonly<Record<string, unknown>>;
+
+export interface StageContext {
+  readonly spec: PipelineSpec;
+  readonly stage: StageSpec;
+  /** This stage's folder in the run folder (created on first use). */
+  readonly dir: string;
+  readonly registry: Registry;
+  /** Approvals given earlier in this run (the register stage stores them with the version). */
+  readonly approvals: readonly ApprovalDecision[];
+  readonly runId: string;
+  readonly op: OperationContext;
+}
+
+/** A model option: a registry reference resolves to its stored file; a path is relative to the pipeline file. */
+export async function modelFile(ctx: StageContext, model: string): Promise<{ file: string; ref?: { name: string; version: number } }> {
+  if (isRegistryRef(model) && !model.toLowerCase().endsWith('.onnx')) {
+    const r = await ctx.registry.resolve(model);
+    return { file: r.file, ref: { name: r.version.name, version: r.version.version } };
+  }
+  return { file: path.resolve(ctx.spec.dir, model) };
+}
+
+const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const list = (v: unknown): string[] | undefined =>
+  v === undefined || v === null ? undefined : (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+const defined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const inDir = (ctx: StageContext, o: Options, fallback: string): string => (o.output !== undefined ? path.resolve(ctx.spec.dir, String(o.output)) : path.join(ctx.dir, fallback));
+const latencyOf = (o: Options) => (o.latency === false ? (false as const) : o.latency_batch !== undefined ? { batchSizes: list(o.latency_batch)!.map(Number) } : undefined);
+const ratio = (after: number, before: number) => (before > 0 ? after / before : null);
+
+async function ensureDir(ctx: StageContext): Promise<void> {
+  await mkdir(ctx.dir, { recursive: true });
+}
+
+async function runEvaluate(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const { file } = await modelFile(ctx, String(o.model));
+  if (o.outputs !== undefined) await ensureDir(ctx);
+  const r = await evaluate(
+    defined({
+      model: file,
+      data: String(o.data),
+      label: str(o.label),
+      task: o.task as 'auto' | undefined,
+      sensitive: list(o.sensitive),
+      excludeColumns: list(o.exclude),
+      positiveClass: str(o.positive),
+      batchSize: num(o.batch),
+      bootstrap: num(o.bootstrap),
+      seed: num(o.seed),
+      maxRows: num(o.max_rows),
+      intraOpNumThreads: num(o.threads),
+      robustness: o.robustness === true,
+      outputsFile: o.outputs !== undefined ? inDir(ctx, { output: o.outputs }, 'predictions.csv') : undefined,
+    }),
+    ctx.op,
+  );
+  return { model: r.model, samples: r.samples, task: r.task, metrics: r.metrics ?? {}, latency: r.latency, ...(r.robustness ? { robustness: r.robustness } : {}) };
+}
+
+async function runQuantize(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const { file } = await modelFile(ctx, String(o.model));
+  const mode = o.mode as QuantizeMode;
+  await ensureDir(ctx);
+  const output = inDir(ctx, o, path.basename(defaultOutputPath('quantize', file, mode)));
+  const settings: Record<string, unknown> = defined({
+    method: o.method,
+    percentile: o.percentile,
+    per_channel: o.per_channel,
+    reduce_range: o.reduce_range,
+    activation_type: o.activation_type,
+    op_types: list(o.op_types),
+    exclude: list(o.exclude),
+    block_size: o.block_size,
+    accuracy_level: o.accuracy_level,
+    fp16_block_list: list(o.fp16_block_list),
+    calibration_rows: o.calibration_rows,
+  });
+  if (o.symmetric !== undefined) settings[mode === 'int4' ? 'weight_symmetric' : 'activation_symmetric'] = o.symmetric;
+  const r = await quantize(
+    defined({
+      model: file,
+      mode,
+      output,
+      data: str(o.data),
+      label: str(o.label),
+      sensitive: list(o.sensitive) ?? [],
+      excludeColumns: list(o.exclude_columns) ?? [],
+      calibration: mode === 'static' ? str(o.calibration) : undefined,
+      recipe: str(o.recipe),
+      settings: settings as QuantizeSettings,
+      sqnrRows: num(o.sqnr_rows),
+      latency: latencyOf(o),
+      batchSize: num(o.batch),
+      intraOpNumThreads: num(o.threads),
+    }),
+    ctx.op,
+  );
+  return {
+    output: r.output,
+    size_bytes: r.size_bytes_after,
+    size_bytes_before: r.size_bytes_before,
+    size_ratio: ratio(r.size_bytes_after, r.size_bytes_before),
+    mode: r.mode,
+    quantized_nodes: r.quantized_nodes,
+    skipped: r.skipped.length,
+    weight_bytes_before: r.weight_bytes_before,
+    weight_bytes_after: r.weight_bytes_after,
+    ...beforeAfter(r),
+  };
+}
+
+function beforeAfter(r: { samples?: number; agreement?: number; max_abs_diff?: number; metrics_before?: object | null; metrics_after?: object | null }): StageOutputs {
+  return defined({ samples: r.samples, agreement: r.agreement, max_abs_diff: r.max_abs_diff, metrics_before: r.metrics_before ?? undefined, metrics_after: r.metrics_after ?? undefined });
+}
+
+async function runOptimize(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const { file } = await modelFile(ctx, String(o.model));
+  await ensureDir(ctx);
+  const passesList = list(o.passes);
+  const level = (o.level ?? o.ort) as 'basic' | undefined;
+  const passes = passesList === undefined ? (o.level ? 'none' : 'all') : passesList.length === 1 && (passesList[0] === 'all' || passesList[0] === 'none') ? (passesList[0] as 'all' | 'none') : passesList;
+  const r = await optimizeModel(
+    defined({ model: file, output: inDir(ctx, o, path.basename(defaultOutputPath('optimize', file))), passes, ortLevel: level, symbolicDimValue: num(o.dim), seed: num(o.seed), rtol: num(o.rtol), atol: num(o.atol), intraOpNumThreads: num(o.threads) }),
+    ctx.op,
+  );
+  return {
+    output: r.output,
+    size_bytes: r.size_bytes_after,
+    size_bytes_before: r.size_bytes_before,
+    size_ratio: ratio(r.size_bytes_after, r.size_bytes_before),
+    node_count_before: r.node_count_before,
+    node_count_after: r.node_count_after,
+    max_abs_diff: r.max_abs_diff,
+    rounds: r.rounds,
+  };
+}
+
+async function runPrune(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const { file } = await modelFile(ctx, String(o.model));
+  await ensureDir(ctx);
+  let nm: { n: number; m: number } | undefined;
+  if (o.pattern !== undefined) {
+    const m = /^(\d+):(\d+)$/.exec(String(o.pattern));
+    if (!m) throw new PipelineError('stage-input', `${ctx.stage.id}: pattern must be N:M, e.g. 2:4, got "${String(o.pattern)}"`);
+    nm = { n: Number(m[1]), m: Number(m[2]) };
+  }
+  const r = await prune(
+    defined({
+      model: file,
+      method: o.method as 'magnitude',
+      sparsity: num(o.sparsity),
+      scope: o.scope as 'layer' | undefined,
+      ...(nm ?? {}),
+      criterion: o.criterion as 'l1' | undefined,
+      layers: list(o.layers),
+      excludeNodes: list(o.exclude),
+      roundTo: num(o.round_to),
+      output: inDir(ctx, o, path.basename(defaultOutputPath('prune', file))),
+      data: str(o.data),
+      label: str(o.label),
+      sensitive: list(o.sensitive) ?? [],
+      excludeColumns: list(o.exclude_columns) ?? [],
+      latency: latencyOf(o),
+      batchSize: num(o.batch),
+      intraOpNumThreads: num(o.threads),
+      finetune: o.finetune !== undefined ? defined({ data: path.resolve(ctx.spec.dir, String(o.finetune)), epochs: num(o.finetune_epochs), label: str(o.finetune_label) }) : undefined,
+    }),
+    ctx.op,
+  );
+  return {
+    output: r.output,
+    size_bytes: r.size_bytes_after,
+    size_bytes_before: r.size_bytes_before,
+    size_ratio: ratio(r.size_bytes_after, r.size_bytes_before),
+    achieved_weight_sparsity: r.achieved_weight_sparsity,
+    params_before: r.params_before,
+    params_after: r.params_after,
+    ...beforeAfter(r),
+  };
+}
+
+async function runRegister(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const { file } = await modelFile(ctx, String(o.model));
+  const tags: Record<string, string> = {};
+  for (const t of list(o.tag) ?? []) {
+    const i = t.indexOf('=');
+    if (i <= 0) throw new PipelineError('stage-input', `${ctx.stage.id}: a tag is key=value, got "${t}"`);
+    tags[t.slice(0, i)] = t.slice(i + 1);
+  }
+  const r = await ctx.registry.add(file, defined({ name: String(o.name), aliases: list(o.alias), tags, description: str(o.description) }), ctx.op);
+  for (const a of ctx.approvals) {
+    if (!a.approved) continue;
+    await ctx.registry.addApproval(r.name, r.version, { by: a.by, at: a.at, message: a.comment ?? '', context: `pipeline ${ctx.spec.name}, stage ${a.stage}, run ${ctx.runId}` });
+  }
+  return { ref: formatRef(r.name, r.version), name: r.name, version: r.version, sha256: r.sha256, existing: r.existing, parent: r.parent ? formatRef(r.parent.name, r.parent.version) : null };
+}
+
+async function runAlias(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const r = await ctx.registry.resolve(String(o.model));
+  const move = await ctx.registry.setAlias(r.version.name, r.version.version, String(o.alias));
+  return { ref: formatRef(r.version.name, r.version.version), name: r.version.name, version: r.version.version, alias: move.alias, from: move.from };
+}
+
+async function runCard(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const model = String(o.model);
+  const { file, ref } = await modelFile(ctx, model);
+  let inputs: CardInputs = { model: file };
+  if (ref) {
+    const resolved = await ctx.registry.resolve(formatRef(ref.name, ref.version));
+    const chain = await ctx.registry.lineage(formatRef(ref.name, ref.version));
+    inputs = { model: file, record: { model: resolved.model, version: resolved.version, chain }, evaluations: await ctx.registry.evaluations(ref.name, ref.version) };
+  }
+  if (list(o.evaluation)?.length) throw new PipelineError('stage-input', `${ctx.stage.id}: card "evaluation" files are not read by pipelines in this version; attach evaluations to the registered version instead`);
+  const card = await modelCard(inputs);
+  await ensureDir(ctx);
+  const output = inDir(ctx, o, 'MODEL_CARD.md');
+  await writeAtomic(output, card.markdown);
+  return { output, placeholders: card.placeholders.length };
+}
+
+async function runExport(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const { file, ref } = await modelFile(ctx, String(o.model));
+  await ensureDir(ctx);
+  const out = inDir(ctx, o, String(o.format));
+  // A pipeline re-run replaces its own export (the CLI's --force); `force: false` refuses instead.
+  const force = o.force !== false;
+  const name = str(o.name) ?? ref?.name;
+  const version = num(o.version) ?? ref?.version;
+  switch (o.format) {
+    case 'kserve': {
+      if (o.storage_uri === undefined) throw new PipelineError('stage-input', `${ctx.stage.id}: export kserve needs "storage_uri"`);
+      const r = await exportKServe(file, out, defined({ name, storageUri: String(o.storage_uri), canaryPercent: num(o.canary_percent), cpu: str(o.cpu) ?? '1', memory: str(o.memory) ?? '2Gi', force }), ctx.op);
+      return { output: r.output, format: 'kserve', name: r.name, files: r.files };
+    }
+    case 'mlflow': {
+      const r = await exportMlflow(file, out, { force, onnxruntimeVersion: ortVersion() }, ctx.op);
+      return { output: r.output, format: 'mlflow', name: r.name, files: r.files };
+    }
+    case 'docker': {
+      const r = await exportDocker(file, out, defined({ name, version, maxBatchSize: num(o.max_batch_size), maxQueueDelayUs: num(o.max_queue_delay_us), instances: num(o.instances), force, runtime: o.runtime as 'ptp' | undefined }), ctx.op);
+      return { output: r.output, format: 'docker', name: r.name, files: r.files };
+    }
+    default: {
+      const r = await exportTriton(file, out, defined({ name, version, maxBatchSize: num(o.max_batch_size), maxQueueDelayUs: num(o.max_queue_delay_us), instances: num(o.instances), force }), ctx.op);
+      return { output: r.output, format: 'triton', name: r.name, files: r.files };
+    }
+  }
+}
+
+/**
+ * Serves the model in-process (`ptp serve`'s server on 127.0.0.1, a port the system picks), sends the data's rows
+ * through it as an Open Inference Protocol client and compares the answers with the file run locally: the largest
+ * |output difference| and the served run's per-batch latency. The server is stopped whatever happens.
+ */
+const SERVE_CHECK_BATCH = 8;
+
+async function runServeCheck(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const { file } = await modelFile(ctx, String(o.model));
+  const name = 'model';
+  const server = await startServer(
+    configOf(
+      `${ctx.spec.file} (stage ${ctx.stage.id})`,
+      { host: '127.0.0.1', http_port: 0, grpc_port: null, models: [{ name, model: file, instances: num(o.instances) ?? 1, threads: num(o.threads) ?? 0, batching: defined({ max_batch_size: num(o.max_batch_size) }) }] },
+      ctx.spec.dir,
+      { registry: ctx.spec.registry },
+    ),
+    ctx.op,
+  );
+  try {
+    const endpoint = endpointModelUrl({ url: server.url, model: name });
+    const r = await compare(
+      defined({
+        models: [file, endpoint],
+        data: String(o.data),
+        label: str(o.label),
+        sensitive: list(o.sensitive),
+        excludeColumns: list(o.exclude),
+        maxRows: num(o.max_rows),
+        // Small batches, so the served latency has a distribution (p99 of many requests, not of one).
+        batchSize: num(o.batch) ?? SERVE_CHECK_BATCH,
+        endpointConcurrency: num(o.concurrency),
+        bootstrap: 0,
+      }),
+      ctx.op,
+    );
+    const served = r.evaluations[1]!;
+    return { max_abs_diff: r.max_abs_diff[1] ?? null, p50_ms: served.latency.p50_ms, p99_ms: served.latency.p99_ms, samples: r.samples, agreement: r.agreement[1] ?? null, endpoint };
+  } finally {
+    await server.close();
+  }
+}
+
+export const RUNNERS: Partial<Record<StageKind, (ctx: StageContext, o: Options) => Promise<StageOutputs>>> = {
+  evaluate: runEvaluate,
+  quantize: runQuantize,
+  optimize: runOptimize,
+  prune: runPrune,
+  register: runRegister,
+  alias: runAlias,
+  card: runCard,
+  export: runExport,
+  'serve-check': runServeCheck,
+};
+
+/** The options a stage runs with: the pipeline's model and data filled in where the stage gives none. */
+export function withDefaults(spec: PipelineSpec, stage: StageSpec, w: Options): Options {
+  const kind = stage.run;
+  const o: Record<string, unknown> = { ...w };
+  const usesModel = kind !== 'gate' && kind !== 'approve';
+  if (usesModel && o.model === undefined) o.model = spec.model;
+  const dataKinds: StageKind[] = ['evaluate', 'quantize', 'prune', 'serve-check'];
+  if (dataKinds.includes(kind)) {
+    if (o.data === undefined && spec.data.test) o.data = spec.data.test;
+    else if (typeof o.data === 'string') o.data = path.resolve(spec.dir, o.data);
+    if (o.label === undefined && spec.data.label !== undefined) o.label = spec.data.label;
+    if (o.sensitive === undefined && spec.data.sensitive.length) o.sensitive = spec.data.sensitive;
+    if ((kind === 'evaluate' || kind === 'serve-check') && o.data === undefined) throw new PipelineError('stage-input', `${spec.file}:${stage.at.line}:${stage.at.col}: ${kind} needs data: give data.test or with.data`);
+  }
+  if (kind === 'quantize') {
+    if (o.calibration === undefined && o.mode === 'static' && spec.data.calibration) o.calibration = spec.data.calibration;
+    else if (typeof o.calibration === 'string') o.calibration = path.resolve(spec.dir, o.calibration);
+  }
+  return o;
+}
