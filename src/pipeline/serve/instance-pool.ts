@@ -11,7 +11,7 @@ export interface RunResult {
 
 /** The instance module: the bundled `serve-instance.js` next to this bundle, or the TypeScript source under tsx. */
 function workerEntry(): { file: string; execArgv: string[] } {
-  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'instance-worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'instance-worker.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };
   return { file: path.join(__dirname, 'serve-instance.js'), execArgv: [] };
 }
 
