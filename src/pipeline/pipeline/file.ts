@@ -71,7 +71,7 @@ class Located {
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 function schemaErrors(doc: unknown): { path: Path; message: string; key: boolean } | undefined {
-  validator ??= new Ajv({ allErrors: false, strict: false }).compile(schema);
+  validator ??= new Ajv({ allErrors: false, strict: false, verbose: true }).compile(schema);
   if (validator(doc)) return undefined;
   const e = validator.errors![0]!;
   const p: (string | number)[] = e.instancePath

@@ -293,6 +293,8 @@ async function runServeCheck(ctx: StageContext, o: Options): Promise<StageOutput
     ctx.op,
   );
   try {
+    const notReady = server.models.find((m) => m.state !== 'ready');
+    if (notReady) throw new PipelineError('stage-input', `${ctx.stage.id}: the server could not load ${file}: ${notReady.reason ?? notReady.state}`);
     const endpoint = endpointModelUrl({ url: server.url, model: name });
     const r = await compare(
       defined({
