@@ -95,6 +95,8 @@ function schemaErrors(doc: unknown): { path: Path; message: string; key: boolean
         ? { path: p, message: `unknown stage kind ${got} (known: ${allowed.join(', ')})`, key: false }
         : { path: p, message: `${where} must be one of ${allowed.join(', ')}, got ${got}`, key: false };
     }
+    case 'const':
+      return { path: p, message: `${where} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)} (the format this version reads)`, key: false };
     default:
       return { path: p, message: `${where} ${e.message ?? 'is not valid'}`, key: false };
   }
@@ -158,8 +160,9 @@ export function parsePipeline(text: string, shown: string, abs: string, options:
     if (!existsSync(p)) throw new PipelineError('missing-input', `${shown}:${loc.posOf(['data', key]).line}:${loc.posOf(['data', key]).col}: data.${key}: ${v}: no such file`);
     return p;
   };
-  const model = isRegistryRef(o.model) && !o.model.toLowerCase().endsWith('.onnx') ? o.model : path.resolve(dir, o.model);
-  if (model !== o.model && !existsSync(model)) throw new PipelineError('missing-input', `${shown}:${loc.posOf(['model']).line}:${loc.posOf(['model']).col}: model: ${o.model}: no such file`);
+  const modelIsRef = isRegistryRef(o.model) && !o.model.toLowerCase().endsWith('.onnx');
+  const model = modelIsRef ? o.model : path.resolve(dir, o.model);
+  if (!modelIsRef && !existsSync(model)) throw new PipelineError('missing-input', `${shown}:${loc.posOf(['model']).line}:${loc.posOf(['model']).col}: model: ${o.model}: no such file`);
 
   const seen = new Map<string, StageKind>();
   const stages: StageSpec[] = [];
@@ -230,7 +233,7 @@ function checkExpr(loc: Located, p: Path, src: string, offset: number, earlier: 
       loc.failExpr(p, offset + ref.at, `"${ref.text}" names the stage "${ref.stage}", which is not an earlier stage (earlier: ${known.length ? known.join(', ') : 'none'})`);
     }
     if (!UNAVAILABLE_STAGES.includes(kind) && !isKnownOutput(kind, ref.fields)) {
-      loc.failExpr(p, offset + ref.at, `"${ref.text}": a ${kind} stage has no output "${ref.fields.join('.')}" (outputs: ${KINDS[kind].outputs.join(', ')})`);
+      loc.failExpr(p, offset + ref.at, `"${ref.text}": the ${kind} stage "${ref.stage}" has no output "${ref.fields.join('.')}" (outputs: ${KINDS[kind].outputs.join(', ')})`);
     }
   }
   return e;

@@ -202,13 +202,29 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
       continue;
     }
     const ctx: StageContext = { spec, stage, dir: path.join(runDir, stage.id), registry, approvals, runId, op };
+    const selected = !options.only || options.only.includes(stage.id);
+    let o: Options;
+    let key: string;
+    try {
+      o = withDefaults(spec, stage, substitute(spec, stage, stage.with, lookup));
+      key = await stageKey(ctx, o, keys);
+    } catch (e) {
+      keys.push('');
+      if (selected) {
+        status = 'failed';
+        stopped = `stage ${stage.id} failed`;
+        failure = e;
+        done({ status: 'failed', outputs: {}, message: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      } else {
+        // Left out by --only, and its inputs are not there (an earlier stage was skipped): skipped too.
+        done({ status: 'skipped', outputs: {}, message: 'not in --only, and its inputs did not run' });
+      }
+      continue;
+    }
+    keys.push(key);
     try {
       op.onProgress?.({ message: `stage ${stage.id} (${stage.run})` });
-      const o = withDefaults(spec, stage, substitute(spec, stage, stage.with, lookup));
-      const key = await stageKey(ctx, o, keys);
-      keys.push(key);
       const hit = cache[key];
-      const selected = !options.only || options.only.includes(stage.id);
       if (hit && hit.stage === stage.id && (!options.force || !selected) && (await stillValid(registry, stage, hit.outputs))) {
         if (stage.run === 'approve' && decisions[stage.id]?.approved) approvals.push(decisions[stage.id]!);
         done({ status: 'cached', outputs: hit.outputs, ...(hit.checks ? { checks: hit.checks } : {}) });
