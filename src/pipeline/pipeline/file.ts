@@ -1,6 +1,6 @@
 /**
  * Reading `ptp.pipeline.yaml`: YAML with positions (the `yaml` package's LineCounter), the JSON Schema
- * (schema/pipeline/ptp.pipeline.schema.json, checked with ajv), then what a schema cannot say — unique ids, each
+ * (schema.ts, = schema/pipeline/ptp.pipeline.schema.json; checked with ajv), then what a schema cannot say — unique ids, each
  * kind's options and their types, expressions that parse and name earlier stages and known outputs, model and data
  * files that exist. Every problem is one PipelineError `FILE:LINE:COL: …`, reported before anything runs.
  */
@@ -9,12 +9,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import schema from '../../../schema/pipeline/ptp.pipeline.schema.json';
 import { isRegistryRef } from '../registry';
 import { STAGE_KINDS, UNAVAILABLE_STAGES, type PipelineSpec, type SourcePosition, type StageKind, type StageSpec } from '../../protocol/pipeline';
 import { PipelineError } from './errors';
 import { ExprError, parseExpr, pathsOf, substitutions, type Expr } from './expr';
 import { isKnownOutput, KINDS, type OptionType } from './kinds';
+import { pipelineSchema } from './schema';
 
 type Path = readonly (string | number)[];
 
@@ -71,9 +71,11 @@ class Located {
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 function schemaErrors(doc: unknown): { path: Path; message: string; key: boolean } | undefined {
-  validator ??= new Ajv({ allErrors: false, strict: false, verbose: true }).compile(schema);
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(pipelineSchema());
   if (validator(doc)) return undefined;
-  const e = validator.errors![0]!;
+  // A stage's `with:` is checked below with messages that say more (the option list, the snake_case hint).
+  const e = validator.errors!.find((x) => x.keyword !== 'if' && !/^\/stages\/\d+\/with(\/|$)/.test(x.instancePath));
+  if (!e) return undefined;
   const p: (string | number)[] = e.instancePath
     .split('/')
     .slice(1)

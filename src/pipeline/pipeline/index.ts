@@ -6,5 +6,6 @@ export { PipelineError, type PipelineErrorCode } from './errors';
 export { ExprError, evaluateCheck, evaluateExpr, parseExpr, pathsOf, tokenize, type Expr, type Value } from './expr';
 export { parsePipeline, readPipeline } from './file';
 export { isKnownOutput, KINDS, type KindSpec, type OptionType } from './kinds';
+export { pipelineSchema } from './schema';
 export { escapeHtml, escapeXml, htmlReport, junitXml, markdownSummary } from './report';
 export { approvePipeline, pipelineHome, readState, runPipeline, type RunOptions } from './run';

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KINDS, parsePipeline, PipelineError, readPipeline } from '../../../../src/pipeline/pipeline';
+import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { KINDS, parsePipeline, pipelineSchema, PipelineError, readPipeline } from '../../../../src/pipeline/pipeline';
 import { STAGE_KINDS } from '../../../../src/protocol/pipeline';
 import { REPO_ROOT } from '../../../helpers/paths';
 
@@ -75,9 +77,22 @@ describe('pipeline: the pipeline file', () => {
     assert.equal(spec.stages[0]!.run, 'drift');
   });
 
-  it('the JSON Schema lists the kinds the code knows', () => {
+  it('the committed JSON Schema is the one the stage table gives, and lists the kinds the code knows', () => {
     const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schema/pipeline/ptp.pipeline.schema.json'), 'utf8')) as { definitions: { stage: { properties: { run: { enum: string[] } } } } };
+    assert.deepEqual(schema, pipelineSchema(), 'run npm run gen:pipeline-schema');
     assert.deepEqual(schema.definitions.stage.properties.run.enum, [...STAGE_KINDS]);
     assert.deepEqual(Object.keys(KINDS).sort(), [...STAGE_KINDS].sort());
+  });
+
+  it('editors validating with the schema alone accept the example and reject a misspelt or mistyped option', () => {
+    const validate = new Ajv({ strict: false }).compile(pipelineSchema());
+    const example = parseYaml(readFileSync(join(REPO_ROOT, 'examples/pipeline/ptp.pipeline.yaml'), 'utf8')) as { stages: { with?: Record<string, unknown> }[] };
+    assert.ok(validate(example), JSON.stringify(validate.errors));
+    const stage = (w: Record<string, unknown>) => ({ ...example, stages: [{ id: 'q', run: 'quantize', with: w }] });
+    assert.ok(validate(stage({ mode: 'static', per_channel: '${{ stages.x.y }}' })));
+    assert.ok(!validate(stage({ mode: 'static', 'per-channel': true })));
+    assert.ok(!validate(stage({ mode: 'static', per_channel: 'yes' })));
+    assert.ok(!validate(stage({ per_channel: true })), 'mode is required');
+    assert.ok(validate({ ...example, stages: [{ id: 'd', run: 'drift', with: { anything: 1 } }] }));
   });
 });
