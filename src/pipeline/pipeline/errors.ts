@@ -5,7 +5,8 @@ export type PipelineErrorCode =
   | 'missing-input'
   | 'unavailable-stage'
   | 'stage-input'
-  | 'no-pending-approval';
+  | 'no-pending-approval'
+  | 'locked';
 
 /**
  * A pipeline problem the user can act on: a bad pipeline file (the message starts `FILE:LINE:COL:`), a model or data

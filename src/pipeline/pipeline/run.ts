@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   UNAVAILABLE_STAGES,
@@ -26,6 +26,7 @@ import {
 import type { OperationContext } from '../operation';
 import { actor, isRegistryRef, Registry } from '../registry';
 import { sha256File } from '../shared/lineage';
+import { withLock } from '../shared/lock';
 import { TOOL_VERSION } from '../shared/version';
 import { PipelineError } from './errors';
 import { evaluateCheck, evaluateExpr, ExprError, parseExpr, substitutions, type Expr, type Lookup } from './expr';
@@ -61,6 +62,31 @@ export async function readState(spec: PipelineSpec): Promise<PipelineState> {
   } catch (e) {
     throw new PipelineError('bad-file', `${f}: the pipeline's run state is not valid JSON (${(e as Error).message}); remove it to start over`);
   }
+}
+
+/** Reads, changes and writes the run state under its lock, so concurrent runs and approvals do not lose each other's entries. */
+async function updateState(spec: PipelineSpec, change: (s: PipelineState) => PipelineState): Promise<void> {
+  const home = pipelineHome(spec);
+  await mkdir(home, { recursive: true });
+  const busy = (file: string) => new PipelineError('locked', `${file}: the run state of ${spec.name} is locked by another ptp process; try again, or remove the file if none is running`);
+  await withLock(path.join(home, '.state.lock'), async () => writeJsonAtomic(stateFile(spec), change(await readState(spec))), { busy });
+}
+
+/** Cached results kept per stage: the latest few (older inputs rarely come back; the run folders stay). */
+const CACHE_PER_STAGE = 8;
+
+function trimCache(cache: PipelineState['cache']): PipelineState['cache'] {
+  const entries = Object.entries(cache);
+  const count = new Map<string, number>();
+  const keep: typeof entries = [];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const [, e] = entries[i]!;
+    const n = count.get(e.stage) ?? 0;
+    if (n >= CACHE_PER_STAGE) continue;
+    count.set(e.stage, n + 1);
+    keep.unshift(entries[i]!);
+  }
+  return Object.fromEntries(keep);
 }
 
 function newRunId(): string {
@@ -180,9 +206,11 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
   const runId = newRunId();
   const runDir = path.join(pipelineHome(spec), runId);
   const registry = Registry.at(spec.registry);
-  let state = await readState(spec);
+  const state = await readState(spec);
   const cache = { ...state.cache };
   const decisions = { ...state.decisions };
+  // What this run adds to the state (merged into the state as it is at the end: another run may have written meanwhile).
+  const added: { cache: Record<string, PipelineState['cache'][string]>; decisions: Record<string, ApprovalDecision> } = { cache: {}, decisions: {} };
   let pending: PipelineState['pending'];
   const results = new Map<string, StageResult>();
   const keys: string[] = [];
@@ -226,6 +254,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
       op.onProgress?.({ message: `stage ${stage.id} (${stage.run})` });
       const hit = cache[key];
       if (hit && hit.stage === stage.id && (!options.force || !selected) && (await stillValid(registry, stage, hit.outputs))) {
+        added.cache[key] = hit;
         if (stage.run === 'approve' && decisions[stage.id]?.approved) approvals.push(decisions[stage.id]!);
         done({ status: 'cached', outputs: hit.outputs, ...(hit.checks ? { checks: hit.checks } : {}) });
         continue;
@@ -242,7 +271,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
           stopped = `gate ${stage.id} failed`;
           done({ status: 'failed', outputs: { passed: false }, checks, message: failed.map((c) => `${c.expr}: ${c.error ?? `${JSON.stringify(c.left)} vs ${JSON.stringify(c.right)}`}`).join('; ') });
         } else {
-          cache[key] = { stage: stage.id, run_id: runId, outputs: { passed: true }, checks };
+          cache[key] = added.cache[key] = { stage: stage.id, run_id: runId, outputs: { passed: true }, checks };
           done({ status: 'passed', outputs: { passed: true }, checks });
         }
         continue;
@@ -262,7 +291,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
           done({ status: 'awaiting-approval', outputs: {}, message: `${message} — approve with: ptp pipeline approve ${path.relative(process.cwd(), spec.file) || spec.file} --stage ${stage.id} --by NAME, or run with --approve ${stage.id}` });
           continue;
         }
-        decisions[stage.id] = decision;
+        decisions[stage.id] = added.decisions[stage.id] = decision;
         const outputs = { approved: decision.approved, by: decision.by, at: decision.at, comment: decision.comment ?? null };
         if (!decision.approved) {
           status = 'failed';
@@ -271,13 +300,13 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
           continue;
         }
         approvals.push({ ...decision, comment: decision.comment ?? message });
-        cache[key] = { stage: stage.id, run_id: runId, outputs };
+        cache[key] = added.cache[key] = { stage: stage.id, run_id: runId, outputs };
         done({ status: 'passed', outputs });
         continue;
       }
       const runner = RUNNERS[stage.run]!;
       const outputs = await runner(ctx, o);
-      cache[key] = { stage: stage.id, run_id: runId, outputs };
+      cache[key] = added.cache[key] = { stage: stage.id, run_id: runId, outputs };
       done({ status: 'passed', outputs });
     } catch (e) {
       status = 'failed';
@@ -287,9 +316,15 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
     }
   }
 
-  state = { ...state, last_run: runId, decisions, cache, ...(pending ? { pending } : {}) };
-  if (!pending) delete (state as { pending?: unknown }).pending;
-  await writeJsonAtomic(stateFile(spec), state);
+  await updateState(spec, (now) => {
+    const { pending: waiting, ...rest } = now;
+    // A pending approval this run got past (or that is no longer the one it stops at) is cleared.
+    const keep = pending ?? (waiting && !(waiting.stage in added.decisions) && results.get(waiting.stage)?.status !== 'passed' && results.get(waiting.stage)?.status !== 'cached' ? waiting : undefined);
+    // Entries this run wrote or used move to the end: the latest are the ones trimCache keeps.
+    const merged = { ...now.cache };
+    for (const k of Object.keys(added.cache)) delete merged[k];
+    return { ...rest, last_run: runId, decisions: { ...now.decisions, ...added.decisions }, cache: trimCache({ ...merged, ...added.cache }), ...(keep ? { pending: keep } : {}) };
+  });
 
   const stages = spec.stages.map((s) => results.get(s.id)!);
   const files = { html: path.join(runDir, 'report.html'), markdown: path.join(runDir, 'summary.md'), junit: path.join(runDir, 'junit.xml') };
@@ -320,13 +355,14 @@ export async function approvePipeline(spec: PipelineSpec, d: { stage: string; ap
     const ids = spec.stages.filter((s) => s.run === 'approve').map((s) => s.id);
     throw new PipelineError('stage-input', `${spec.file}: no approve stage "${d.stage}" (approve stages: ${ids.length ? ids.join(', ') : 'none'})`);
   }
-  const state = await readState(spec);
-  if (state.pending?.stage !== d.stage) {
-    throw new PipelineError('no-pending-approval', `${spec.file}: no run is waiting for the approval of "${d.stage}" (${state.pending ? `the last run waits for "${state.pending.stage}"` : 'none is waiting'}); run the pipeline first`);
-  }
-  const decision: ApprovalDecision = { stage: d.stage, key: state.pending.key, approved: d.approved, by: d.by, at: new Date().toISOString(), via: 'command', ...(d.comment ? { comment: d.comment } : {}) };
-  const next: PipelineState = { ...state, decisions: { ...state.decisions, [d.stage]: decision } };
-  delete (next as { pending?: unknown }).pending;
-  await writeJsonAtomic(stateFile(spec), next);
-  return decision;
+  let decision: ApprovalDecision | undefined;
+  await updateState(spec, (state) => {
+    const { pending, ...rest } = state;
+    if (pending?.stage !== d.stage) {
+      throw new PipelineError('no-pending-approval', `${spec.file}: no run is waiting for the approval of "${d.stage}" (${pending ? `the last run waits for "${pending.stage}"` : 'none is waiting'}); run the pipeline first`);
+    }
+    decision = { stage: d.stage, key: pending.key, approved: d.approved, by: d.by, at: new Date().toISOString(), via: 'command', ...(d.comment ? { comment: d.comment } : {}) };
+    return { ...rest, decisions: { ...state.decisions, [d.stage]: decision } };
+  });
+  return decision!;
 }

@@ -14,8 +14,8 @@ import { inspect, openModel, OnnxError } from '../../core';
 import type { EvaluateResult } from '../../protocol/evaluate';
 import type { OperationContext } from '../operation';
 import { readLineage, sha256File } from '../shared/lineage';
+import { withLock, type LockOptions } from '../shared/lock';
 import { RegistryError } from './errors';
-import { withLock, type LockOptions } from './lock';
 import { checkName, formatRef, parseRef } from './refs';
 import {
   REGISTRY_FORMAT,
@@ -136,7 +136,8 @@ export class Registry {
   }
 
   private locked<T>(fn: () => Promise<T>, options?: LockOptions): Promise<T> {
-    return this.ensure().then(() => withLock(this.lockFile, fn, options));
+    const busy = (file: string) => new RegistryError('locked', `The registry is locked by another process (${file}); try again, or remove the file if no ptp process is running.`);
+    return this.ensure().then(() => withLock(this.lockFile, fn, { busy, ...options }));
   }
 
   /** Every model name, sorted. */

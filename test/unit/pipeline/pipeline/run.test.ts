@@ -87,6 +87,16 @@ describe('pipeline: the runner', function () {
     );
   });
 
+  it('two runs at once both land in the state (it is merged under a lock)', async () => {
+    const spec = await readPipeline(join(dir, 'ptp.pipeline.yaml'));
+    const [a, b] = await Promise.all([runPipeline(spec, { force: true, only: ['opt'] }), runPipeline(spec, { force: true, only: ['opt'] })]);
+    const state = await readState(spec);
+    assert.ok([a.run_id, b.run_id].includes(state.last_run!));
+    const runs = new Set(Object.values(state.cache).filter((e) => e.stage === 'opt').map((e) => e.run_id));
+    assert.ok(runs.has(a.run_id) || runs.has(b.run_id));
+    assert.ok(!existsSync(join(dir, '.ptp', 'pipelines', 'shrink', '.state.lock')), 'the lock is released');
+  });
+
   it('a stage that fails: the run fails with its error, the reports say so, earlier results stay cached', async () => {
     const d = mkdtempSync(join(tmpdir(), 'ptp-pipeline-fail-'));
     try {
