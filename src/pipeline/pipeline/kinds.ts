@@ -24,7 +24,7 @@ const BEFORE_AFTER = ['samples', 'agreement', 'max_abs_diff', 'metrics_before.*'
 export const KINDS: Readonly<Record<StageKind, KindSpec>> = {
   evaluate: {
     options: { model: 'string', ...DATA, task: ['auto', 'classification', 'regression'], exclude: 'list', positive: 'string', batch: 'int', bootstrap: 'int', seed: 'int', max_rows: 'int', threads: 'int', robustness: 'bool', outputs: 'string' },
-    outputs: ['model', 'samples', 'task', 'metrics.*', 'latency.*', 'robustness.*'],
+    outputs: ['model', 'model_sha256', 'samples', 'task', 'metrics.*', 'latency.*', 'robustness.*', 'evaluation'],
   },
   quantize: {
     options: {
@@ -96,7 +96,7 @@ export const KINDS: Readonly<Record<StageKind, KindSpec>> = {
     required: ['model', 'alias'],
   },
   card: {
-    options: { model: 'string', output: 'string', evaluation: 'list' },
+    options: { model: 'string', output: 'string' },
     outputs: ['output', 'placeholders'],
   },
   export: {

@@ -229,7 +229,11 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
       done({ status: 'skipped', outputs: {}, message: stopped });
       continue;
     }
-    const ctx: StageContext = { spec, stage, dir: path.join(runDir, stage.id), registry, approvals, runId, op };
+    const evaluations = spec.stages
+      .filter((s) => s.run === 'evaluate')
+      .map((s) => results.get(s.id)?.outputs as { model_sha256?: unknown; evaluation?: unknown } | undefined)
+      .flatMap((o) => (o && typeof o.model_sha256 === 'string' && typeof o.evaluation === 'string' ? [{ model_sha256: o.model_sha256, evaluation: o.evaluation }] : []));
+    const ctx: StageContext = { spec, stage, dir: path.join(runDir, stage.id), registry, approvals, evaluations, runId, op };
     const selected = !options.only || options.only.includes(stage.id);
     let o: Options;
     let key: string;

@@ -3,9 +3,11 @@
  * the file; pipeline defaults filled in) and calls the operation with its own params, returning the outputs other
  * stages read. Files a stage writes go to its folder in the run folder unless `output` says otherwise.
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ApprovalDecision, PipelineSpec, StageKind, StageOutputs, StageSpec } from '../../protocol/pipeline';
+import type { EvaluateResult } from '../../protocol/evaluate';
 import type { QuantizeMode, QuantizeSettings } from '../../protocol/quantize';
 import type { OperationContext } from '../operation';
 import { modelCard, type CardInputs } from '../card';
@@ -18,9 +20,10 @@ import { formatRef, isRegistryRef, Registry } from '../registry';
 import { ortVersion } from '../runtime';
 import { configOf, startServer } from '../serve';
 import { endpointModelUrl } from '../serve/remote-model';
+import { sha256File } from '../shared/lineage';
 import { defaultOutputPath } from '../shared/output-name';
 import { PipelineError } from './errors';
-import { writeAtomic } from './files';
+import { writeAtomic, writeJsonAtomic } from './files';
 
 export type Options = Readonly<Record<string, unknown>>;
 
@@ -32,6 +35,8 @@ export interface StageContext {
   readonly registry: Registry;
   /** Approvals given earlier in this run (the register stage stores them with the version). */
   readonly approvals: readonly ApprovalDecision[];
+  /** Evaluate stages earlier in this run: the sha256 of the file they evaluated and their saved result. */
+  readonly evaluations: readonly { readonly model_sha256: string; readonly evaluation: string }[];
   readonly runId: string;
   readonly op: OperationContext;
 }
@@ -80,7 +85,11 @@ async function runEvaluate(ctx: StageContext, o: Options): Promise<StageOutputs>
     }),
     ctx.op,
   );
-  return { model: r.model, samples: r.samples, task: r.task, metrics: r.metrics ?? {}, latency: r.latency, ...(r.robustness ? { robustness: r.robustness } : {}) };
+  // The whole result stays in the run folder: a later register stage attaches it to the version of the same file.
+  await ensureDir(ctx);
+  const evaluation = path.join(ctx.dir, 'evaluation.json');
+  await writeJsonAtomic(evaluation, r);
+  return { model: r.model, model_sha256: await sha256File(file), samples: r.samples, task: r.task, metrics: r.metrics ?? {}, latency: r.latency, ...(r.robustness ? { robustness: r.robustness } : {}), evaluation };
 }
 
 async function runQuantize(ctx: StageContext, o: Options): Promise<StageOutputs> {
@@ -112,7 +121,7 @@ async function runQuantize(ctx: StageContext, o: Options): Promise<StageOutputs>
       sensitive: list(o.sensitive) ?? [],
       excludeColumns: list(o.exclude_columns) ?? [],
       calibration: mode === 'static' ? str(o.calibration) : undefined,
-      recipe: str(o.recipe),
+      recipe: o.recipe !== undefined ? path.resolve(ctx.spec.dir, String(o.recipe)) : undefined,
       settings: settings as QuantizeSettings,
       sqnrRows: num(o.sqnr_rows),
       latency: latencyOf(o),
@@ -214,6 +223,13 @@ async function runRegister(ctx: StageContext, o: Options): Promise<StageOutputs>
     tags[t.slice(0, i)] = t.slice(i + 1);
   }
   const r = await ctx.registry.add(file, defined({ name: String(o.name), aliases: list(o.alias), tags, description: str(o.description) }), ctx.op);
+  // Evaluations of this very file earlier in the run go with the version (registry show, compare and the card read them).
+  if (!r.existing) {
+    for (const e of ctx.evaluations) {
+      if (e.model_sha256 !== r.sha256 || !existsSync(e.evaluation)) continue;
+      await ctx.registry.attachEvaluation({ name: r.name, ref: r.version }, JSON.parse(await readFile(e.evaluation, 'utf8')) as EvaluateResult);
+    }
+  }
   for (const a of ctx.approvals) {
     if (!a.approved) continue;
     await ctx.registry.addApproval(r.name, r.version, { by: a.by, at: a.at, message: a.comment ?? '', context: `pipeline ${ctx.spec.name}, stage ${a.stage}, run ${ctx.runId}` });
@@ -236,7 +252,6 @@ async function runCard(ctx: StageContext, o: Options): Promise<StageOutputs> {
     const chain = await ctx.registry.lineage(formatRef(ref.name, ref.version));
     inputs = { model: file, record: { model: resolved.model, version: resolved.version, chain }, evaluations: await ctx.registry.evaluations(ref.name, ref.version) };
   }
-  if (list(o.evaluation)?.length) throw new PipelineError('stage-input', `${ctx.stage.id}: card "evaluation" files are not read by pipelines in this version; attach evaluations to the registered version instead`);
   const card = await modelCard(inputs);
   await ensureDir(ctx);
   const output = inDir(ctx, o, 'MODEL_CARD.md');

@@ -111,6 +111,12 @@ describe('cli: ptp pipeline', function () {
       assert.equal(v.approvals[0]!.by, 'ci-bot');
       assert.match(v.approvals[0]!.context, /pipeline digits-release, stage sign-off/);
       assert.match(show.stdout, /challenger/);
+      // The int8-eval stage evaluated this very file: its run is attached to the version, and the card reports it.
+      const evaluations = readdirSync(join(dir, '.ptp', 'registry', 'models', 'digits', 'versions', '1', 'evaluations'));
+      assert.equal(evaluations.length, 1);
+      const card = readFileSync(String(first.stages.find((x) => x.id === 'card')!.outputs.output), 'utf8');
+      assert.match(card, /accuracy/);
+      assert.match(card, /digits_test\.csv/);
     });
 
     it('nothing is written next to the source model', () => {
