@@ -1,6 +1,6 @@
 /** The runner in-process: optimize, prune, register and alias stages, substitutions, the cache, a stage error's report. */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPipeline, readState, runPipeline } from '../../../../src/pipeline/pipeline';
@@ -85,6 +85,28 @@ describe('pipeline: the runner', function () {
         ['prod', 'skipped'],
       ],
     );
+  });
+
+  it('the pipeline model may be NAME@ALIAS: stages read the stored file and write into the run folder, never the registry', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ptp-pipeline-ref-'));
+    try {
+      for (const f of ['digits_mlp.onnx', 'digits_test.csv']) copyFileSync(join(REPO_ROOT, 'examples/digits', f), join(d, f));
+      const registry = Registry.at(join(d, 'reg'));
+      await registry.add(join(d, 'digits_mlp.onnx'), { name: 'digits', aliases: ['champion'] });
+      writeFileSync(
+        join(d, 'p.yaml'),
+        'version: 1\nname: r\nmodel: digits@champion\nregistry: reg\ndata: {test: digits_test.csv}\nstages:\n  - id: base\n    run: evaluate\n  - id: q\n    run: quantize\n    with: {mode: dynamic, latency: false}\n  - id: g\n    run: gate\n    with: {checks: ["stages.q.metrics_after.accuracy >= stages.base.metrics.accuracy - 0.05"]}\n',
+      );
+      const r = await runPipeline(await readPipeline(join(d, 'p.yaml')));
+      assert.equal(r.status, 'passed', JSON.stringify(r.stages.map((s) => [s.id, s.status, s.message])));
+      const q = r.stages.find((s) => s.id === 'q')!.outputs;
+      assert.ok(String(q.output).startsWith(join(r.run_dir, 'q')), String(q.output));
+      assert.equal(r.stages.find((s) => s.id === 'base')!.outputs.model, (await registry.resolve('digits@champion')).file);
+      assert.deepEqual((await registry.versions('digits')).map((v) => v.version), [1], 'nothing was added to the registry');
+      assert.deepEqual(readdirSync(registry.versionDir('digits', 1)).sort(), ['model.onnx', 'version.json'], 'nothing written beside the stored model');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('two runs at once both land in the state (it is merged under a lock)', async () => {
