@@ -96,7 +96,7 @@ function newRunId(): string {
 const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 /** Options naming files whose bytes are part of a stage's key. */
-const FILE_OPTIONS = ['model', 'data', 'calibration', 'recipe', 'finetune'];
+const FILE_OPTIONS = ['model', 'models', 'data', 'calibration', 'recipe', 'finetune', 'eval_data'];
 
 /** Walks `fields` into a stage's outputs. */
 function lookupIn(results: ReadonlyMap<string, StageResult>): Lookup {
@@ -149,6 +149,11 @@ function substitute(spec: PipelineSpec, stage: StageSpec, w: Options, lookup: Lo
 async function stageKey(ctx: StageContext, o: Options, upstream: readonly string[]): Promise<string> {
   const files: Record<string, string> = {};
   for (const k of FILE_OPTIONS) {
+    if (k === 'models' && o.models !== undefined) {
+      const models = Array.isArray(o.models) ? o.models.map(String) : String(o.models).split(',').map((m) => m.trim());
+      files.models = (await Promise.all(models.map(async (m) => sha256File((await modelFile(ctx, m)).file)))).join(',');
+      continue;
+    }
     const v = o[k];
     if (typeof v !== 'string') continue;
     const file = k === 'model' ? (await modelFile(ctx, v)).file : path.resolve(ctx.spec.dir, v);

@@ -11,6 +11,7 @@ import type { EvaluateResult } from '../../protocol/evaluate';
 import type { QuantizeMode, QuantizeSettings } from '../../protocol/quantize';
 import type { OperationContext } from '../operation';
 import { modelCard, type CardInputs } from '../card';
+import { distill, parseStudentSpec } from '../distill';
 import { compare, evaluate } from '../evaluate';
 import { exportDocker, exportKServe, exportMlflow, exportTriton } from '../export';
 import { optimizeModel } from '../optimize';
@@ -214,6 +215,84 @@ async function runPrune(ctx: StageContext, o: Options): Promise<StageOutputs> {
   };
 }
 
+/** Compares models on the same rows (withDefaults puts the pipeline's model first when one is given). Outputs: the last against the first. */
+async function runCompare(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const refs = list(o.models) ?? [];
+  if (refs.length < 2) throw new PipelineError('stage-input', `${ctx.stage.id}: compare needs "models": one model (compared with the pipeline's) or more`);
+  const files = await Promise.all(refs.map(async (m) => (await modelFile(ctx, m)).file));
+  const r = await compare(
+    defined({
+      models: files,
+      data: String(o.data),
+      label: str(o.label),
+      task: o.task as 'auto' | undefined,
+      sensitive: list(o.sensitive),
+      excludeColumns: list(o.exclude),
+      positiveClass: str(o.positive),
+      batchSize: num(o.batch),
+      bootstrap: num(o.bootstrap),
+      seed: num(o.seed),
+      maxRows: num(o.max_rows),
+      intraOpNumThreads: num(o.threads),
+    }),
+    ctx.op,
+  );
+  const last = files.length - 1;
+  return {
+    models: files,
+    samples: r.samples,
+    task: r.task,
+    agreement: r.agreement[last] ?? null,
+    max_abs_diff: r.max_abs_diff[last] ?? null,
+    deltas: Object.fromEntries(r.table.map((row) => [row.metric, row.deltas[last] ?? null])),
+  };
+}
+
+/** Distills the stage's model (the teacher) into a student trained on `data` (default: the pipeline's data.train). */
+async function runDistill(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const { file } = await modelFile(ctx, String(o.model));
+  await ensureDir(ctx);
+  let student = o.student !== undefined ? parseStudentSpec(String(o.student)) : undefined;
+  if (student !== undefined && student !== 'default' && student.kind === 'model') student = { ...student, path: path.resolve(ctx.spec.dir, student.path) };
+  if (o.activation !== undefined) {
+    if (!student || student === 'default' || student.kind !== 'mlp') throw new PipelineError('stage-input', `${ctx.stage.id}: "activation" needs student: mlp:<widths>`);
+    student = { ...student, activation: o.activation as 'relu' | 'tanh' };
+  }
+  const r = await distill(
+    defined({
+      teacher: file,
+      data: String(o.data),
+      label: str(o.label),
+      excludeColumns: list(o.exclude_columns) ?? [],
+      student: student === 'default' ? undefined : student,
+      temperature: num(o.temperature),
+      alpha: num(o.alpha),
+      epochs: num(o.epochs),
+      batchSize: num(o.batch_size),
+      learningRate: num(o.lr),
+      validationSplit: num(o.val_split),
+      patience: num(o.patience),
+      seed: num(o.seed),
+      evalData: str(o.eval_data),
+      output: inDir(ctx, o, path.basename(defaultOutputPath('distill', file))),
+      latency: latencyOf(o),
+      intraOpNumThreads: num(o.threads),
+    }),
+    ctx.op,
+  );
+  return {
+    output: r.output,
+    size_bytes: r.size_bytes_student,
+    size_bytes_before: r.size_bytes_teacher,
+    size_ratio: ratio(r.size_bytes_student, r.size_bytes_teacher),
+    params_before: r.params_teacher,
+    params_after: r.params_student,
+    epochs_run: r.epochs_run,
+    best_epoch: r.best_epoch,
+    ...beforeAfter({ samples: r.samples, agreement: r.agreement, max_abs_diff: r.max_abs_diff, metrics_before: r.metrics_teacher, metrics_after: r.metrics_student }),
+  };
+}
+
 async function runRegister(ctx: StageContext, o: Options): Promise<StageOutputs> {
   const { file } = await modelFile(ctx, String(o.model));
   const tags: Record<string, string> = {};
@@ -338,6 +417,8 @@ export const RUNNERS: Partial<Record<StageKind, (ctx: StageContext, o: Options) 
   quantize: runQuantize,
   optimize: runOptimize,
   prune: runPrune,
+  compare: runCompare,
+  distill: runDistill,
   register: runRegister,
   alias: runAlias,
   card: runCard,
@@ -351,13 +432,27 @@ export function withDefaults(spec: PipelineSpec, stage: StageSpec, w: Options): 
   const o: Record<string, unknown> = { ...w };
   const usesModel = kind !== 'gate' && kind !== 'approve';
   if (usesModel && o.model === undefined) o.model = spec.model;
-  const dataKinds: StageKind[] = ['evaluate', 'quantize', 'prune', 'serve-check'];
+  if (kind === 'compare') {
+    // One model given: it is compared with the pipeline's (which comes first).
+    delete o.model;
+    const models = list(o.models);
+    if (models?.length === 1) o.models = [spec.model, ...models];
+  }
+  if (kind === 'distill') {
+    if (o.data === undefined && spec.data.train) o.data = spec.data.train;
+    else if (typeof o.data === 'string') o.data = path.resolve(spec.dir, o.data);
+    if (o.data === undefined) throw new PipelineError('stage-input', `${spec.file}:${stage.at.line}:${stage.at.col}: distill needs training data: give data.train or with.data`);
+    if (o.eval_data === undefined && spec.data.test) o.eval_data = spec.data.test;
+    else if (typeof o.eval_data === 'string') o.eval_data = path.resolve(spec.dir, o.eval_data);
+    if (o.label === undefined && spec.data.label !== undefined) o.label = spec.data.label;
+  }
+  const dataKinds: StageKind[] = ['evaluate', 'compare', 'quantize', 'prune', 'serve-check'];
   if (dataKinds.includes(kind)) {
     if (o.data === undefined && spec.data.test) o.data = spec.data.test;
     else if (typeof o.data === 'string') o.data = path.resolve(spec.dir, o.data);
     if (o.label === undefined && spec.data.label !== undefined) o.label = spec.data.label;
     if (o.sensitive === undefined && spec.data.sensitive.length) o.sensitive = spec.data.sensitive;
-    if ((kind === 'evaluate' || kind === 'serve-check') && o.data === undefined) throw new PipelineError('stage-input', `${spec.file}:${stage.at.line}:${stage.at.col}: ${kind} needs data: give data.test or with.data`);
+    if ((kind === 'evaluate' || kind === 'compare' || kind === 'serve-check') && o.data === undefined) throw new PipelineError('stage-input', `${spec.file}:${stage.at.line}:${stage.at.col}: ${kind} needs data: give data.test or with.data`);
   }
   if (kind === 'quantize') {
     if (o.calibration === undefined && o.mode === 'static' && spec.data.calibration) o.calibration = spec.data.calibration;

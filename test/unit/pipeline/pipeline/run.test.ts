@@ -109,6 +109,44 @@ describe('pipeline: the runner', function () {
     }
   });
 
+  it('distill and compare stages: the student is trained on data.train and compared with its teacher', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ptp-pipeline-distill-'));
+    try {
+      for (const f of ['digits_mlp.onnx', 'digits_test.csv', 'digits_train.csv']) copyFileSync(join(REPO_ROOT, 'examples/digits', f), join(d, f));
+      writeFileSync(
+        join(d, 'p.yaml'),
+        [
+          'version: 1',
+          'name: small',
+          'model: digits_mlp.onnx',
+          'data: {test: digits_test.csv, train: digits_train.csv}',
+          'stages:',
+          '  - id: student',
+          '    run: distill',
+          '    with: {student: "mlp:16", epochs: 3, latency: false}',
+          '  - id: vs',
+          '    run: compare',
+          '    with: {models: ["${{ stages.student.output }}"], bootstrap: 0}',
+          '  - id: g',
+          '    run: gate',
+          '    with: {checks: ["stages.student.params_after < stages.student.params_before", "stages.vs.deltas.accuracy > -1 and stages.vs.agreement >= 0"]}',
+          '',
+        ].join('\n'),
+      );
+      const r = await runPipeline(await readPipeline(join(d, 'p.yaml')));
+      assert.equal(r.status, 'passed', JSON.stringify(r.stages.map((s) => [s.id, s.status, s.message])));
+      const student = r.stages[0]!.outputs;
+      assert.ok(String(student.output).startsWith(join(r.run_dir, 'student')));
+      assert.equal(student.epochs_run, 3);
+      const vs = r.stages[1]!.outputs;
+      assert.deepEqual(vs.models, [join(d, 'digits_mlp.onnx'), student.output], "the pipeline's model comes first");
+      assert.equal(vs.samples, 450);
+      assert.equal(typeof (vs.deltas as Record<string, number>).accuracy, 'number');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('two runs at once both land in the state (it is merged under a lock)', async () => {
     const spec = await readPipeline(join(dir, 'ptp.pipeline.yaml'));
     const [a, b] = await Promise.all([runPipeline(spec, { force: true, only: ['opt'] }), runPipeline(spec, { force: true, only: ['opt'] })]);
