@@ -26,7 +26,7 @@ export const STAGE_KINDS = [
 export type StageKind = (typeof STAGE_KINDS)[number];
 
 /** Kinds the file may name but this version cannot run yet (the run stops there with a clear message). */
-export const UNAVAILABLE_STAGES: readonly StageKind[] = ['explain', 'drift', 'monitor'];
+export const UNAVAILABLE_STAGES: readonly StageKind[] = ['drift', 'monitor'];
 
 /** Where something is in the pipeline file (1-based). */
 export interface SourcePosition {

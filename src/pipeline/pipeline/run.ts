@@ -96,7 +96,7 @@ function newRunId(): string {
 const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 /** Options naming files whose bytes are part of a stage's key. */
-const FILE_OPTIONS = ['model', 'models', 'data', 'calibration', 'recipe', 'finetune', 'eval_data'];
+const FILE_OPTIONS = ['model', 'models', 'data', 'calibration', 'recipe', 'finetune', 'eval_data', 'background'];
 
 /** Walks `fields` into a stage's outputs. */
 function lookupIn(results: ReadonlyMap<string, StageResult>): Lookup {

@@ -8,11 +8,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ApprovalDecision, PipelineSpec, StageKind, StageOutputs, StageSpec } from '../../protocol/pipeline';
 import type { EvaluateResult } from '../../protocol/evaluate';
+import type { ExplainBackground } from '../../protocol/explain';
 import type { QuantizeMode, QuantizeSettings } from '../../protocol/quantize';
 import type { OperationContext } from '../operation';
 import { modelCard, type CardInputs } from '../card';
 import { distill, parseStudentSpec } from '../distill';
 import { compare, evaluate } from '../evaluate';
+import { explain } from '../explain';
 import { exportDocker, exportKServe, exportMlflow, exportTriton } from '../export';
 import { optimizeModel } from '../optimize';
 import { prune } from '../prune';
@@ -293,6 +295,56 @@ async function runDistill(ctx: StageContext, o: Options): Promise<StageOutputs> 
   };
 }
 
+/**
+ * SHAP-style attributions of the stage's model on the data's rows. Outputs: `importance.<feature>` (mean |φ| over the
+ * rows and outputs), `top_features` (by importance, at most 10); the whole result is kept in the run folder.
+ */
+async function runExplain(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  const { file } = await modelFile(ctx, String(o.model));
+  if (o.background_sample !== undefined && o.background_kmeans !== undefined) throw new PipelineError('stage-input', `${ctx.stage.id}: give background_sample or background_kmeans, not both`);
+  const bgFile = o.background !== undefined ? path.resolve(ctx.spec.dir, String(o.background)) : undefined;
+  const background: ExplainBackground | undefined =
+    o.background_sample !== undefined ? { ...(bgFile ? { file: bgFile } : {}), sample: Number(o.background_sample) } : o.background_kmeans !== undefined ? { ...(bgFile ? { file: bgFile } : {}), kmeans: Number(o.background_kmeans) } : bgFile;
+  const output = o.output === undefined || o.output === 'all' ? 'all' : /^\d+$/.test(String(o.output)) ? Number(o.output) : String(o.output);
+  const rows = list(o.rows)?.map(Number);
+  const r = await explain(
+    defined({
+      model: file,
+      data: String(o.data),
+      label: str(o.label),
+      sensitive: list(o.sensitive),
+      excludeColumns: list(o.exclude),
+      background,
+      output,
+      method: o.method as 'kernel' | undefined,
+      nsamples: num(o.nsamples),
+      topK: num(o.top_k),
+      maxEvals: num(o.max_evals),
+      targetError: num(o.target_error),
+      maxCoalitions: num(o.max_coalitions),
+      seed: num(o.seed),
+      rows,
+      maxRows: num(o.max_rows),
+      task: o.task as 'auto' | undefined,
+      batchSize: num(o.batch),
+      intraOpNumThreads: num(o.threads),
+    }),
+    ctx.op,
+  );
+  const importance: Record<string, number> = {};
+  r.feature_names.forEach((name, j) => {
+    let sum = 0;
+    let n = 0;
+    for (const row of r.shap_values) for (const v of row[j] ?? []) (sum += Math.abs(v)), n++;
+    importance[name] = n ? sum / n : 0;
+  });
+  await ensureDir(ctx);
+  const explanation = path.join(ctx.dir, 'explanation.json');
+  await writeJsonAtomic(explanation, r);
+  const top = Object.entries(importance).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([name]) => name);
+  return { rows: r.rows.length, method: r.method, top_features: top, importance, efficiency_max_error: r.efficiency_max_error, explanation };
+}
+
 async function runRegister(ctx: StageContext, o: Options): Promise<StageOutputs> {
   const { file } = await modelFile(ctx, String(o.model));
   const tags: Record<string, string> = {};
@@ -419,6 +471,7 @@ export const RUNNERS: Partial<Record<StageKind, (ctx: StageContext, o: Options) 
   prune: runPrune,
   compare: runCompare,
   distill: runDistill,
+  explain: runExplain,
   register: runRegister,
   alias: runAlias,
   card: runCard,
@@ -446,13 +499,13 @@ export function withDefaults(spec: PipelineSpec, stage: StageSpec, w: Options): 
     else if (typeof o.eval_data === 'string') o.eval_data = path.resolve(spec.dir, o.eval_data);
     if (o.label === undefined && spec.data.label !== undefined) o.label = spec.data.label;
   }
-  const dataKinds: StageKind[] = ['evaluate', 'compare', 'quantize', 'prune', 'serve-check'];
+  const dataKinds: StageKind[] = ['evaluate', 'compare', 'explain', 'quantize', 'prune', 'serve-check'];
   if (dataKinds.includes(kind)) {
     if (o.data === undefined && spec.data.test) o.data = spec.data.test;
     else if (typeof o.data === 'string') o.data = path.resolve(spec.dir, o.data);
     if (o.label === undefined && spec.data.label !== undefined) o.label = spec.data.label;
     if (o.sensitive === undefined && spec.data.sensitive.length) o.sensitive = spec.data.sensitive;
-    if ((kind === 'evaluate' || kind === 'compare' || kind === 'serve-check') && o.data === undefined) throw new PipelineError('stage-input', `${spec.file}:${stage.at.line}:${stage.at.col}: ${kind} needs data: give data.test or with.data`);
+    if ((kind === 'evaluate' || kind === 'compare' || kind === 'explain' || kind === 'serve-check') && o.data === undefined) throw new PipelineError('stage-input', `${spec.file}:${stage.at.line}:${stage.at.col}: ${kind} needs data: give data.test or with.data`);
   }
   if (kind === 'quantize') {
     if (o.calibration === undefined && o.mode === 'static' && spec.data.calibration) o.calibration = spec.data.calibration;

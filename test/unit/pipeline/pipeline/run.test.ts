@@ -147,6 +147,26 @@ describe('pipeline: the runner', function () {
     }
   });
 
+  it('an explain stage publishes feature importances a gate can read', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ptp-pipeline-explain-'));
+    try {
+      for (const f of ['credit_logreg.onnx', 'credit_test.csv']) copyFileSync(join(REPO_ROOT, 'examples/credit', f), join(d, f));
+      writeFileSync(
+        join(d, 'p.yaml'),
+        'version: 1\nname: why\nmodel: credit_logreg.onnx\ndata: {test: credit_test.csv, sensitive: [sex]}\nstages:\n  - id: shap\n    run: explain\n    with: {max_rows: 3, background_sample: 20, exclude: applicant_id}\n  - id: g\n    run: gate\n    with: {checks: ["stages.shap.efficiency_max_error < 0.001"]}\n',
+      );
+      const r = await runPipeline(await readPipeline(join(d, 'p.yaml')));
+      assert.equal(r.status, 'passed', JSON.stringify(r.stages.map((s) => [s.id, s.status, s.message])));
+      const o = r.stages[0]!.outputs as { rows: number; top_features: string[]; importance: Record<string, number>; explanation: string };
+      assert.equal(o.rows, 3);
+      assert.ok(o.top_features.length > 0 && !o.top_features.includes('sex') && !o.top_features.includes('applicant_id'));
+      assert.ok(o.importance[o.top_features[0]!]! >= o.importance[o.top_features.at(-1)!]!);
+      assert.ok(existsSync(o.explanation));
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('two runs at once both land in the state (it is merged under a lock)', async () => {
     const spec = await readPipeline(join(dir, 'ptp.pipeline.yaml'));
     const [a, b] = await Promise.all([runPipeline(spec, { force: true, only: ['opt'] }), runPipeline(spec, { force: true, only: ['opt'] })]);
