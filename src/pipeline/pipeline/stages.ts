@@ -335,7 +335,12 @@ async function runExplain(ctx: StageContext, o: Options): Promise<StageOutputs> 
   r.feature_names.forEach((name, j) => {
     let sum = 0;
     let n = 0;
-    for (const row of r.shap_values) for (const v of row[j] ?? []) (sum += Math.abs(v)), n++;
+    for (const row of r.shap_values) {
+      for (const v of row[j] ?? []) {
+        sum += Math.abs(v);
+        n++;
+      }
+    }
     importance[name] = n ? sum / n : 0;
   });
   await ensureDir(ctx);
