@@ -4,7 +4,7 @@
  * an approval with no terminal exits 4 and `approve` lets the next run finish, bad files exit 2 with FILE:LINE:COL.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,6 +196,34 @@ describe('cli: ptp pipeline', function () {
     const again = ptp(dir, 'pipeline', 'approve', 'ptp.pipeline.yaml', '--stage', 'sign-off', '--by', 'alice');
     assert.equal(again.code, 2);
     assert.match(again.stderr, /no run is waiting for the approval of "sign-off"/);
+  });
+
+  it('on a terminal the approval is asked y/n (util-linux script gives the run a pseudo-terminal)', async function () {
+    if (!existsSync('/usr/bin/script')) this.skip();
+    const dir = copyExample(root, 'tty');
+    const cmd = [process.execPath, '-r', require.resolve('tsx/cjs'), join(REPO_ROOT, 'src/cli/main.ts'), 'pipeline', 'run', 'ptp.pipeline.yaml'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('/usr/bin/script', ['-qec', cmd, '/dev/null'], { cwd: dir, env: { ...process.env, PTP_USER: 'tty-user' } });
+    let out = '';
+    let answered = false;
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90000);
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (!answered && out.includes('[y/N]')) {
+          answered = true;
+          child.stdin.write('y\n');
+        }
+      });
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    assert.ok(answered, out);
+    assert.equal(code, 0, out);
+    assert.match(out, /Promote the int8 model to challenger\? \[y\/N\]/);
+    const v = JSON.parse(readFileSync(join(dir, '.ptp', 'registry', 'models', 'digits', 'versions', '1', 'version.json'), 'utf8')) as { approvals: { by: string }[] };
+    assert.deepEqual(v.approvals.map((a) => a.by), ['tty-user']);
   });
 
   it('a rejected approval exits 1 and nothing after it runs', () => {
