@@ -182,6 +182,10 @@ async function stillValid(registry: Registry, stage: StageSpec, outputs: StageOu
   return true;
 }
 
+function approveMessage(spec: PipelineSpec, stage: StageSpec, o: Options): string {
+  return typeof o.message === 'string' ? o.message : `Approve stage ${stage.id} of ${spec.name}?`;
+}
+
 function runGate(stage: StageSpec, lookup: Lookup): CheckResult[] {
   return (stage.with.checks as string[]).map((expr) => {
     try {
@@ -264,7 +268,8 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
       const hit = cache[key];
       if (hit && hit.stage === stage.id && (!options.force || !selected) && (await stillValid(registry, stage, hit.outputs))) {
         added.cache[key] = hit;
-        if (stage.run === 'approve' && decisions[stage.id]?.approved) approvals.push(decisions[stage.id]!);
+        const d = decisions[stage.id];
+        if (stage.run === 'approve' && d?.approved) approvals.push({ ...d, comment: d.comment ?? approveMessage(spec, stage, o) });
         done({ status: 'cached', outputs: hit.outputs, ...(hit.checks ? { checks: hit.checks } : {}) });
         continue;
       }
@@ -286,9 +291,10 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
         continue;
       }
       if (stage.run === 'approve') {
-        const message = typeof o.message === 'string' ? o.message : `Approve stage ${stage.id} of ${spec.name}?`;
+        const message = approveMessage(spec, stage, o);
         let decision = decisions[stage.id]?.key === key ? decisions[stage.id] : undefined;
-        if (!decision && (options.approve === 'all' || options.approve?.includes(stage.id))) decision = { stage: stage.id, key, approved: true, by: actor(), at: new Date().toISOString(), via: 'flag' };
+        // --approve gives the decision unless one was recorded for these inputs; it also overrides a recorded rejection.
+        if ((!decision || !decision.approved) && (options.approve === 'all' || options.approve?.includes(stage.id))) decision = { stage: stage.id, key, approved: true, by: actor(), at: new Date().toISOString(), via: 'flag' };
         if (!decision && options.ask) {
           const a = await options.ask(message);
           decision = { stage: stage.id, key, approved: a.approved, by: actor(), at: new Date().toISOString(), via: 'prompt', ...(a.comment ? { comment: a.comment } : {}) };
@@ -305,6 +311,8 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions = {}, 
         if (!decision.approved) {
           status = 'failed';
           stopped = `approval ${stage.id} was rejected by ${decision.by}`;
+          // Still open for a new decision: `ptp pipeline approve` may approve it after all.
+          pending = { stage: stage.id, key, run_id: runId, message };
           done({ status: 'failed', outputs, message: `rejected by ${decision.by}${decision.comment ? `: ${decision.comment}` : ''}` });
           continue;
         }

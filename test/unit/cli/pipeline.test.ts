@@ -237,6 +237,12 @@ describe('cli: ptp pipeline', function () {
     assert.match(doc.stages.find((s) => s.id === 'sign-off')!.message!, /rejected by bob: not yet/);
     assert.equal(statuses(doc).publish, 'skipped');
     assert.ok(!existsSync(join(dir, '.ptp', 'registry', 'models', 'digits')));
+    // The rejection stands for the next run, until someone approves after all.
+    assert.equal(ptp(dir, 'pipeline', 'run', 'ptp.pipeline.yaml').code, 1);
+    assert.equal(ptp(dir, 'pipeline', 'approve', 'ptp.pipeline.yaml', '--stage', 'sign-off', '--by', 'carol').code, 0);
+    const ok = ptp(dir, 'pipeline', 'run', 'ptp.pipeline.yaml', '--json');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(statuses(JSON.parse(ok.stdout) as PipelineRunResult).publish, 'passed');
   });
 
   it('bad pipeline files exit 2 with FILE:LINE:COL and run nothing', () => {
