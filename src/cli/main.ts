@@ -11,6 +11,7 @@ import { registerProfileCommand } from './commands/profile';
 import { registerQuantizeCommand } from './commands/quantize';
 import { registerOptimizeCommand } from './commands/optimize';
 import { registerPredictCommand } from './commands/predict';
+import { registerPipelineCommands } from './commands/pipeline';
 import { registerPruneCommand } from './commands/prune';
 import { registerRegistryCommands } from './commands/registry';
 import { registerServeCommand } from './commands/serve';
@@ -20,7 +21,8 @@ import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, errorJson, errorLine, isUserError } 
 
 /**
  * `ptp` — the post-training pipeline on the command line. Same code as the extension; `--json` prints one
- * JSON document on stdout (progress on stderr). Exit codes: 0 ok, 2 bad input/usage, 3 internal error.
+ * JSON document on stdout (progress on stderr). Exit codes: 0 ok, 2 bad input/usage, 3 internal error (`ptp pipeline
+ * run` also 1: a gate failed or an approval was rejected, 4: waiting for an approval; see output.ts).
  * `ptp worker` is the process the extension forks for onnxruntime work (IPC messages, see src/protocol/worker.ts).
  * Each group of commands registers itself from src/cli/commands/.
  */
@@ -48,6 +50,7 @@ export function buildProgram(): Command {
   registerDriftCommand(program);
   registerMonitorCommand(program);
   registerServeCommand(program);
+  registerPipelineCommands(program);
 
   program
     .command('worker', { hidden: true })

@@ -1,10 +1,16 @@
 import { UserError, userErrorCategory } from '../core/user-error';
 import { isRuntimeError } from '../pipeline/runtime/errors';
 
-/** Exit codes of `ptp`: 0 ok, 2 bad input or usage (one clear line on stderr), 3 internal error. */
+/**
+ * Exit codes of `ptp`: 0 ok, 2 bad input or usage (one clear line on stderr), 3 internal error; `ptp pipeline run`
+ * also 1 (a gate failed or an approval was rejected: the result is printed, later stages did not run) and 4 (the run
+ * waits for an approval).
+ */
 export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
 export const EXIT_USER = 2;
 export const EXIT_INTERNAL = 3;
+export const EXIT_AWAITING_APPROVAL = 4;
 
 /** A problem the user can fix: printed as one line, exit code 2. */
 export class UsageError extends UserError {

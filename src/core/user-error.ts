@@ -6,7 +6,7 @@
  * DatasetErrorCode …) stay as they are; `category` says which family the error belongs to.
  *
  * Categories: ONNX (model file), QUANTIZE, PRUNE, DISTILL, DATASET (data file), OUTPUT_PLAN (model outputs vs.
- * data), METRICS, EXPLAIN, PREDICT (batch inference: output format, output file), DRIFT (reference vs current data: columns, tests, options), MONITOR (monitoring over time: chunking, request logs), RUNTIME (onnxruntime rejected the model or its inputs), REGISTRY, EXPORT, USAGE (CLI options), COMMAND_ARGUMENTS (scripted arguments object), CANCELLED.
+ * data), METRICS, EXPLAIN, PREDICT (batch inference: output format, output file), DRIFT (reference vs current data: columns, tests, options), MONITOR (monitoring over time: chunking, request logs), RUNTIME (onnxruntime rejected the model or its inputs), REGISTRY, EXPORT, PIPELINE (pipeline file, its inputs and approvals), USAGE (CLI options), COMMAND_ARGUMENTS (scripted arguments object), CANCELLED.
  */
 export abstract class UserError extends Error {
   abstract readonly category: string;

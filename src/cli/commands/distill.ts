@@ -1,6 +1,6 @@
 /** `ptp distill`: train a smaller student ONNX model to mimic a teacher on the user's data, and compare the two. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { DISTILL_DEFAULTS, distill } from '../../pipeline/distill';
+import { DISTILL_DEFAULTS, distill, parseStudentSpec } from '../../pipeline/distill';
 import type { DistillResult, StudentSpec } from '../../protocol/distill';
 import { fmt, kb, latencyDeltaLines, metricDeltaLines } from '../before-after-text';
 import { labelOf } from '../data-options';
@@ -34,27 +34,13 @@ function intArg(v: string): number {
   return n;
 }
 
-/** `mlp`, `mlp:64,32`, `narrow:0.5`, `model:pruned.onnx` or `model:pruned.onnx,keep-zeros`. */
+/** `--student`: `mlp`, `mlp:64,32`, `narrow:0.5`, `model:pruned.onnx[,keep-zeros]` (pipeline/distill's parser; its message as commander's usage error). */
 export function studentArg(v: string): StudentSpec | 'default' {
-  const [kind, rest] = v.split(/:(.*)/s, 2).map((s) => s?.trim());
-  if (kind === 'mlp') {
-    if (!rest) return 'default';
-    const hidden = rest.split(',').map((s) => Number(s.trim()));
-    if (hidden.some((h) => !Number.isInteger(h) || h < 1)) throw new InvalidArgumentError('expected mlp:<widths>, e.g. mlp:64,32 (whole numbers ≥ 1)');
-    return { kind: 'mlp', hidden };
+  try {
+    return parseStudentSpec(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
   }
-  if (kind === 'narrow') {
-    const width = Number(rest);
-    if (!rest || !(width > 0 && width <= 1)) throw new InvalidArgumentError('expected narrow:<width> with width in (0, 1], e.g. narrow:0.5');
-    return { kind: 'narrow', width };
-  }
-  if (kind === 'model') {
-    const keepZeros = rest?.endsWith(',keep-zeros') ?? false;
-    const file = keepZeros ? rest!.slice(0, -',keep-zeros'.length).trim() : rest;
-    if (!file) throw new InvalidArgumentError('expected model:<file.onnx>[,keep-zeros], e.g. model:pruned.onnx,keep-zeros');
-    return keepZeros ? { kind: 'model', path: file, keepZeros } : { kind: 'model', path: file };
-  }
-  throw new InvalidArgumentError('expected mlp, mlp:<widths> (e.g. mlp:64,32), narrow:<width> (e.g. narrow:0.5) or model:<file.onnx>[,keep-zeros]');
 }
 
 export function registerDistillCommand(program: Command): void {

@@ -9,4 +9,5 @@
  */
 export { distill, defaultOutputFor } from './run';
 export { DistillError, isDistillError, type DistillErrorReason } from './errors';
+export { parseStudentSpec } from './student-spec';
 export { DEFAULTS as DISTILL_DEFAULTS, checkSettings as checkDistillSettings } from './settings';

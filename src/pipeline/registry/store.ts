@@ -14,13 +14,14 @@ import { inspect, openModel, OnnxError } from '../../core';
 import type { EvaluateResult } from '../../protocol/evaluate';
 import type { OperationContext } from '../operation';
 import { readLineage, sha256File } from '../shared/lineage';
+import { withLock, type LockOptions } from '../shared/lock';
 import { RegistryError } from './errors';
-import { withLock, type LockOptions } from './lock';
 import { checkName, formatRef, parseRef } from './refs';
 import {
   REGISTRY_FORMAT,
   REGISTRY_FORMAT_VERSION,
   type AliasMove,
+  type Approval,
   type EvaluationRecord,
   type ModelRecord,
   type ParsedRef,
@@ -135,7 +136,8 @@ export class Registry {
   }
 
   private locked<T>(fn: () => Promise<T>, options?: LockOptions): Promise<T> {
-    return this.ensure().then(() => withLock(this.lockFile, fn, options));
+    const busy = (file: string) => new RegistryError('locked', `The registry is locked by another process (${file}); try again, or remove the file if no ptp process is running.`);
+    return this.ensure().then(() => withLock(this.lockFile, fn, { busy, ...options }));
   }
 
   /** Every model name, sorted. */
@@ -288,6 +290,21 @@ export class Registry {
         existing: !!existing,
         file: path.join(this.versionDir(record.name, record.version), record.file),
       };
+    });
+  }
+
+  /**
+   * Records an approval with the version it promotes (a pipeline's approve stage, by whom and when); the version's
+   * files stay as they are, only its record gains the entry. Returns the record's approvals.
+   */
+  async addApproval(name: string, version: number, approval: Approval): Promise<readonly Approval[]> {
+    return this.locked(async () => {
+      const file = path.join(this.versionDir(name, version), 'version.json');
+      await this.resolve({ name, ref: version });
+      const record = await readJson<VersionRecord>(file);
+      const approvals = [...(record.approvals ?? []), approval];
+      await writeJsonAtomic(file, { ...record, approvals });
+      return approvals;
     });
   }
 

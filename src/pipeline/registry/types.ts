@@ -7,7 +7,7 @@
  *   models/<name>/versions/<n>/version.json        VersionRecord
  *   models/<name>/versions/<n>/model.onnx          the model file (+ its external data files beside it)
  *   models/<name>/versions/<n>/evaluations/<id>.json  EvaluationRecord, one per attached run
- *   .lock                                          the writers' lock (see lock.ts)
+ *   .lock                                          the writers' lock (see ../shared/lock.ts)
  */
 import type { EvaluateResult } from '../../protocol/evaluate';
 

@@ -1,5 +1,6 @@
 /** The instances of one served version: `count` worker threads, each with its own session and thread budget. */
 import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromInstance, InstanceInit, ToInstance, WireTensor } from './instance-protocol';
@@ -9,9 +10,12 @@ export interface RunResult {
   readonly computeSeconds: number;
 }
 
-/** The instance module: the bundled `serve-instance.js` next to this bundle, or the TypeScript source under tsx. */
+/**
+ * The instance module: the bundled `serve-instance.js` next to this bundle, or the TypeScript source under tsx (tsx
+ * found from this file, not from the working directory, so a server started elsewhere still loads).
+ */
 function workerEntry(): { file: string; execArgv: string[] } {
-  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'instance-worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'instance-worker.ts'), execArgv: ['--require', createRequire(__filename).resolve('tsx/cjs')] };
   return { file: path.join(__dirname, 'serve-instance.js'), execArgv: [] };
 }
 

@@ -17,6 +17,7 @@ const NOT_USER_ERRORS = new Set([
   'OperationCancelledError', // extension side: shown as cancelled (isCancellation)
   'WorkerStoppedError',
   'WorkerRequestError', // carries the worker's type/code/category
+  'ExprError', // pipeline expressions: always caught and reported as a PipelineError with the file position, or as a failed check
 ]);
 
 function tsFiles(dir: string): string[] {

@@ -1,12 +1,12 @@
 /**
- * The registry's writers' lock: a file created with O_EXCL (`wx`) holding the owner's pid, host and start time.
- * Every change to the registry happens under it, so two processes registering at once get distinct versions.
+ * A writers' lock: a file created with O_EXCL (`wx`) holding the owner's pid, host and start time. Every change to
+ * the registry happens under one, so two processes registering at once get distinct versions; a pipeline's run state
+ * is read, merged and written under another.
  * A lock whose owner is gone (same host, pid not alive) or that is older than `staleMs` is stale: it is removed
  * (by renaming it aside first, so two waiters cannot both break it) and taken. Waiting is bounded.
  */
 import { hostname } from 'node:os';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { RegistryError } from './errors';
 
 export interface LockOptions {
   /** Give up after this long (default 30 s). */
@@ -14,6 +14,8 @@ export interface LockOptions {
   /** A lock older than this is stale whoever holds it (default 10 min). */
   readonly staleMs?: number;
   readonly signal?: AbortSignal;
+  /** The caller's own typed error when the lock stays taken past the timeout (default: a plain Error naming the file). */
+  readonly busy?: (file: string) => Error;
 }
 
 interface Owner {
@@ -72,7 +74,7 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, options: L
       }
       continue;
     }
-    if (Date.now() > deadline) throw new RegistryError('locked', `The registry is locked by another process (${file}); try again, or remove the file if no ptp process is running.`);
+    if (Date.now() > deadline) throw options.busy?.(file) ?? new Error(`${file} is locked by another process`);
     await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 200);
   }
