@@ -25,8 +25,8 @@ export const STAGE_KINDS = [
 ] as const;
 export type StageKind = (typeof STAGE_KINDS)[number];
 
-/** Kinds the file may name but this version cannot run yet (the run stops there with a clear message). */
-export const UNAVAILABLE_STAGES: readonly StageKind[] = ['drift', 'monitor'];
+/** Kinds the file may name but this version cannot run yet (the run stops there with a clear message): none now. */
+export const UNAVAILABLE_STAGES: readonly StageKind[] = [];
 
 /** Where something is in the pipeline file (1-based). */
 export interface SourcePosition {

@@ -4,6 +4,7 @@
  * (`--per-channel` → `per_channel`, `-o/--output` → `output`), plus `model` (the command's model argument) and, for
  * `export`, `format`. The runners live in stages.ts.
  */
+import { STAT_TESTS } from '../../protocol/drift';
 import type { StageKind } from '../../protocol/pipeline';
 
 /** `list`: a list of strings, or one comma-separated string (like a repeatable CLI flag). */
@@ -18,6 +19,7 @@ export interface KindSpec {
 }
 
 const DATA = { data: 'string', label: 'string', sensitive: 'list' } as const;
+const DRIFT_TESTS = ['auto', ...STAT_TESTS] as const;
 const SIZE_OUTPUTS = ['output', 'size_bytes', 'size_bytes_before', 'size_ratio'];
 const BEFORE_AFTER = ['samples', 'agreement', 'max_abs_diff', 'metrics_before.*', 'metrics_after.*'];
 
@@ -179,8 +181,36 @@ export const KINDS: Readonly<Record<StageKind, KindSpec>> = {
     outputs: ['rows', 'method', 'top_features', 'importance.*', 'efficiency_max_error', 'explanation'],
   },
   // Accepted by validation; this version refuses them when the run reaches them (UNAVAILABLE_STAGES).
-  drift: { options: {}, outputs: [] },
-  monitor: { options: {}, outputs: [] },
+  drift: {
+    options: { reference: 'string', current: 'string', columns: 'list', exclude: 'list', categorical: 'list', numerical: 'list', stattest: [...DRIFT_TESTS], threshold: 'number', drift_share: 'number', html: 'string' },
+    outputs: ['dataset_drift', 'drift_share', 'drifted_columns', 'share_of_drifted_columns', 'n_columns', 'drifted', 'html'],
+    required: ['current'],
+  },
+  monitor: {
+    options: {
+      model: 'string',
+      reference: 'string',
+      current: 'string',
+      label: 'string',
+      labels: 'string',
+      id_column: 'string',
+      time_column: 'string',
+      chunk_size: 'int',
+      chunk_period: 'string',
+      columns: 'list',
+      exclude: 'list',
+      categorical: 'list',
+      numerical: 'list',
+      stattest: [...DRIFT_TESTS],
+      threshold: 'number',
+      drift_share: 'number',
+      prometheus: 'string',
+      threads: 'int',
+      html: 'string',
+    },
+    outputs: ['alerts', 'chunks', 'dataset_drift_chunks', 'estimated.*', 'realized.*', 'html'],
+    required: ['current'],
+  },
 };
 
 /** Whether `fields` (after `stages.<id>.`) name an output of `kind`. */

@@ -10,11 +10,13 @@ import type { ApprovalDecision, PipelineSpec, StageKind, StageOutputs, StageSpec
 import type { EvaluateResult } from '../../protocol/evaluate';
 import type { ExplainBackground } from '../../protocol/explain';
 import type { QuantizeMode, QuantizeSettings } from '../../protocol/quantize';
+import type { StatTestName } from '../../protocol/drift';
 import type { OperationContext } from '../operation';
 import { modelCard, type CardInputs } from '../card';
 import { distill, parseStudentSpec } from '../distill';
 import { compare, evaluate } from '../evaluate';
 import { explain } from '../explain';
+import { drift, monitor } from '../monitor';
 import { exportDocker, exportKServe, exportMlflow, exportTriton } from '../export';
 import { optimizeModel } from '../optimize';
 import { prune } from '../prune';
@@ -482,13 +484,73 @@ export const RUNNERS: Partial<Record<StageKind, (ctx: StageContext, o: Options) 
   card: runCard,
   export: runExport,
   'serve-check': runServeCheck,
+  drift: runDrift,
+  monitor: runMonitor,
 };
+
+async function runDrift(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  await ensureDir(ctx);
+  const r = await drift(
+    defined({
+      reference: String(o.reference),
+      current: String(o.current),
+      columns: list(o.columns),
+      excludeColumns: list(o.exclude),
+      categorical: list(o.categorical),
+      numerical: list(o.numerical),
+      stattest: o.stattest as StatTestName | 'auto' | undefined,
+      threshold: num(o.threshold),
+      driftShare: num(o.drift_share),
+      html: o.html !== undefined ? path.resolve(ctx.spec.dir, String(o.html)) : path.join(ctx.dir, 'drift.html'),
+    }),
+    ctx.op,
+  );
+  await writeJsonAtomic(path.join(ctx.dir, 'drift.json'), r);
+  return { dataset_drift: r.dataset_drift, drift_share: r.drift_share, drifted_columns: r.drifted_columns, share_of_drifted_columns: r.share_of_drifted_columns, n_columns: r.n_columns, drifted: r.columns.filter((c) => c.drift).map((c) => c.name), html: r.html };
+}
+
+async function runMonitor(ctx: StageContext, o: Options): Promise<StageOutputs> {
+  await ensureDir(ctx);
+  const { file } = await modelFile(ctx, String(o.model));
+  const r = await monitor(
+    defined({
+      reference: String(o.reference),
+      current: String(o.current),
+      model: file,
+      label: str(o.label),
+      labels: str(o.labels),
+      idColumn: str(o.id_column),
+      timeColumn: str(o.time_column),
+      chunkSize: num(o.chunk_size),
+      chunkPeriod: str(o.chunk_period),
+      columns: list(o.columns),
+      excludeColumns: list(o.exclude),
+      categorical: list(o.categorical),
+      numerical: list(o.numerical),
+      stattest: o.stattest as StatTestName | 'auto' | undefined,
+      threshold: num(o.threshold),
+      driftShare: num(o.drift_share),
+      prometheus: str(o.prometheus),
+      intraOpNumThreads: num(o.threads),
+      html: o.html !== undefined ? path.resolve(ctx.spec.dir, String(o.html)) : path.join(ctx.dir, 'monitor.html'),
+    }),
+    ctx.op,
+  );
+  await writeJsonAtomic(path.join(ctx.dir, 'monitor.json'), r);
+  // The worst chunk per metric: a gate says how low it may go.
+  const worst = (pick: (c: (typeof r.chunks)[number]) => Readonly<Record<string, unknown>> | null): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const c of r.chunks) for (const [k, v] of Object.entries(pick(c) ?? {})) if (typeof v === 'number' && k !== 'sampling_error') out[k] = Math.min(out[k] ?? Infinity, v);
+    return out;
+  };
+  return { alerts: r.alerts, chunks: r.chunks.length, dataset_drift_chunks: r.chunks.filter((c) => c.drift.dataset_drift).length, estimated: worst((c) => c.estimated), realized: worst((c) => c.realized), html: r.html };
+}
 
 /** The options a stage runs with: the pipeline's model and data filled in where the stage gives none. */
 export function withDefaults(spec: PipelineSpec, stage: StageSpec, w: Options): Options {
   const kind = stage.run;
   const o: Record<string, unknown> = { ...w };
-  const usesModel = kind !== 'gate' && kind !== 'approve';
+  const usesModel = kind !== 'gate' && kind !== 'approve' && kind !== 'drift';
   if (usesModel && o.model === undefined) o.model = spec.model;
   if (kind === 'compare') {
     // One model given: it is compared with the pipeline's (which comes first).
@@ -503,6 +565,13 @@ export function withDefaults(spec: PipelineSpec, stage: StageSpec, w: Options): 
     if (o.eval_data === undefined && spec.data.test) o.eval_data = spec.data.test;
     else if (typeof o.eval_data === 'string') o.eval_data = path.resolve(spec.dir, o.eval_data);
     if (o.label === undefined && spec.data.label !== undefined) o.label = spec.data.label;
+  }
+  if (kind === 'drift' || kind === 'monitor') {
+    // The reference defaults to the test data; paths are relative to the pipeline file.
+    if (o.reference === undefined && spec.data.test) o.reference = spec.data.test;
+    for (const key of ['reference', 'current', 'labels']) if (typeof o[key] === 'string') o[key] = path.resolve(spec.dir, o[key] as string);
+    if (o.reference === undefined) throw new PipelineError('stage-input', `${spec.file}:${stage.at.line}:${stage.at.col}: ${kind} needs a reference: give data.test or with.reference`);
+    if (kind === 'monitor' && o.label === undefined && spec.data.label !== undefined) o.label = spec.data.label;
   }
   const dataKinds: StageKind[] = ['evaluate', 'compare', 'explain', 'quantize', 'prune', 'serve-check'];
   if (dataKinds.includes(kind)) {

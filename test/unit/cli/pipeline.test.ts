@@ -30,6 +30,7 @@ function copyExample(root: string, name: string, edit: (text: string) => string 
   for (const f of ['digits_mlp.onnx', 'digits_test.csv', 'digits_train.csv']) copyFileSync(join(REPO_ROOT, 'examples/digits', f), join(dir, 'digits', f));
   const text = edit(EXAMPLE);
   writeFileSync(join(dir, 'pipeline', 'ptp.pipeline.yaml'), text);
+  copyFileSync(join(REPO_ROOT, 'examples/pipeline/digits_shifted.csv'), join(dir, 'pipeline', 'digits_shifted.csv'));
   return join(dir, 'pipeline');
 }
 
@@ -87,6 +88,10 @@ describe('cli: ptp pipeline', function () {
       assert.equal(typeof served.p99_ms, 'number');
       assert.equal(served.samples, 450);
       assert.deepEqual(first.stages.find((s) => s.id === 'quality')!.checks!.map((c) => c.passed), [true, true]);
+      const drift = out('drift');
+      assert.equal(drift.dataset_drift, true, 'the brighter copy drifts');
+      assert.ok((drift.drifted as string[]).includes('pixel_30') && !(drift.drifted as string[]).includes('pixel_60'), String(drift.drifted));
+      assert.ok(existsSync(String(drift.html)));
     });
 
     it('junit.xml parses: one testcase per gate check, none failed', async () => {
@@ -157,7 +162,7 @@ describe('cli: ptp pipeline', function () {
     assert.equal(doc.status, 'failed');
     const s = statuses(doc);
     assert.equal(s.quality, 'failed');
-    for (const id of ['sign-off', 'publish', 'card', 'triton', 'served']) assert.equal(s[id], 'skipped', id);
+    for (const id of ['sign-off', 'publish', 'card', 'triton', 'served', 'drift']) assert.equal(s[id], 'skipped', id);
     const failed = doc.stages.find((x) => x.id === 'quality')!.checks!.find((c) => !c.passed)!;
     assert.equal(failed.expr, 'stages.int8.size_ratio <= 0.01');
     assert.equal(failed.right, 0.01);
@@ -189,7 +194,7 @@ describe('cli: ptp pipeline', function () {
     assert.equal(r2.code, 0, r2.stderr);
     const s2 = statuses(JSON.parse(r2.stdout) as PipelineRunResult);
     for (const id of ['base', 'int8', 'int8-eval', 'quality']) assert.equal(s2[id], 'cached', id);
-    for (const id of ['sign-off', 'publish', 'card', 'triton', 'served']) assert.equal(s2[id], 'passed', id);
+    for (const id of ['sign-off', 'publish', 'card', 'triton', 'served', 'drift']) assert.equal(s2[id], 'passed', id);
     const v = JSON.parse(readFileSync(join(dir, '.ptp', 'registry', 'models', 'digits', 'versions', '1', 'version.json'), 'utf8')) as { approvals: { by: string; message: string }[] };
     assert.deepEqual(v.approvals.map((x) => [x.by, x.message]), [['alice', 'int8 is fine']]);
 
@@ -247,11 +252,11 @@ describe('cli: ptp pipeline', function () {
 
   it('bad pipeline files exit 2 with FILE:LINE:COL and run nothing', () => {
     const cases: [string, (t: string) => string, RegExp][] = [
-      ['kind', (t) => t.replace('run: gate', 'run: gatekeeper'), /^ptp: ptp\.pipeline\.yaml:24:10: unknown stage kind "gatekeeper"/m],
-      ['ref', (t) => t.replace('stages.base.metrics.accuracy - 0.01', 'stages.baseline.metrics.accuracy - 0.01'), /^ptp: ptp\.pipeline\.yaml:27:49: "stages\.baseline\.metrics\.accuracy" names the stage "baseline", which is not an earlier stage/m],
-      ['later', (t) => t.replace('{model: "${{ stages.int8.output }}", bootstrap: 0}', '{model: "${{ stages.publish.ref }}", bootstrap: 0}'), /^ptp: ptp\.pipeline\.yaml:22:24: "stages\.publish\.ref" names the stage "publish", which is not an earlier stage/m],
+      ['kind', (t) => t.replace('run: gate', 'run: gatekeeper'), /^ptp: ptp\.pipeline\.yaml:25:10: unknown stage kind "gatekeeper"/m],
+      ['ref', (t) => t.replace('stages.base.metrics.accuracy - 0.01', 'stages.baseline.metrics.accuracy - 0.01'), /^ptp: ptp\.pipeline\.yaml:28:49: "stages\.baseline\.metrics\.accuracy" names the stage "baseline", which is not an earlier stage/m],
+      ['later', (t) => t.replace('{model: "${{ stages.int8.output }}", bootstrap: 0}', '{model: "${{ stages.publish.ref }}", bootstrap: 0}'), /^ptp: ptp\.pipeline\.yaml:23:24: "stages\.publish\.ref" names the stage "publish", which is not an earlier stage/m],
       ['yaml', (t) => t.replace('  - id: int8\n', '  - id: int8\n   oops: [\n'), /^ptp: ptp\.pipeline\.yaml:\d+:\d+: not valid YAML/m],
-      ['missing', (t) => t.replace('digits_test.csv', 'digits_missing.csv'), /^ptp: ptp\.pipeline\.yaml:10:9: data\.test: \.\.\/digits\/digits_missing\.csv: no such file/m],
+      ['missing', (t) => t.replace('digits_test.csv', 'digits_missing.csv'), /^ptp: ptp\.pipeline\.yaml:11:9: data\.test: \.\.\/digits\/digits_missing\.csv: no such file/m],
     ];
     for (const [name, edit, pattern] of cases) {
       const dir = copyExample(root, `bad-${name}`, edit);
@@ -269,16 +274,18 @@ describe('cli: ptp pipeline', function () {
     assert.match(gone.stderr, /nope\.yaml: cannot read the pipeline file \(no such file\)/);
   });
 
-  it('validate --json lists the stages; a stage this version cannot run is refused at run time, before anything runs', () => {
-    const dir = copyExample(root, 'drift', (t) => `${t}  - id: watch\n    run: drift\n    with: {window: 7}\n`);
+  it('validate --json lists the stages, every one runnable; a drift stage with an option it does not take is refused with its position, before anything runs', () => {
+    const dir = copyExample(root, 'drift');
     const v = ptp(dir, 'pipeline', 'validate', 'ptp.pipeline.yaml', '--json');
     assert.equal(v.code, 0, v.stderr);
-    const doc = JSON.parse(v.stdout) as { valid: boolean; stages: { id: string; available: boolean }[] };
+    const doc = JSON.parse(v.stdout) as { valid: boolean; stages: { id: string; run: string; available: boolean }[] };
     assert.equal(doc.valid, true);
-    assert.deepEqual(doc.stages.at(-1), { id: 'watch', run: 'drift', available: false });
-    const r = ptp(dir, 'pipeline', 'run', 'ptp.pipeline.yaml', '--approve', 'all');
+    assert.deepEqual(doc.stages.at(-1), { id: 'drift', run: 'drift', available: true });
+    assert.ok(doc.stages.every((x) => x.available));
+    const bad = copyExample(root, 'drift-bad', (t) => `${t}  - id: watch\n    run: drift\n    with: {current: digits_shifted.csv, window: 7}\n`);
+    const r = ptp(bad, 'pipeline', 'run', 'ptp.pipeline.yaml', '--approve', 'all');
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /ptp\.pipeline\.yaml:\d+:\d+: stage watch: the "drift" stage is not available in this version/);
-    assert.ok(!existsSync(join(dir, '.ptp')));
+    assert.match(r.stderr, /ptp\.pipeline\.yaml:\d+:\d+: .*window/);
+    assert.ok(!existsSync(join(bad, '.ptp')));
   });
 });

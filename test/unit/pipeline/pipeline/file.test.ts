@@ -36,8 +36,8 @@ describe('pipeline: the pipeline file', () => {
     assert.equal(spec.data.test, join(digits, 'digits_test.csv'));
     assert.equal(spec.data.calibration, join(digits, 'digits_train.csv'));
     assert.equal(spec.registry, join(REPO_ROOT, 'examples/pipeline/.ptp/registry'));
-    assert.deepEqual(spec.stages.map((s) => s.run), ['evaluate', 'quantize', 'evaluate', 'gate', 'approve', 'register', 'card', 'export', 'serve-check']);
-    assert.deepEqual(spec.stages[1]!.at, { line: 17, col: 5 });
+    assert.deepEqual(spec.stages.map((s) => s.run), ['evaluate', 'quantize', 'evaluate', 'gate', 'approve', 'register', 'card', 'export', 'serve-check', 'drift']);
+    assert.deepEqual(spec.stages[1]!.at, { line: 18, col: 5 });
   });
 
   it('bad YAML: the parser position', () => {
@@ -72,9 +72,10 @@ describe('pipeline: the pipeline file', () => {
     fails('  - id: a\n    run: evaluate\n', /^p\.yaml:5:9: data\.test: .*nope\.csv: no such file/, head.replace('digits_test.csv', 'nope.csv'));
   });
 
-  it('stages this version cannot run are accepted by validation', () => {
-    const spec = parse('  - id: d\n    run: drift\n    with: {window: 7}\n');
-    assert.equal(spec.stages[0]!.run, 'drift');
+  it('drift and monitor stages: their options are checked like every kind\'s', () => {
+    fails('  - id: d\n    run: drift\n    with: {window: 7}\n', /^p\.yaml:9:12: drift has no option "window"/);
+    fails('  - id: d\n    run: drift\n', /current/);
+    assert.equal(parse('  - id: m\n    run: monitor\n    with: {current: x.csv, chunk_size: 100}\n').stages[0]!.run, 'monitor');
   });
 
   it('the committed JSON Schema is the one the stage table gives, and lists the kinds the code knows', () => {
@@ -93,6 +94,7 @@ describe('pipeline: the pipeline file', () => {
     assert.ok(!validate(stage({ mode: 'static', 'per-channel': true })));
     assert.ok(!validate(stage({ mode: 'static', per_channel: 'yes' })));
     assert.ok(!validate(stage({ per_channel: true })), 'mode is required');
-    assert.ok(validate({ ...example, stages: [{ id: 'd', run: 'drift', with: { anything: 1 } }] }));
+    assert.ok(!validate({ ...example, stages: [{ id: 'd', run: 'drift', with: { anything: 1 } }] }));
+    assert.ok(validate({ ...example, stages: [{ id: 'd', run: 'drift', with: { current: 'x.csv', drift_share: 0.3 } }] }));
   });
 });
