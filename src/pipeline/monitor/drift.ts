@@ -169,6 +169,8 @@ export function compareColumn(
   files: { readonly reference: string; readonly current: string },
   warnings: string[],
   missing: { readonly reference: number; readonly current: number } = { reference: 0, current: 0 },
+  /** The kind and test decided before (monitor: once on all rows, then kept for every chunk). */
+  decided?: { readonly kind: ColumnKind; readonly stattest: StatTestName },
 ): ColumnDrift | null {
   let r = reference;
   let k = current;
@@ -182,10 +184,10 @@ export function compareColumn(
     if (r.values) r = asTextCounts(r);
     if (k.values) k = asTextCounts(k);
   }
-  const kind: ColumnKind = (params.categorical ?? []).includes(c) ? 'categorical' : (params.numerical ?? []).includes(c) ? 'numerical' : inferKind(r, k);
+  const kind: ColumnKind = decided?.kind ?? ((params.categorical ?? []).includes(c) ? 'categorical' : (params.numerical ?? []).includes(c) ? 'numerical' : inferKind(r, k));
   const dropped = missing.reference + missing.current;
   if (dropped > 0) warnings.push(`column "${c}": ${dropped} empty, NaN or infinite cells left out (reference ${missing.reference}, current ${missing.current})`);
-  const name = chooseTest(params, c, r, k, kind, warnings);
+  const name = decided?.stattest ?? chooseTest(params, c, r, k, kind, warnings);
   const test = STAT_TEST_TABLE[name];
   const threshold = params.columnThresholds?.[c] ?? params.threshold ?? test.defaultThreshold;
   const out = test.run(r, k, kind, threshold);

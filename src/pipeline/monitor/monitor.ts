@@ -373,7 +373,7 @@ export async function monitor(params: MonitorParams, ctx: OperationContext = {})
     const columns: ColumnDrift[] = [];
     for (const [c, d] of decided) {
       const s = sampleOf(curColumns.get(c)!, chunk.start, chunk.end);
-      const r = compareColumn({ ...params, current: params.current, columnStattests: { ...params.columnStattests, [c]: d.stattest }, ...(d.kind === 'categorical' ? { categorical: [c] } : { numerical: [c] }) }, c, refSamples.get(c)!, s.sample, files, chunkWarnings);
+      const r = compareColumn({ ...params, current: params.current }, c, refSamples.get(c)!, s.sample, files, chunkWarnings, undefined, { kind: d.kind, stattest: d.stattest });
       if (r) columns.push(r);
     }
     const drifted = columns.filter((c) => c.drift).length;

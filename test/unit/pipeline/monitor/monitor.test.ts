@@ -99,6 +99,16 @@ describe('monitor: chunks of current data against a reference', function () {
     }
   });
 
+  it('a numerical column with 3–5 values gets chisquare on all rows, and keeps it in every chunk (digits pixels)', async () => {
+    const r = await monitor({ reference: ex('digits/digits_test.csv'), current: ex('pipeline/digits_shifted.csv'), chunkSize: 150 });
+    const pick = (c: (typeof r.chunks)[number], name: string) => c.drift.columns.find((d) => d.name === name)!;
+    const chi = r.chunks[0]!.drift.columns.find((d) => d.stattest === 'chisquare' && d.kind === 'numerical');
+    assert.ok(chi, 'some pixel has 3–5 distinct values: chisquare on a numerical column, as Evidently');
+    for (const c of r.chunks) assert.equal(pick(c, chi.name).stattest, 'chisquare');
+    // pixel_12 … pixel_51 are brighter in the shifted copy.
+    for (const c of r.chunks) assert.equal(pick(c, 'pixel_30').drift, true, `pixel_30 drifts in chunk ${c.index}`);
+  });
+
   it('bad input names the file: a missing reference, columns the current data lacks, both chunk options', async () => {
     await assert.rejects(monitor({ reference: join(dir, 'nope.csv'), current: reference }), /nope\.csv/);
     const other = exampleSlice('diabetes/diabetes_test.csv', dir, 'other.csv', 0, 50);
