@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { alertPayload, alertsOf, alertSummary, newAlerts } from '../../../../src/extension/monitor/logic/alerts';
 import { describeOnAlert, parseOnAlert } from '../../../../src/extension/monitor/logic/on-alert';
-import { requestLogPath } from '../../../../src/extension/serving/logic/request-log';
 import type { MonitorAlert, MonitorChunk, MonitorResult } from '../../../../src/protocol/monitor';
 
 const col = (name: string, drift: boolean) => ({ name, kind: 'numerical', stattest: 'ks', statistic: 0.5, p_value: drift ? 0.001 : 0.5, threshold: 0.05, drift }) as const;
@@ -45,11 +44,5 @@ describe('extension/monitor: alerts across watch runs and the retraining trigger
     assert.equal(parseOnAlert('shell:  '), null);
     assert.equal(parseOnAlert(3), null);
     assert.equal(describeOnAlert(parseOnAlert('retrain')), 'task "retrain"');
-  });
-
-  it('ptp.serve.requestLog: ${model} replaced by a safe name, relative paths under the workspace, empty = no log', () => {
-    assert.equal(requestLogPath(undefined, 'digits', '/w'), '/w/.ptp/logs/digits.requests.jsonl');
-    assert.equal(requestLogPath('/var/log/${model}.jsonl', 'a/b c', '/w'), '/var/log/a_b_c.jsonl');
-    assert.equal(requestLogPath('', 'digits', '/w'), null);
   });
 });
