@@ -210,8 +210,13 @@ export function monitorOperation(servingLog: () => string | null): Operation {
           return retrain(result, alertsOf(result), run?.target.uri);
         })),
       ];
+      // Run Retraining is enabled as soon as ptp.monitor.onAlert names something.
+      const settingsChanged = vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('ptp.monitor')) return;
+        for (const [key, run] of runs) dashboards.update(key, snapshotOf(run));
+      });
       const stopAll = { dispose: () => runs.forEach(stopWatch) };
-      return { disposable: vscode.Disposable.from(...commands, dashboards, stopAll), api: undefined };
+      return { disposable: vscode.Disposable.from(...commands, settingsChanged, dashboards, stopAll), api: undefined };
     },
   };
 }

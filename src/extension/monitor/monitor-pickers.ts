@@ -1,14 +1,15 @@
 /**
  * The steps of Monitor Model…: the reference data (DataPicker, as Evaluate Model…), the current data (the request
  * log of the server started from VS Code when it logs, a data file next to the model, or Browse… for any data file
- * or .jsonl request log), and the chunking (10 chunks, by 500 rows, by hour, by day, custom). Escape in any step
- * cancels.
+ * or .jsonl request log), the chunking (10 chunks, by 500 rows, by hour, by day, custom), and — only when the
+ * reference has id-like or text columns — which of them to leave out. Escape in any step cancels.
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { DATA_EXTENSIONS, dataFilesNear, type DataPicker } from '../shared/data-picker';
-import { pickOne, pickParsed, type Valued } from '../shared/pickers';
+import { readDataColumns } from '../shared/logic/data-columns';
+import { pickIdAndTextColumns, pickOne, pickParsed, type Valued } from '../shared/pickers';
 import { CHUNKING_CHOICES, parseCustomChunking, type Chunking, type MonitorChoices } from './logic/monitor-options';
 
 type CurrentItem = vscode.QuickPickItem & { readonly file?: string; readonly browse?: true };
@@ -27,7 +28,12 @@ export async function pickMonitorChoices(model: string, dataPicker: DataPicker, 
 
   const chunking = await pickChunking(step(3));
   if (!chunking) return undefined;
-  return { reference, current, ...chunking };
+
+  // Only asked when the reference has id-like or text columns (a numeric model cannot take them).
+  const columns = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the columns of ${path.basename(reference)}` }, () => readDataColumns(reference));
+  const excludeColumns = await pickIdAndTextColumns(columns, title);
+  if (excludeColumns === undefined) return undefined;
+  return { reference, current, ...chunking, ...(excludeColumns.length ? { excludeColumns } : {}) };
 }
 
 async function pickCurrent(model: string, reference: string, log: string | null, title: string): Promise<string | undefined> {
