@@ -39,6 +39,7 @@ export default function (): void {
 
     after(async () => {
       await vscode.workspace.getConfiguration('ptp').update('monitor.onAlert', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       fs.rmSync(tasksJson(), { force: true });
       fs.rmSync(dir, { recursive: true, force: true });
     });
@@ -95,6 +96,56 @@ export default function (): void {
       await vscode.commands.executeCommand('ptp.monitor.runRetraining', { result });
       await waitFor('the command to write both files', () => fs.existsSync(env) && fs.existsSync(stdin) && fs.statSync(stdin).size > 0, 30_000);
       assert.deepEqual(JSON.parse(fs.readFileSync(stdin, 'utf8')), JSON.parse(fs.readFileSync(env, 'utf8')));
+    });
+
+    it('watch (monitor): a new alert after the current data grows runs ptp.monitor.onAlert by itself with ptp.monitor.runOnAlert', async function () {
+      this.timeout(120_000);
+      const config = () => vscode.workspace.getConfiguration('ptp');
+      const auto = path.join(dir, 'auto-alert.json');
+      const growing = path.join(dir, 'growing.csv');
+      const current = fs.readFileSync(path.join(dir, 'current.csv'), 'utf8').split('\n').filter(Boolean);
+      fs.writeFileSync(growing, `${current.slice(0, 151).join('\n')}\n`);
+      await config().update('monitor.watchSeconds', 5, vscode.ConfigurationTarget.Workspace);
+      await config().update('monitor.runOnAlert', true, vscode.ConfigurationTarget.Workspace);
+      await config().update('monitor.onAlert', `shell: cp "$PTP_ALERT_FILE" '${auto}'`, vscode.ConfigurationTarget.Workspace);
+      try {
+        const first = await vscode.commands.executeCommand<MonitorResult>('ptp.monitorModel', fixture('credit_logreg.onnx'), {
+          reference: path.join(dir, 'reference.csv'),
+          current: growing,
+          chunkSize: 150,
+          excludeColumns: ['applicant_id', 'sex'],
+        });
+        assert.equal(first?.chunks.length, 1);
+        const on = await vscode.commands.executeCommand<{ on: boolean; seconds: number }>('ptp.monitor.toggleWatch', { on: true });
+        assert.deepEqual([on?.on, on?.seconds], [true, 5]);
+        fs.writeFileSync(growing, `${current.join('\n')}\n`);
+        await waitFor('the onAlert command run by the watch', () => fs.existsSync(auto) && fs.statSync(auto).size > 0, 60_000);
+        const alert = JSON.parse(fs.readFileSync(auto, 'utf8')) as { alerts: { chunk: number }[] };
+        assert.ok(alert.alerts.length > 0 && alert.alerts.every((a) => a.chunk >= 1), `only new alerts (chunks after the first): ${JSON.stringify(alert.alerts.map((a) => a.chunk))}`);
+      } finally {
+        await vscode.commands.executeCommand('ptp.monitor.toggleWatch', { on: false });
+        await config().update('monitor.watchSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+        await config().update('monitor.runOnAlert', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+    });
+
+    it('Serve Model logs its requests to ptp.serve.requestLog, which Monitor Model reads back (monitor)', async function () {
+      this.timeout(180_000);
+      const { api } = await activateExtension();
+      const serving = (api as unknown as { serving: { requestLog(): string | null; sendTestRequest(model: string, rows: number, data: string): Promise<unknown> } }).serving;
+      await vscode.commands.executeCommand('ptp.serveModel', fixture('digits_mlp.onnx'), {});
+      try {
+        const log = serving.requestLog();
+        assert.equal(log, path.join(workspaceRoot().fsPath, '.ptp', 'logs', 'digits_mlp.requests.jsonl'));
+        for (let i = 0; i < 4; i++) await serving.sendTestRequest('digits_mlp', 25, fixture('digits_test.csv').fsPath);
+        await waitFor('the request log', () => fs.existsSync(log!) && fs.readFileSync(log!, 'utf8').split('\n').filter(Boolean).length >= 4, 15_000);
+        const r = await vscode.commands.executeCommand<MonitorResult>('ptp.monitorModel', fixture('digits_mlp.onnx'), { reference: fixture('digits_train.csv').fsPath, current: log!, chunkSize: 50 });
+        assert.equal(r?.current.kind, 'request-log');
+        assert.equal(r?.current.rows, 100);
+        assert.ok(r?.chunks.every((c) => c.latency !== null), 'no latency from the request log');
+      } finally {
+        await vscode.commands.executeCommand('ptp.stopServing');
+      }
     });
 
     it('ptp.monitor.toggleWatch (monitor) turns the watch of the open dashboard on and off', async () => {
