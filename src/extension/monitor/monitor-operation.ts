@@ -87,6 +87,11 @@ export function monitorOperation(servingLog: () => string | null): Operation {
         } catch (e) {
           const error = runner.fail('Monitor Model', e, { file: run.target.model, panels: dashboards, key, quietCancel: true });
           log.warn(`Monitor re-run: ${error.message}`);
+          // A failing watch stops (one notification, not one every few seconds); the dashboard keeps the last result.
+          if (run.timer) {
+            stopWatch(run);
+            dashboards.get(key)?.watch(watchState(run));
+          }
         } finally {
           run.running = false;
         }
