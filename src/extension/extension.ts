@@ -12,6 +12,7 @@ import { graphOperation } from './graph/graph-operation';
 import { OUTPUT_CHANNEL_NAME } from './logic/ids';
 import { declaredCommands, type OperationName } from './logic/operations';
 import { GraphOverlays } from './shared/graph-overlays';
+import { monitorOperation } from './monitor/monitor-operation';
 import { modelOperation } from './model/model-operation';
 import { createModelServices } from './model-services';
 import { optimizeOperation } from './optimize/optimize-operation';
@@ -63,11 +64,14 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
   const services = createModelServices(host);
   context.subscriptions.push(overlays, log, runner, { dispose: () => worker.dispose() }, services);
 
+  // Monitor Model… offers the request log of the server this window runs (serving is activated after it).
+  const served: { api?: ServingApi } = {};
   const operations = {
     model: modelOperation(services),
     graph: graphOperation(services),
     evaluation: evaluationOperation,
     predict: predictOperation,
+    monitor: monitorOperation(() => served.api?.requestLog() ?? null),
     quantize: quantizeOperation,
     optimize: optimizeOperation,
     explain: explainOperation,
@@ -82,12 +86,13 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     context.subscriptions.push(disposable);
     return api;
   };
-  for (const operation of [operations.model, operations.graph, operations.evaluation, operations.predict, operations.optimize, operations.explain, operations.welcome]) activate(operation);
+  for (const operation of [operations.model, operations.graph, operations.evaluation, operations.predict, operations.monitor, operations.optimize, operations.explain, operations.welcome]) activate(operation);
   const quantization = activate(operations.quantize);
   const pruning = activate(operations.prune);
   const distillation = activate(operations.distill);
   const registry = activate(operations.registry);
   const serving = activate(operations.serving);
+  served.api = serving;
   void checkRegistered(log);
 
   const activationMs = performance.now() - moduleLoadStart;

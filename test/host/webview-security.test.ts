@@ -14,7 +14,7 @@ interface SecurityApi {
   readonly webviews: { shown(): readonly Shown[] };
 }
 
-const APPS = ['overview', 'sample', 'evaluation', 'quantize', 'explain', 'compare', 'prune', 'distill', 'serving'] as const;
+const APPS = ['overview', 'sample', 'evaluation', 'quantize', 'explain', 'compare', 'prune', 'distill', 'serving', 'monitor'] as const;
 
 export default function (): void {
   describe('webviews are locked down (every panel, in the real VS Code)', () => {
@@ -36,6 +36,7 @@ export default function (): void {
       await vscode.commands.executeCommand('ptp.compareModels', fixture('tiny.onnx'), fixture('tiny_changed.onnx'));
       await vscode.commands.executeCommand('ptp.pruneModel', fixture('digits_mlp.onnx'), { method: 'magnitude', sparsity: 0.5, output: fixture('digits_mlp.security.pruned.onnx').fsPath });
       await vscode.commands.executeCommand('ptp.distillModel', fixture('digits_mlp.onnx'), { data, label: 'label', student: { kind: 'mlp', hidden: [8] }, epochs: 2, output: fixture('digits_mlp.security.student.onnx').fsPath });
+      await vscode.commands.executeCommand('ptp.monitorModel', fixture('digits_mlp.onnx'), { reference: fixture('digits_train.csv').fsPath, current: data });
       await vscode.commands.executeCommand('ptp.serveModel', fixture('digits_mlp.onnx'));
       await vscode.commands.executeCommand('ptp.showServingPanel');
       await waitFor('a webview of every app', () => APPS.every((app) => api.webviews.shown().some((w) => w.app === app)), 30_000);

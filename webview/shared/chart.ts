@@ -17,6 +17,8 @@ export interface XYSeries {
   readonly style?: SeriesStyle;
   /** Palette index (default: the series' position among non-reference series). */
   readonly colorIndex?: number;
+  /** Error whiskers: y ± errors[i] drawn as a vertical bar at each point (e.g. a sampling error). */
+  readonly errors?: ArrayLike<number>;
 }
 
 export interface ChartSpec {
@@ -124,6 +126,35 @@ function dotPaths(withLine: boolean, radiusCss: number): uPlot.Series.PathBuilde
   };
 }
 
+/** The error whiskers of the series that have `errors`, in their series' colour. */
+function drawWhiskers(u: uPlot, spec: ChartSpec, series: readonly uPlot.Series[]): void {
+  const dpr = window.devicePixelRatio || 1;
+  const cap = 4 * dpr;
+  spec.series.forEach((s, i) => {
+    if (!s.errors) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = String(series[i + 1]?.stroke ?? '#888');
+    ctx.lineWidth = 1.25 * dpr;
+    ctx.beginPath();
+    for (let k = 0; k < s.x.length; k++) {
+      const e = s.errors[k];
+      if (e === undefined || !Number.isFinite(e) || !Number.isFinite(s.y[k]!)) continue;
+      const x = u.valToPos(s.x[k]!, 'x', true);
+      const top = u.valToPos(s.y[k]! + e, 'y', true);
+      const bottom = u.valToPos(s.y[k]! - e, 'y', true);
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
+      ctx.moveTo(x - cap, top);
+      ctx.lineTo(x + cap, top);
+      ctx.moveTo(x - cap, bottom);
+      ctx.lineTo(x + cap, bottom);
+    }
+    ctx.stroke();
+    ctx.restore();
+  });
+}
+
 function data(spec: ChartSpec): uPlot.AlignedData {
   // Faceted data: index 0 unused, then [xs, ys] per series.
   return [null, ...spec.series.map((s) => [Array.from(s.x), Array.from(s.y)])] as unknown as uPlot.AlignedData;
@@ -173,6 +204,7 @@ function options(spec: ChartSpec, width: number, height: number, theme: Theme): 
     },
     axes: [axis(spec.xLabel), axis(spec.yLabel)],
     legend: { show: spec.series.length > 1, live: false },
+    hooks: { draw: [(u: uPlot) => drawWhiskers(u, spec, series)] },
     cursor: { drag: { x: true, y: true, uni: 20 }, points: { show: false } },
   } as uPlot.Options;
 }

@@ -4,11 +4,11 @@
  * Enter through the steps explains the first rows automatically. Escape cancels.
  */
 import * as vscode from 'vscode';
-import { pickOne, type Valued } from '../shared/pickers';
+import { pickIdAndTextColumns, pickOne, type Valued } from '../shared/pickers';
 import * as path from 'node:path';
 import type { ExplainBackground, ExplainMethod } from '../../protocol/explain';
 import { EXACT_MAX_FEATURES } from '../../pipeline/explain/exact';
-import { describeValues, idLikeColumns, readDataColumns, type DataColumns } from '../shared/logic/data-columns';
+import { readDataColumns, type DataColumns } from '../shared/logic/data-columns';
 import { DATA_EXTENSIONS, type DataPicker } from '../shared/data-picker';
 import {
   DEFAULT_BACKGROUND_SAMPLE,
@@ -34,7 +34,7 @@ export async function pickExplainChoices(model: string, data: DataPicker, title:
   );
   const rows = await pickRows(step(2));
   if (rows === undefined) return undefined;
-  const exclude = await pickExcluded(columns, title);
+  const exclude = await pickIdAndTextColumns(columns, title);
   if (exclude === undefined) return undefined;
   const background = await pickBackground(file, step(3));
   if (background === undefined) return undefined;
@@ -84,24 +84,6 @@ async function pickRows(title: string): Promise<{ rows?: number[]; maxRows?: num
     },
   });
   return text === undefined ? undefined : { rows: parseRowList(text) };
-}
-
-/** Id-like columns and text columns (a numeric model cannot take them) are offered for exclusion, checked. */
-async function pickExcluded(columns: DataColumns, title: string): Promise<string[] | undefined> {
-  const label = columns.detectedLabel;
-  const ids = new Set(idLikeColumns(columns, label).map((c) => c.name));
-  const candidates = columns.columns.filter((c) => c.name !== label && (ids.has(c.name) || c.kind === 'text'));
-  if (candidates.length === 0) return [];
-  const picked = await vscode.window.showQuickPick(
-    candidates.map((c): Valued<string> => ({ label: c.name, description: `${ids.has(c.name) ? 'looks like an id' : 'text'} · ${describeValues(c)}`, picked: true, value: c.name })),
-    {
-      title: `${title}: columns not fed to the model`,
-      placeHolder: 'These columns look like ids or hold text: leave the checked ones out of the features',
-      canPickMany: true,
-      ignoreFocusOut: true,
-    },
-  );
-  return picked?.map((i) => i.value);
 }
 
 async function pickBackground(file: string, title: string): Promise<ExplainBackground | undefined> {

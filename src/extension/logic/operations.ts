@@ -7,6 +7,7 @@ import { DISTILL_COMMANDS } from '../distill/logic/distill-ids';
 import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
 import { EXPLAIN_COMMANDS } from '../explain/logic/explain-ids';
 import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
+import { MONITOR_COMMANDS } from '../monitor/logic/monitor-ids';
 import { OPTIMIZE_COMMANDS } from '../optimize/logic/optimize-ids';
 import { PREDICT_COMMANDS } from '../predict/logic/predict-ids';
 import { PRUNE_COMMANDS } from '../prune/logic/prune-ids';
@@ -21,6 +22,7 @@ export const OPERATIONS = {
   graph: GRAPH_COMMANDS,
   evaluation: EVALUATION_COMMANDS,
   predict: PREDICT_COMMANDS,
+  monitor: MONITOR_COMMANDS,
   quantize: QUANTIZE_COMMANDS,
   optimize: OPTIMIZE_COMMANDS,
   explain: EXPLAIN_COMMANDS,

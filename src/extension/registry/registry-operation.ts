@@ -1,7 +1,7 @@
 /**
  * The registry operation: Register Model… (Explorer → Post-Training, the palette, and the Register button the
  * model-writing operations offer when they finish) and the Models view with its item actions — Open, Evaluate…,
- * Predict on Data… (a model: its @champion, else its latest version), Compare with Parent, Set Alias…, Export… (Triton, KServe, MLflow, Docker), Model Card (Markdown preview), Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
+ * Predict on Data… and Monitor… (a model: its @champion, else its latest version), Compare with Parent, Set Alias…, Export… (Triton, KServe, MLflow, Docker), Model Card (Markdown preview), Copy Reference, Reveal in Explorer, Remove Version. The registry is read and
  * written in the extension host (file work only, no onnxruntime), through src/pipeline/registry like `ptp registry`.
  *
  *   executeCommand('ptp.registerModel', uri, { name, aliases?, description?, tags? })   → AddResult
@@ -9,6 +9,7 @@
  *   executeCommand('ptp.models.removeVersion', 'digits@2', {})                          → removed (no confirmation)
  *   executeCommand('ptp.models.export', 'digits@2', { format: 'triton'|'kserve'|'mlflow'|'docker', output, storageUri?, force? })
  *   executeCommand('ptp.models.predict', 'digits@2' | 'digits' | node, { data, output, idColumn?, label? })  → PredictResult
+ *   executeCommand('ptp.models.monitor', 'digits@2' | 'digits' | node, { reference, current, chunkSize?, chunkPeriod? })  → MonitorResult
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,7 @@ type ExportFormat = 'triton' | 'kserve' | 'mlflow' | 'docker' | 'docker-triton';
 import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
 import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
 import { MODEL_EDITOR_VIEW_TYPE } from '../logic/ids';
+import { MONITOR_COMMANDS } from '../monitor/logic/monitor-ids';
 import { PREDICT_COMMANDS } from '../predict/logic/predict-ids';
 import { isArgsObject } from '../shared/logic/command-args';
 import type { Operation, OperationHost } from '../shared/operation';
@@ -156,6 +158,18 @@ export const registryOperation: Operation<RegistryApi> = {
           return undefined;
         }
         return vscode.commands.executeCommand(PREDICT_COMMANDS.predictOnData, file, ...(isArgsObject(args) ? [args] : []));
+      }),
+      // Monitor Model… reports its own failures too.
+      vscode.commands.registerCommand(REGISTRY_COMMANDS.monitorVersion, async (arg?: unknown, args?: unknown) => {
+        let file: vscode.Uri;
+        try {
+          file = await targetFileOf(arg, 'Monitor Model');
+        } catch (e) {
+          const error = runner.fail('Monitor Model', e);
+          if (isArgsObject(args)) throw error;
+          return undefined;
+        }
+        return vscode.commands.executeCommand(MONITOR_COMMANDS.monitorModel, file, ...(isArgsObject(args) ? [args] : []));
       }),
       vscode.commands.registerCommand(REGISTRY_COMMANDS.compareWithParent, itemCommand('Compare with Parent', async (ref) => {
         const { version } = await registry().resolve({ name: ref.name, ref: ref.version });

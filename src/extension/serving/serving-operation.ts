@@ -10,12 +10,13 @@
  *   executeCommand('ptp.showServingPanel')               → true
  */
 import * as vscode from 'vscode';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { modelNameFor } from '../../pipeline/export/triton';
 import { Registry } from '../../pipeline/registry';
 import type { ServedVersion, TestAnswer } from '../../protocol/serving-panel';
+import { requestLogPath } from './logic/request-log';
 import { registryRoot } from '../registry/models-view';
 import { isArgsObject } from '../shared/logic/command-args';
 import type { Operation, OperationHost } from '../shared/operation';
@@ -35,6 +36,8 @@ export interface ServingApi {
   url(): string | null;
   /** One stats poll now (tests wait for counts to move). */
   poll(): Promise<unknown>;
+  /** The running server's request log (`ptp.serve.requestLog`), null when nothing is served or it does not log. */
+  requestLog(): string | null;
   /** The panel's Send Test Request with the data file given (no picker). */
   sendTestRequest(model: string, rows: number, dataFile: string): Promise<TestAnswer | null>;
 }
@@ -56,8 +59,16 @@ export const servingOperation: Operation<ServingApi> = {
     const panel = new ServingPanel(context, session, log);
     const tempDirs: string[] = [];
 
-    const serve = async (label: string, args: readonly string[], cwd: string | undefined): Promise<Served> => {
-      const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting ptp serve for ${label}` }, () => session.start({ label, args, ...(cwd ? { cwd } : {}) }));
+    /** Where a server of `name` logs its requests (`ptp.serve.requestLog`; its folder made), null: no log. */
+    const requestLogFor = (name: string, cwd: string | undefined): string | null => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      const file = requestLogPath(vscode.workspace.getConfiguration('ptp', folder?.uri).get('serve.requestLog'), name, folder?.uri.fsPath ?? cwd ?? process.cwd());
+      if (file) mkdirSync(path.dirname(file), { recursive: true });
+      return file;
+    };
+
+    const serve = async (label: string, args: readonly string[], cwd: string | undefined, requestLog: string | null): Promise<Served> => {
+      const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting ptp serve for ${label}` }, () => session.start({ label, args, ...(cwd ? { cwd } : {}), ...(requestLog ? { requestLog } : {}) }));
       void vscode.window.showInformationMessage(`Serving ${label} at ${info.url}`, 'Open Serving Panel').then((c) => c && panel.show());
       return { url: info.url, grpc: info.grpc, models: info.versions };
     };
@@ -80,7 +91,12 @@ export const servingOperation: Operation<ServingApi> = {
       action: 'Serve Model',
       parse: (args) => ({ name: typeof args.name === 'string' && args.name ? args.name : undefined }),
       pick: async () => ({ name: undefined }),
-      run: ({ model, name, uri }, choices) => serve(name, [model, '--name', choices.name ?? modelNameFor(model)], vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(model)),
+      run: ({ model, name, uri }, choices) => {
+        const served = choices.name ?? modelNameFor(model);
+        const cwd = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(model);
+        const requestLog = requestLogFor(served, cwd);
+        return serve(name, [model, '--name', served, ...(requestLog ? ['--log', requestLog] : [])], cwd, requestLog);
+      },
     });
 
     const commands = [
@@ -97,9 +113,10 @@ export const servingOperation: Operation<ServingApi> = {
         const dir = mkdtempSync(path.join(tmpdir(), 'ptp-serve-'));
         tempDirs.push(dir);
         const config = path.join(dir, 'serve.yaml');
-        writeFileSync(config, `${JSON.stringify(canaryConfig(plan), null, 2)}\n`);
+        const requestLog = requestLogFor(name, path.dirname(root));
+        writeFileSync(config, `${JSON.stringify({ ...canaryConfig(plan), ...(requestLog ? { log: { path: requestLog } } : {}) }, null, 2)}\n`);
         log.info(`Serving ${name} from ${config}`);
-        return serve(`${name} (${plan.versions.map((v) => `v${v.version}`).join(', ')})`, ['--config', config], path.dirname(root));
+        return serve(`${name} (${plan.versions.map((v) => `v${v.version}`).join(', ')})`, ['--config', config], path.dirname(root), requestLog);
       })),
       vscode.commands.registerCommand(SERVING_COMMANDS.stopServing, guarded('Stop Serving', async () => session.stop())),
       vscode.commands.registerCommand(SERVING_COMMANDS.showServingPanel, guarded('Show Serving Panel', async () => {
@@ -111,7 +128,7 @@ export const servingOperation: Operation<ServingApi> = {
     const cleanup = { dispose: () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })) };
     return {
       disposable: vscode.Disposable.from(...commands, panel, session, output, cleanup),
-      api: { url: () => session.server?.url ?? null, poll: () => session.poll(), sendTestRequest: (model, rows, dataFile) => panel.sendTestRequest(model, rows, dataFile) },
+      api: { url: () => session.server?.url ?? null, requestLog: () => session.requestLog, poll: () => session.poll(), sendTestRequest: (model, rows, dataFile) => panel.sendTestRequest(model, rows, dataFile) },
     };
   },
 };

@@ -17,6 +17,8 @@ export interface StartSpec {
   /** What follows `serve`. */
   readonly args: readonly string[];
   readonly cwd?: string;
+  /** The request log the args name (`--log`), for Monitor Model…. */
+  readonly requestLog?: string;
 }
 
 export class ServingSession implements vscode.Disposable {
@@ -27,6 +29,7 @@ export class ServingSession implements vscode.Disposable {
   private polling = false;
   private readonly rate = new RateMeter();
   private lastStats: ServingStats | null = null;
+  private log_: string | null = null;
   private readonly item = vscode.window.createStatusBarItem('ptp.serving', vscode.StatusBarAlignment.Left, 50);
   private readonly changed = new vscode.EventEmitter<ServerInfo | null>();
   private readonly polled = new vscode.EventEmitter<ServingStats>();
@@ -44,6 +47,11 @@ export class ServingSession implements vscode.Disposable {
 
   get server(): ServerInfo | null {
     return this.info;
+  }
+
+  /** The running server's request log (null when nothing is served or it does not log). */
+  get requestLog(): string | null {
+    return this.info ? this.log_ : null;
   }
 
   get stats(): ServingStats | null {
@@ -85,6 +93,7 @@ export class ServingSession implements vscode.Disposable {
       throw new Error(`ptp serve could not load ${spec.label}: ${failed.map((v) => v.reason ?? `version ${v.version} failed`).join('; ')}`);
     }
     this.info = { label: spec.label, url: listening.http, grpc: listening.grpc, pid: proc.pid, versions: listening.versions };
+    this.log_ = spec.requestLog ?? null;
     this.client = new V2Client(listening.http, { timeoutMs: 10_000 });
     this.rate.reset();
     this.lastStats = null;

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { describeValues, readDataColumns, type DataColumns } from './logic/data-columns';
+import { describeValues, idLikeColumns, readDataColumns, type DataColumns } from './logic/data-columns';
 
 export type Valued<T> = vscode.QuickPickItem & { readonly value: T };
 
@@ -50,4 +50,22 @@ export async function pickLabel(source: string | DataColumns, title: string, noL
   for (const c of columns.columns) if (c.name !== detected && c.kind !== 'tensor') items.push({ label: c.name, description: describeValues(c), value: c.name });
   items.push({ label: noLabel, ...(noLabelDescription ? { description: noLabelDescription } : {}), value: null });
   return pickOne(items, title, detected !== null ? `Label column (auto-detected: ${detected})` : 'Label column (none was auto-detected)');
+}
+
+/** Id-like columns and text columns (a numeric model cannot take them) are offered for exclusion, checked. */
+export async function pickIdAndTextColumns(columns: DataColumns, title: string): Promise<string[] | undefined> {
+  const label = columns.detectedLabel;
+  const ids = new Set(idLikeColumns(columns, label).map((c) => c.name));
+  const candidates = columns.columns.filter((c) => c.name !== label && (ids.has(c.name) || c.kind === 'text'));
+  if (candidates.length === 0) return [];
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((c): Valued<string> => ({ label: c.name, description: `${ids.has(c.name) ? 'looks like an id' : 'text'} · ${describeValues(c)}`, picked: true, value: c.name })),
+    {
+      title: `${title}: columns not fed to the model`,
+      placeHolder: 'These columns look like ids or hold text: leave the checked ones out of the features',
+      canPickMany: true,
+      ignoreFocusOut: true,
+    },
+  );
+  return picked?.map((i) => i.value);
 }

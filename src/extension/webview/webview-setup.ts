@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { renderWebviewHtml } from './logic/webview-html';
 
-export type WebviewApp = 'overview' | 'sample' | 'evaluation' | 'explain' | 'quantize' | 'compare' | 'prune' | 'distill' | 'serving';
+export type WebviewApp = 'overview' | 'sample' | 'evaluation' | 'explain' | 'quantize' | 'compare' | 'prune' | 'distill' | 'serving' | 'monitor';
 
 /** Scripts on; resources only from the built webview folder and media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {

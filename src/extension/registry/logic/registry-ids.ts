@@ -7,6 +7,7 @@ export const REGISTRY_COMMANDS = {
   openVersion: 'ptp.models.open',
   evaluateVersion: 'ptp.models.evaluate',
   predictVersion: 'ptp.models.predict',
+  monitorVersion: 'ptp.models.monitor',
   compareWithParent: 'ptp.models.compareWithParent',
   setAlias: 'ptp.models.setAlias',
   removeVersion: 'ptp.models.removeVersion',
