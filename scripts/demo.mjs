@@ -3,10 +3,11 @@
 // each step found. `npm run demo` builds first; `node scripts/demo.mjs [model.onnx]` runs on another model.
 //
 // The demo is a list of steps. Each step runs one `ptp` command, checks its exit code, parses its `--json`
-// output and prints a short human summary: inspect, validate, sample, evaluate, quantize, prune (+ fine-tune), distill.
+// output and prints a short human summary: inspect, validate, sample, evaluate, quantize, prune (+ fine-tune), distill,
+// monitor, and the example pipeline (on a copy in a temp folder).
 // Exit code: 0 when every step passed, 1 otherwise.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,15 @@ const train = process.argv[2] ? null : join(root, 'examples', 'digits', 'digits_
 const scratch = mkdtempSync(join(tmpdir(), 'ptp-demo-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const rel = (p) => relative(process.cwd(), p) || p;
+
+// The example pipeline runs on a copy (its registry and run folders are written beside the pipeline file).
+const pipelineFile = process.argv[2] ? null : join(scratch, 'pipeline', 'ptp.pipeline.yaml');
+if (pipelineFile) {
+  mkdirSync(join(scratch, 'pipeline'), { recursive: true });
+  mkdirSync(join(scratch, 'digits'), { recursive: true });
+  for (const f of ['ptp.pipeline.yaml', 'digits_shifted.csv']) copyFileSync(join(root, 'examples', 'pipeline', f), join(scratch, 'pipeline', f));
+  for (const f of ['digits_mlp.onnx', 'digits_test.csv', 'digits_train.csv']) copyFileSync(join(root, 'examples', 'digits', f), join(scratch, 'digits', f));
+}
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code) => (s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -189,6 +199,39 @@ const STEPS = [
             ];
             if (!(r.params_student < r.params_teacher)) throw new StepError('the student is not smaller', lines);
             if (!(r.metrics_student.accuracy > 0.9)) throw new StepError('the student is far below the teacher', lines);
+            return lines;
+          },
+        },
+      ]
+    : []),
+  ...(pipelineFile
+    ? [
+        {
+          title: 'Monitor: the test data against a copy with brighter pixels, in chunks — drift per column, CBPE-estimated accuracy',
+          args: ['monitor', '--reference', data, '--current', join(root, 'examples', 'pipeline', 'digits_shifted.csv'), '--model', model, '--chunk-size', '150', '--json'],
+          summarize(r) {
+            need(r, ['reference', 'chunks', 'alerts']);
+            const lines = r.chunks.map(
+              (c) => `chunk ${c.index} (rows ${c.start}–${c.end - 1}): ${c.drift.drifted_columns}/${c.drift.columns.length} columns drifted${c.drift.dataset_drift ? ' — dataset drift' : ''}; accuracy estimated ${fmtNum(c.estimated?.accuracy)} ± ${fmtNum(c.estimated?.sampling_error?.accuracy)}, realized ${fmtNum(c.realized?.accuracy)}`,
+            );
+            if (!r.chunks.every((c) => c.drift.dataset_drift)) throw new StepError('the brighter copy should drift in every chunk', lines);
+            return [...lines, `${r.alerts} alerts`];
+          },
+        },
+        {
+          title: 'The pipeline as code: evaluate → quantize → evaluate → gate → approve → register → card → Triton → serve-check → drift',
+          args: ['pipeline', 'run', pipelineFile, '--approve', 'all', '--json'],
+          summarize(r) {
+            need(r, ['name', 'run_id', 'status', 'stages', 'report']);
+            const byId = Object.fromEntries(r.stages.map((x) => [x.id, x]));
+            const lines = [
+              r.stages.map((x) => `${x.id} ${x.status}`).join(', '),
+              ...(byId.quality?.checks ?? []).map((c) => `gate: ${c.expr} → ${c.passed ? 'holds' : 'FAILS'} (${fmtNum(c.left)} vs ${fmtNum(c.right)})`),
+              `registered ${byId.publish?.outputs.ref}; served answers differ from the file by at most ${fmtNum(byId.served?.outputs.max_abs_diff)} (p99 ${fmtNum(byId.served?.outputs.p99_ms)} ms)`,
+              `drift against the brighter copy: ${byId.drift?.outputs.drifted_columns} of ${byId.drift?.outputs.n_columns} columns`,
+              `reports: ${rel(r.report.html)}, ${rel(r.report.junit)}`,
+            ];
+            if (r.status !== 'passed') throw new StepError(`the run ${r.status}`, lines);
             return lines;
           },
         },
