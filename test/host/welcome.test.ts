@@ -26,8 +26,11 @@ export default function (): void {
     it('Open the Example Model copies the shipped digits example and opens the model in the model editor; a file already there is kept', async function () {
       this.timeout(60_000);
       const r = await vscode.commands.executeCommand<OpenExampleResult>('ptp.openExample', { folder: dir });
-      assert.deepEqual(r.files.map((f) => path.basename(f)), ['digits_mlp.onnx', 'digits_test.csv', 'digits_train.csv']);
-      for (const f of r.files) assert.ok(fs.readFileSync(f).equals(fs.readFileSync(path.join(extension.extensionPath, 'examples', 'digits', path.basename(f)))), `${f} is the shipped file`);
+      assert.deepEqual(r.files.map((f) => path.basename(f)), ['digits_mlp.onnx', 'digits_test.csv', 'digits_train.csv', 'ptp.pipeline.yaml', 'digits_shifted.csv']);
+      const pipeline = fs.readFileSync(r.files[3]!, 'utf8');
+      assert.match(pipeline, /^model: digits_mlp\.onnx$/m, 'the pipeline reads the files beside it');
+      assert.doesNotMatch(pipeline, /\.\.\/digits\//);
+      for (const f of r.files.slice(0, 3)) assert.ok(fs.readFileSync(f).equals(fs.readFileSync(path.join(extension.extensionPath, 'examples', 'digits', path.basename(f)))), `${f} is the shipped file`);
       const tab = tabsOf('ptp.modelEditor').find((t) => (t.input as vscode.TabInputCustom).uri.fsPath === r.files[0]);
       assert.ok(tab, 'digits_mlp.onnx is open in the model editor');
       fs.writeFileSync(r.files[1]!, 'label\n1\n');
