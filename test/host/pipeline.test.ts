@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { StageNode } from '../../src/extension/pipeline/logic/pipeline-tree';
 import type { PipelineRunResult } from '../../src/protocol/pipeline';
-import { activateExtension, waitFor, workspaceRoot } from './util';
+import { activateExtension, tabsOf, waitFor, workspaceRoot } from './util';
 
 interface PipelineTestApi {
   readonly pipeline: {
@@ -86,12 +86,13 @@ export default function (): void {
       const options = api.pipeline.report.options();
       assert.equal(options?.enableScripts, false);
       assert.deepEqual(options?.localResourceRoots ?? [], []);
-      assert.ok(vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Pipeline digits-release'))), 'the report tab is open');
+      const [tab] = await waitFor('the report tab', () => { const t = tabsOf('ptp.pipelineReport'); return t.length ? t : undefined; });
+      assert.match(tab!.label, /^Pipeline digits-release: passed/);
 
       const version = path.join(path.dirname(file), '.ptp', 'registry', 'models', 'digits', 'versions', '1', 'version.json');
       assert.ok(fs.existsSync(version), `${version} exists`);
-      const record = JSON.parse(fs.readFileSync(version, 'utf8')) as { approvals?: { by: string; comment?: string; stage?: string }[] };
-      assert.ok(record.approvals?.some((a) => a.by === 'host-tester' && a.comment === 'host test'), JSON.stringify(record.approvals));
+      const record = JSON.parse(fs.readFileSync(version, 'utf8')) as { approvals?: { by: string; message?: string; context?: string }[] };
+      assert.ok(record.approvals?.some((a) => a.by === 'host-tester' && a.message === 'host test' && /stage sign-off/.test(a.context ?? '')), JSON.stringify(record.approvals));
     });
 
     it('a broken pipeline file gets a diagnostic at its line, cleared when fixed', async function () {

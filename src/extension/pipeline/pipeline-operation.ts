@@ -104,7 +104,7 @@ export const pipelineOperation: Operation<PipelineApi> = {
     const offerDecision = (result: PipelineRunResult): void => {
       const stage = result.stages.find((s) => s.status === 'awaiting-approval');
       if (!stage) return;
-      void vscode.window.showInformationMessage(`Pipeline ${result.name} waits for approval at ${stage.id}: ${stage.message ?? ''}`, 'Approve', 'Reject').then((choice) => {
+      void vscode.window.showInformationMessage(`Pipeline ${result.name} waits for approval at ${stage.id}: ${(stage.message ?? '').split(' — ')[0]}`, 'Approve', 'Reject').then((choice) => {
         if (choice) void vscode.commands.executeCommand(choice === 'Approve' ? PIPELINE_COMMANDS.approve : PIPELINE_COMMANDS.reject, result.file, stage.id);
       });
     };

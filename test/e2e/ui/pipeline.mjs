@@ -65,7 +65,7 @@ export const tests = [
         const version = join(root, 'pipeline', '.ptp', 'registry', 'models', 'digits', 'versions', '1', 'version.json');
         if (!existsSync(version)) throw new Error(`${version} was not written`);
         const approvals = JSON.parse(readFileSync(version, 'utf8')).approvals ?? [];
-        if (!approvals.some((a) => a.comment === 'approved in the UI test')) throw new Error(`approvals on disk: ${JSON.stringify(approvals)}`);
+        if (!approvals.some((a) => a.message === 'approved in the UI test')) throw new Error(`approvals on disk: ${JSON.stringify(approvals)}`);
       } finally {
         await closeAllEditors(page).catch(() => {});
         rmSync(root, { recursive: true, force: true });
