@@ -105,7 +105,11 @@ export const pipelineOperation: Operation<PipelineApi> = {
       const stage = result.stages.find((s) => s.status === 'awaiting-approval');
       if (!stage) return;
       void vscode.window.showInformationMessage(`Pipeline ${result.name} waits for approval at ${stage.id}: ${(stage.message ?? '').split(' — ')[0]}`, 'Approve', 'Reject').then((choice) => {
-        if (choice) void vscode.commands.executeCommand(choice === 'Approve' ? PIPELINE_COMMANDS.approve : PIPELINE_COMMANDS.reject, result.file, stage.id);
+        if (!choice) return;
+        // Decided meanwhile (in the view, or by ptp pipeline approve and a new run): nothing waits any more.
+        const waits = view.file === result.file && view.nodes().some((n) => n.id === stage.id && n.status === 'awaiting-approval');
+        if (waits) void vscode.commands.executeCommand(choice === 'Approve' ? PIPELINE_COMMANDS.approve : PIPELINE_COMMANDS.reject, result.file, stage.id);
+        else void vscode.window.showInformationMessage(`${stage.id} of pipeline ${result.name} no longer waits for a decision.`);
       });
     };
 
