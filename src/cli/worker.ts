@@ -20,6 +20,7 @@ import { prune, pruneSensitivity } from '../pipeline/prune';
 import { distill } from '../pipeline/distill';
 import { drift, monitor } from '../pipeline/monitor';
 import type { OperationContext } from '../pipeline/operation';
+import { pipelineApprove, pipelineRun } from '../pipeline/pipeline/worker-ops';
 
 type OpHandler<K extends WorkerOp> = (params: WorkerOps[K]['params'], ctx: OperationContext) => Promise<WorkerOps[K]['result']>;
 
@@ -40,6 +41,8 @@ export const WORKER_HANDLERS: { readonly [K in WorkerOp]: OpHandler<K> } = {
   distill,
   drift,
   monitor,
+  'pipeline-run': pipelineRun,
+  'pipeline-approve': pipelineApprove,
 };
 
 /** The error reply for a failed request: model/input problems are 'user' errors, everything else 'internal'. */

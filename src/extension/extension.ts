@@ -16,6 +16,7 @@ import { monitorOperation } from './monitor/monitor-operation';
 import { modelOperation } from './model/model-operation';
 import { createModelServices } from './model-services';
 import { optimizeOperation } from './optimize/optimize-operation';
+import { pipelineOperation, type PipelineApi } from './pipeline/pipeline-operation';
 import { predictOperation } from './predict/predict-operation';
 import { welcomeOperation } from './welcome/welcome-operation';
 import { pruneOperation, type PruningApi } from './prune/prune-operation';
@@ -43,6 +44,8 @@ export interface PtpExtensionApi {
   readonly registry: RegistryApi;
   /** The running ptp serve of this window. */
   readonly serving: ServingApi;
+  /** The Pipeline view and the pipeline report panel. */
+  readonly pipeline: PipelineApi;
   /** The worker processes serving a request now (tests kill one to prove the host survives). */
   readonly worker: { busyPids(): number[]; busy(): readonly { readonly pid: number; readonly op: string }[] };
   /** The webviews set up so far: app, HTML shell, options (the security host test checks every panel's). */
@@ -80,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
     registry: registryOperation,
     serving: servingOperation,
     welcome: welcomeOperation,
+    pipeline: pipelineOperation,
   } satisfies Record<OperationName, Operation<unknown>>;
   const activate = <A>(operation: Operation<A>): A => {
     const { disposable, api } = operation.activate(host);
@@ -93,11 +97,12 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
   const registry = activate(operations.registry);
   const serving = activate(operations.serving);
   served.api = serving;
+  const pipeline = activate(operations.pipeline);
   void checkRegistered(log);
 
   const activationMs = performance.now() - moduleLoadStart;
   log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, overlays, quantization, pruning, distillation, registry, serving, worker: { busyPids: () => worker.busyPids, busy: () => worker.busy }, webviews: { shown: shownWebviews } };
+  return { activationMs, overlays, quantization, pruning, distillation, registry, serving, pipeline, worker: { busyPids: () => worker.busyPids, busy: () => worker.busy }, webviews: { shown: shownWebviews } };
 }
 
 /** Every command the manifest declares must have been registered by its operation (logged otherwise). */

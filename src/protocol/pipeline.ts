@@ -147,3 +147,26 @@ export interface PipelineState {
   /** cache key → the stage's outputs when it last passed. */
   readonly cache: Readonly<Record<string, { readonly stage: string; readonly run_id: string; readonly outputs: StageOutputs; readonly checks?: readonly CheckResult[] }>>;
 }
+
+/** Worker op `pipeline-run`: run a pipeline file (the VS Code extension; the CLI calls runPipeline itself). */
+export interface PipelineRunParams {
+  /** Absolute path of the pipeline file. */
+  readonly file: string;
+  /** Approve these approve stages up front, or all. */
+  readonly approve?: readonly string[] | 'all';
+  readonly force?: boolean;
+  /** Run only these stages (the others reuse their cached outputs, else are skipped). */
+  readonly only?: readonly string[];
+  /** The registry when the file names none (else `.ptp/registry` next to it). */
+  readonly registry?: string;
+}
+
+/** Worker op `pipeline-approve`: record a decision on the approval a run waits for. */
+export interface PipelineApproveParams {
+  readonly file: string;
+  readonly stage: string;
+  readonly approved: boolean;
+  readonly by: string;
+  readonly comment?: string;
+  readonly registry?: string;
+}

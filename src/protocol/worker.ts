@@ -14,6 +14,7 @@ import type { DistillParams, DistillResult } from './distill';
 import type { PredictParams, PredictResult } from './predict';
 import type { DriftParams, DriftResult } from './drift';
 import type { MonitorParams, MonitorResult } from './monitor';
+import type { ApprovalDecision, PipelineApproveParams, PipelineRunParams, PipelineRunResult } from './pipeline';
 
 /** Options every onnxruntime-backed operation takes. */
 export interface RuntimeOptions {
@@ -96,6 +97,8 @@ export interface WorkerOps {
   distill: { params: DistillParams; result: DistillResult };
   drift: { params: DriftParams; result: DriftResult };
   monitor: { params: MonitorParams; result: MonitorResult };
+  'pipeline-run': { params: PipelineRunParams; result: PipelineRunResult };
+  'pipeline-approve': { params: PipelineApproveParams; result: ApprovalDecision };
 }
 export type WorkerOp = keyof WorkerOps;
 

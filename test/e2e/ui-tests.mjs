@@ -11,6 +11,7 @@ import { tests as basics } from './ui/basics.mjs';
 import { tests as data } from './ui/data.mjs';
 import { tests as monitor } from './ui/monitor.mjs';
 import { tests as optimize } from './ui/optimize.mjs';
+import { tests as pipeline } from './ui/pipeline.mjs';
 import { tests as predict } from './ui/predict.mjs';
 import { tests as graph } from './ui/graph.mjs';
 import { tests as prune } from './ui/prune.mjs';
@@ -21,4 +22,4 @@ import { tests as serving } from './ui/serving.mjs';
 import { tests as welcome } from './ui/welcome.mjs';
 
 /** In the order they run (one window; each test sets up its own preconditions). */
-export const uiTests = [...basics, ...data, ...predict, ...optimize, ...graph, ...prune, ...exportsTests, ...security, ...registry, ...serving, ...monitor, ...welcome];
+export const uiTests = [...basics, ...data, ...predict, ...optimize, ...graph, ...prune, ...exportsTests, ...security, ...registry, ...pipeline, ...serving, ...monitor, ...welcome];

@@ -20,6 +20,7 @@ import explainTests from './explain.test';
 import extensionTests from './extension.test';
 import graphTests from './graph.test';
 import monitorTests from './monitor.test';
+import pipelineTests from './pipeline.test';
 import predictTests from './predict.test';
 import pruneTests from './prune.test';
 import quantizeTests from './quantize.test';
@@ -33,7 +34,7 @@ import welcomeTests from './welcome.test';
 import { hostInfo } from './util';
 
 /** Registered in this order; each calls describe()/it() once mocha's globals exist. */
-const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, predictTests, monitorTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests, servingTests, surviveTests, webviewSecurityTests, welcomeTests];
+const SUITES: ReadonlyArray<() => void> = [extensionTests, editorTests, validateTests, sampleTests, evaluateTests, predictTests, monitorTests, explainTests, quantizeTests, pruneTests, distillTests, graphTests, registryTests, pipelineTests, servingTests, surviveTests, webviewSecurityTests, welcomeTests];
 
 /**
  * Registers every suite with the mocha whose describe/it are the current globals. For @vscode/test-cli,

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, fixture, waitFor } from './util';
+import * as fs from 'node:fs';
+import type { PipelineRunResult } from '../../src/protocol/pipeline';
+import { copyPipelineExample } from './pipeline.test';
+import { activateExtension, fixture, waitFor, workspaceRoot } from './util';
 
 interface Shown {
   readonly app: string;
@@ -68,5 +71,31 @@ export default function (): void {
         assert.deepEqual([...shown.localResourceRoots].sort(), [path.join(extensionPath, 'dist', 'webview'), path.join(extensionPath, 'media')].sort());
       });
     }
+  });
+
+  describe('webviews are locked down: the pipeline report panel (no scripts at all)', () => {
+    let root: string;
+    after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    it('the pipeline report: no scripts, no command links, no local resources, CSP default-src none with inline styles and data: images only', async function () {
+      this.timeout(240_000);
+      const { ext, api: a } = await activateExtension();
+      const api = a as unknown as { pipeline: { report: { html(): string | undefined; options(): vscode.WebviewOptions | undefined } } };
+      root = fs.mkdtempSync(path.join(workspaceRoot().fsPath, 'pipeline-security-'));
+      const file = copyPipelineExample(ext.extensionPath, root);
+      const r = await vscode.commands.executeCommand<PipelineRunResult>('ptp.pipeline.run', vscode.Uri.file(file), { approve: 'all' });
+      assert.equal(r.status, 'passed');
+      const html = api.pipeline.report.html() ?? '';
+      const csps = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/g)].map((m) => m[1]!);
+      assert.equal(csps[0], "default-src 'none'; style-src 'unsafe-inline'; img-src data:", 'our CSP comes first');
+      for (const csp of csps) assert.ok(!/script-src/.test(csp), `no script source: ${csp}`);
+      assert.ok(!/<script\b/i.test(html), 'no script tag');
+      assert.ok(!/\son\w+=/.test(html), 'no inline event handlers');
+      const options = api.pipeline.report.options();
+      assert.equal(options?.enableScripts, false);
+      assert.equal(options?.enableCommandUris ?? false, false);
+      assert.deepEqual([...(options?.localResourceRoots ?? [])], []);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
   });
 }

@@ -8,6 +8,7 @@ import { EVALUATION_COMMANDS } from '../evaluation/logic/evaluation-ids';
 import { EXPLAIN_COMMANDS } from '../explain/logic/explain-ids';
 import { GRAPH_COMMANDS } from '../graph/logic/graph-ids';
 import { MONITOR_COMMANDS } from '../monitor/logic/monitor-ids';
+import { PIPELINE_COMMANDS } from '../pipeline/logic/pipeline-ids';
 import { OPTIMIZE_COMMANDS } from '../optimize/logic/optimize-ids';
 import { PREDICT_COMMANDS } from '../predict/logic/predict-ids';
 import { PRUNE_COMMANDS } from '../prune/logic/prune-ids';
@@ -31,6 +32,7 @@ export const OPERATIONS = {
   registry: REGISTRY_COMMANDS,
   serving: SERVING_COMMANDS,
   welcome: WELCOME_COMMANDS,
+  pipeline: PIPELINE_COMMANDS,
 } as const satisfies Record<string, Readonly<Record<string, string>>>;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -45,6 +45,10 @@ export interface ProgressSpec {
   readonly cancelled: string;
   /** Another token that cancels the request too (e.g. a closed view). */
   readonly token?: vscode.CancellationToken;
+  /** Also told every progress message (e.g. a view showing the running stage). */
+  readonly onProgress?: (p: { readonly message?: string; readonly fraction?: number }) => void;
+  /** Run in a process of its own (a pipeline run: long work that holds the process). */
+  readonly dedicated?: boolean;
 }
 
 /** The model a command acts on. */
@@ -97,7 +101,7 @@ export class OperationRunner implements vscode.Disposable {
   }
 
   /** Runs worker op `op` under a cancellable progress notification showing the worker's progress messages. */
-  run<K extends WorkerOp>(op: K, params: WorkerOps[K]['params'], { title, cancelled, token }: ProgressSpec): Promise<WorkerOps[K]['result']> {
+  run<K extends WorkerOp>(op: K, params: WorkerOps[K]['params'], { title, cancelled, token, onProgress, dedicated }: ProgressSpec): Promise<WorkerOps[K]['result']> {
     return Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, progressToken) => {
         const cts = new vscode.CancellationTokenSource();
@@ -108,7 +112,9 @@ export class OperationRunner implements vscode.Disposable {
           const result = await this.worker.request(op, params, {
             token: cts.token,
             cancelMessage: cancelled,
+            ...(dedicated ? { dedicated: true } : {}),
             onProgress: (p) => {
+              onProgress?.(p);
               const percent = p.fraction !== undefined ? Math.max(0, Math.min(100, p.fraction * 100)) : reported;
               progress.report({ message: p.message, increment: percent - reported });
               reported = percent;
