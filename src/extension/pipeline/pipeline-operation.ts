@@ -140,9 +140,20 @@ export const pipelineOperation: Operation<PipelineApi> = {
       }
     };
 
+    const pickWorkspacePipeline = async (): Promise<string | undefined> => {
+      const found = (await vscode.workspace.findFiles('**/{ptp.pipeline.yaml,*.ptp.pipeline.yaml}', '**/node_modules/**', 50)).map((u) => u.fsPath).sort();
+      if (found.length <= 1) return found[0];
+      const picked = await vscode.window.showQuickPick(
+        found.map((f) => ({ label: vscode.workspace.asRelativePath(f), file: f })),
+        { title: 'Run Pipeline', placeHolder: 'The pipeline file to run' },
+      );
+      return picked?.file;
+    };
+
     const runCommand = async (arg?: unknown, args?: unknown): Promise<PipelineRunResult | undefined> => {
       const scripted = isArgsObject(args);
-      const file = fileOf(arg);
+      // From the palette or the walkthrough with no pipeline open: the workspace's pipeline files (one: that one).
+      const file = fileOf(arg) ?? (scripted ? undefined : await pickWorkspacePipeline());
       try {
         if (!file) throw new Error('Open a ptp.pipeline.yaml file to run it.');
         return await run(file, scripted ? parseRunArgs(PIPELINE_COMMANDS.run, args) : {}, scripted);
