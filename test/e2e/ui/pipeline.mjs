@@ -29,13 +29,22 @@ export const tests = [
       const file = join(root, 'pipeline', 'ptp.pipeline.yaml');
       try {
         await closeAllEditors(page);
-        // Quick Open takes an absolute path.
-        await page.keyboard.press('Control+P');
-        await page.locator(QUICK_INPUT).waitFor({ state: 'visible', timeout: 10_000 });
-        await page.locator(QUICK_INPUT).fill(file);
-        await page.locator(QUICK_ROW).first().waitFor({ state: 'visible', timeout: 15_000 });
-        await page.locator(QUICK_INPUT).press('Enter');
-        await page.locator('.tabs-container .tab', { hasText: 'ptp.pipeline.yaml' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        // Quick Open takes an absolute path; a file created a moment ago may not be listed on the first try.
+        const tab = page.locator('.tabs-container .tab', { hasText: 'ptp.pipeline.yaml' }).first();
+        for (let attempt = 1; ; attempt++) {
+          await page.keyboard.press('Control+P');
+          await page.locator(QUICK_INPUT).waitFor({ state: 'visible', timeout: 10_000 });
+          await page.locator(QUICK_INPUT).fill(file);
+          const row = page.locator(QUICK_ROW).filter({ hasText: 'ptp.pipeline.yaml' }).first();
+          const listed = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+          if (listed) {
+            await page.locator(QUICK_INPUT).press('Enter');
+            if (await tab.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false)) break;
+          }
+          await page.keyboard.press('Escape').catch(() => {});
+          if (attempt === 3) throw new Error(`Quick Open did not open ${file}`);
+          await page.waitForTimeout(1000 * attempt);
+        }
 
         const lens = page.locator('.codelens-decoration a', { hasText: 'Run Pipeline' }).first();
         await lens.waitFor({ state: 'visible', timeout: 30_000 });
