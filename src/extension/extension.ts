@@ -47,7 +47,7 @@ export interface PtpExtensionApi {
   /** The Pipeline view and the pipeline report panel. */
   readonly pipeline: PipelineApi;
   /** The worker processes serving a request now (tests kill one to prove the host survives). */
-  readonly worker: { busyPids(): number[]; busy(): readonly { readonly pid: number; readonly op: string }[] };
+  readonly worker: { busy(): readonly { readonly pid: number; readonly op: string }[] };
   /** The webviews set up so far: app, HTML shell, options (the security host test checks every panel's). */
   readonly webviews: { shown(): readonly ShownWebview[] };
 }
@@ -102,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): PtpExtensionApi {
 
   const activationMs = performance.now() - moduleLoadStart;
   log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version ?? ''} in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, overlays, quantization, pruning, distillation, registry, serving, pipeline, worker: { busyPids: () => worker.busyPids, busy: () => worker.busy }, webviews: { shown: shownWebviews } };
+  return { activationMs, overlays, quantization, pruning, distillation, registry, serving, pipeline, worker: { busy: () => worker.busy }, webviews: { shown: shownWebviews } };
 }
 
 /** Every command the manifest declares must have been registered by its operation (logged otherwise). */

@@ -12,14 +12,14 @@ import * as path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { monitor } from '../../pipeline/monitor';
 import { isRegistryRef, Registry } from '../../pipeline/registry';
-import { STAT_TESTS, type StatTestName } from '../../protocol/drift';
 import type { FailOn, MonitorAlert, MonitorParams, MonitorResult } from '../../protocol/monitor';
 import { labelOf } from '../data-options';
-import { collect, numberArg, oneOf, onProgress, positiveInt, threadsOption } from '../options';
+import { oneOf, onProgress, positiveInt, threadsOption } from '../options';
+import { addDriftOptions, driftSelection, type DriftFlags } from '../drift-options';
 import { registryDir } from '../model-refs';
 import { printResult, UsageError } from '../output';
 
-interface MonitorFlags {
+interface MonitorFlags extends DriftFlags {
   reference: string;
   current: string;
   model?: string;
@@ -29,13 +29,6 @@ interface MonitorFlags {
   timeColumn?: string;
   chunkSize?: number;
   chunkPeriod?: string;
-  columns: string[];
-  exclude: string[];
-  categorical: string[];
-  numerical: string[];
-  stattest: StatTestName | 'auto';
-  threshold?: number;
-  driftShare: number;
   failOn?: FailOn;
   watch?: number;
   prometheus?: string;
@@ -122,7 +115,7 @@ const periodArg = (v: string): string => {
 };
 
 export function registerMonitorCommand(program: Command): void {
-  program
+  const command = program
     .command('monitor')
     .description('Monitoring over time: the current data (a data file or the ptp serve request log) in chunks against a reference — data and prediction drift, realized and CBPE-estimated performance, latency, alerts.')
     .requiredOption('--reference <file>', 'reference data (labelled, for performance estimation): CSV/TSV, NPY/NPZ, JSONL, Parquet')
@@ -134,14 +127,8 @@ export function registerMonitorCommand(program: Command): void {
     .option('--id-column <column>', 'the id column of the current data and of --labels (a request log carries request ids)')
     .option('--time-column <column>', 'the current data file\'s time column (ISO 8601 or epoch seconds), for --chunk-period')
     .option('--chunk-size <n>', 'chunks of n rows (default: 10 chunks)', positiveInt)
-    .option('--chunk-period <period>', 'chunks by time: 30m, 1h, 1d, 1w … (a request log\'s times, or --time-column)', periodArg)
-    .option('--columns <columns>', 'check only these columns (comma-separated, repeatable)', collect, [])
-    .option('--exclude <columns>', 'never check these columns', collect, [])
-    .option('--categorical <columns>', 'read these columns as categorical', collect, [])
-    .option('--numerical <columns>', 'read these columns as numerical', collect, [])
-    .option('--stattest <test>', `auto | ${STAT_TESTS.join(' | ')}`, oneOf(['auto', ...STAT_TESTS] as const, 'a test'), 'auto')
-    .option('--threshold <x>', "every test's threshold (default: the test's own)", numberArg)
-    .option('--drift-share <x>', 'a chunk drifts when this share of its columns drift', numberArg, 0.5)
+    .option('--chunk-period <period>', 'chunks by time: 30m, 1h, 1d, 1w … (a request log\'s times, or --time-column)', periodArg);
+  addDriftOptions(command, 'a chunk')
     .option('--fail-on <what>', 'exit 1 on alerts of this kind: drift | performance | any', oneOf(['drift', 'performance', 'any'] as const, 'drift, performance or any'))
     .option('--prometheus <url>', 'a Prometheus scraping the server: each timed chunk\'s latency and error rate from its query API')
     .option('--prometheus-model <name>', 'with --prometheus: the served model\'s name (default: the request log\'s)')
@@ -165,13 +152,7 @@ export function registerMonitorCommand(program: Command): void {
         ...(o.timeColumn !== undefined ? { timeColumn: o.timeColumn } : {}),
         ...(o.chunkSize !== undefined ? { chunkSize: o.chunkSize } : {}),
         ...(o.chunkPeriod !== undefined ? { chunkPeriod: o.chunkPeriod } : {}),
-        ...(o.columns.length ? { columns: o.columns } : {}),
-        excludeColumns: o.exclude,
-        categorical: o.categorical,
-        numerical: o.numerical,
-        stattest: o.stattest,
-        ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
-        driftShare: o.driftShare,
+        ...driftSelection(o),
         ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}),
         ...(o.html !== undefined ? { html: o.html } : {}),
         ...(o.prometheus !== undefined ? { prometheus: o.prometheus } : {}),

@@ -135,10 +135,6 @@ export class WorkerClient {
   }
 
   /** The pids of the worker processes serving a request now (for diagnostics and the host-survival tests). */
-  get busyPids(): number[] {
-    return this.busy.map((b) => b.pid);
-  }
-
   /** The running requests: the process and the op of each. */
   get busy(): { readonly pid: number; readonly op: WorkerOp }[] {
     return [...this.processes].flatMap((p) => {

@@ -239,10 +239,11 @@ function fillColumn(
   n: number,
 ): void {
   const at = builder.n;
+  // The chunk holding the whole span, when one does (the usual case): read in place.
+  const ch = chunks.find((c) => row >= c.rowStart && row + n <= c.rowStart + c.data.length);
   if (kind === 'number') {
     const out = builder.num[j]!;
-    // Fast path: the whole span lies in one typed-array chunk.
-    const ch = chunks.find((c) => row >= c.rowStart && row + n <= c.rowStart + c.data.length);
+    // Fast path: a typed-array chunk is copied.
     if (ch && ArrayBuffer.isView(ch.data) && !(ch.data instanceof BigInt64Array) && !(ch.data instanceof BigUint64Array)) {
       const src = ch.data as unknown as Float64Array;
       out.set(src.subarray(row - ch.rowStart, row - ch.rowStart + n), at);
@@ -261,7 +262,6 @@ function fillColumn(
     for (let i = 0; i < n; i++) out[at + i] = toNumber(file, cell(row + i), name, row + i);
   } else if (kind === 'text') {
     const out = builder.text[j]!;
-    const ch = chunks.find((c) => row >= c.rowStart && row + n <= c.rowStart + c.data.length);
     if (ch && Array.isArray(ch.data)) {
       const src = ch.data as unknown[];
       const o = row - ch.rowStart;

@@ -6,9 +6,10 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { tempPath } from '../../core/temp-files';
 import { writeRefusal } from '../../core/writer';
 import type { DriftResult } from '../../protocol/drift';
+import { escapeHtml } from '../shared/html';
 import { DriftError } from './errors';
 
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export { escapeHtml };
 
 export function num(x: number | null): string {
   if (x === null) return '—';

@@ -21,6 +21,7 @@ import type { Band, ChunkDrift, ColumnDistribution, MonitorAlert, MonitorChunk, 
 import { MONITOR_METRICS } from '../../protocol/monitor';
 import { autoLabelColumn, openDataset, type DatasetSource } from '../data';
 import { scoreRows, type RowScores } from '../evaluate';
+import { percentile } from '../evaluate/growable';
 import { modelRunnerInputs } from '../serve/model-runner';
 import { throwIfAborted, type OperationContext } from '../operation';
 import { outside, referenceBand } from './alerts';
@@ -28,6 +29,7 @@ import { prometheusHealth } from './prometheus';
 import { fitCbpe, realizedMetrics, type CbpeFit } from './cbpe';
 import { chunkByNumber, chunkByPeriod, chunkBySize, type Chunk } from './chunks';
 import { compareColumn } from './drift';
+import { isMissing } from './read';
 import { writeMonitorHtml } from './monitor-html';
 import { MonitorError } from './monitor-error';
 import { logTable, readRequestLog, type LogTable } from './request-log';
@@ -90,8 +92,6 @@ async function readTable(source: DatasetSource, columns: readonly string[], ctx:
   return { file: source.file, rows, columns: out };
 }
 
-const MISSING_TEXT = new Set(['', 'na', 'nan', 'null', 'none', 'n/a']);
-
 /** The sample of rows [start, end) of a column, as the drift tests take it. */
 function sampleOf(col: Column, start: number, end: number): { sample: ColumnSample; missing: number } {
   if (col instanceof Float64Array) {
@@ -103,7 +103,7 @@ function sampleOf(col: Column, start: number, end: number): { sample: ColumnSamp
   let missing = 0;
   for (let i = start; i < end; i++) {
     const v = col[i]!;
-    if (MISSING_TEXT.has(v.trim().toLowerCase())) missing++;
+    if (isMissing(v)) missing++;
     else counts.set(v, (counts.get(v) ?? 0) + 1);
   }
   return { sample: countSample(counts), missing };
@@ -158,14 +158,6 @@ function timesOf(col: Column | undefined, file: string, name: string): Float64Ar
     if (Number.isNaN(t)) throw new MonitorError(file, `row ${i + 1}: "${v}" in "${name}" is not a time (ISO 8601, or epoch seconds)`);
     return t;
   });
-}
-
-function percentile(sorted: Float64Array, q: number): number {
-  if (!sorted.length) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 /** Scores of the logged feature rows: the model run on them (a temp .npy in the model's input shape). */
@@ -340,15 +332,17 @@ export async function monitor(params: MonitorParams, ctx: OperationContext = {})
   // Each column's kind and test, decided once on all rows, then kept for every chunk.
   ctx.onProgress?.({ message: 'Drift per chunk' });
   const decided = new Map<string, ColumnDrift>();
+  const refSamples = new Map<string, ColumnSample>();
   const files = { reference: params.reference, current: params.current };
   for (const c of checked) {
     const r = sampleOf(refColumns.get(c)!, 0, reference.rows);
     const all = sampleOf(curColumns.get(c)!, 0, current.rows);
     const d = compareColumn({ ...params, current: params.current, ...(c === 'prediction' ? { categorical: [...(params.categorical ?? []), 'prediction'] } : {}) }, c, r.sample, all.sample, files, warnings, { reference: r.missing, current: all.missing });
-    if (d) decided.set(c, d);
+    if (!d) continue;
+    decided.set(c, d);
+    refSamples.set(c, r.sample);
   }
   if (!decided.size) throw new MonitorError(params.current, `no column to compare${warnings.length ? ` (${warnings.slice(-3).join('; ')})` : ''}`);
-  const refSamples = new Map([...decided.keys()].map((c) => [c, sampleOf(refColumns.get(c)!, 0, reference.rows).sample]));
   const driftShare = params.driftShare ?? 0.5;
 
   // Bands from the reference chunks.
@@ -385,7 +379,7 @@ export async function monitor(params: MonitorParams, ctx: OperationContext = {})
     if (cbpe && curScores?.proba) estimated = { ...cbpe.estimate(curScores.proba.subarray(chunk.start * k, chunk.end * k), rows), sampling_error: cbpe.samplingError(rows) };
     let latency: MonitorChunk['latency'] = null;
     if (log) {
-      const lat = sortFloat64(Float64Array.from(log.latencyMs.subarray(chunk.start, chunk.end)).filter((x) => x - x === 0));
+      const lat = log.latencyMs.subarray(chunk.start, chunk.end).filter((x) => x - x === 0);
       const requests = new Set(log.requestIndex.subarray(chunk.start, chunk.end)).size;
       let failed = 0;
       for (let i = chunk.start; i < chunk.end; i++) if (log.status[i]! >= 400) failed++;

@@ -52,7 +52,8 @@ export interface ReadColumns {
   readonly missing: ReadonlyMap<string, number>;
 }
 
-function isMissing(text: string): boolean {
+/** Whether a text cell is a missing value (empty, NA, NaN, null …), as the data layer reads it. */
+export function isMissing(text: string): boolean {
   return Number.isNaN(parseNumberText(text));
 }
 

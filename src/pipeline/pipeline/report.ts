@@ -6,11 +6,10 @@
  */
 import * as path from 'node:path';
 import type { CheckResult, PipelineRunResult, StageResult } from '../../protocol/pipeline';
+import { escapeHtml } from '../shared/html';
 import { writeAtomic, writeJsonAtomic } from './files';
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 
 /** XML text and attribute values (also drops the control characters XML 1.0 cannot hold). */
 export function escapeXml(s: string): string {

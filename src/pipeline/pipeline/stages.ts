@@ -64,6 +64,23 @@ const inDir = (ctx: StageContext, o: Options, fallback: string): string => (o.ou
 const latencyOf = (o: Options) => (o.latency === false ? (false as const) : o.latency_batch !== undefined ? { batchSizes: list(o.latency_batch)!.map(Number) } : undefined);
 const ratio = (after: number, before: number) => (before > 0 ? after / before : null);
 
+/** The options evaluate and compare share, from the stage's `with:` (the CLI flags of both). */
+function evaluationOptions(o: Options) {
+  return {
+    data: String(o.data),
+    label: str(o.label),
+    task: o.task as 'auto' | undefined,
+    sensitive: list(o.sensitive),
+    excludeColumns: list(o.exclude),
+    positiveClass: str(o.positive),
+    batchSize: num(o.batch),
+    bootstrap: num(o.bootstrap),
+    seed: num(o.seed),
+    maxRows: num(o.max_rows),
+    intraOpNumThreads: num(o.threads),
+  };
+}
+
 async function ensureDir(ctx: StageContext): Promise<void> {
   await mkdir(ctx.dir, { recursive: true });
 }
@@ -74,17 +91,7 @@ async function runEvaluate(ctx: StageContext, o: Options): Promise<StageOutputs>
   const r = await evaluate(
     defined({
       model: file,
-      data: String(o.data),
-      label: str(o.label),
-      task: o.task as 'auto' | undefined,
-      sensitive: list(o.sensitive),
-      excludeColumns: list(o.exclude),
-      positiveClass: str(o.positive),
-      batchSize: num(o.batch),
-      bootstrap: num(o.bootstrap),
-      seed: num(o.seed),
-      maxRows: num(o.max_rows),
-      intraOpNumThreads: num(o.threads),
+      ...evaluationOptions(o),
       robustness: o.robustness === true,
       outputsFile: o.outputs !== undefined ? inDir(ctx, { output: o.outputs }, 'predictions.csv') : undefined,
     }),
@@ -227,17 +234,7 @@ async function runCompare(ctx: StageContext, o: Options): Promise<StageOutputs> 
   const r = await compare(
     defined({
       models: files,
-      data: String(o.data),
-      label: str(o.label),
-      task: o.task as 'auto' | undefined,
-      sensitive: list(o.sensitive),
-      excludeColumns: list(o.exclude),
-      positiveClass: str(o.positive),
-      batchSize: num(o.batch),
-      bootstrap: num(o.bootstrap),
-      seed: num(o.seed),
-      maxRows: num(o.max_rows),
-      intraOpNumThreads: num(o.threads),
+      ...evaluationOptions(o),
     }),
     ctx.op,
   );
